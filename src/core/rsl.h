@@ -1,0 +1,48 @@
+/* core: what every stage shares — the error policy, collective checks, log class,
+ * and small utilities. Stages include this header first. */
+#pragma once
+#include <petsc.h>
+
+#ifndef PETSC_SUCCESS /* PETSc < 3.19 */
+  #define PETSC_SUCCESS 0
+#endif
+
+extern PetscClassId RSL_CLASSID;
+
+/* Register the ruissel log class once; stages register their own events after it. */
+PetscErrorCode RslInitializePackage(void);
+/* Register (once) an event named name under the ruissel class. */
+PetscErrorCode RslLogEventRegister(const char name[], PetscLogEvent *ev);
+
+/* Error policy (DESIGN invariant 6): an input problem must stop every rank with the same
+ * one-line message and no hang. RslCheckCollective reduces a local "bad" flag over comm;
+ * when any rank is bad, every rank raises PETSC_ERR_USER with msg (the ranks that saw the
+ * problem contribute their text, rank order), marking the error as collective so the
+ * driver exits cleanly on all ranks instead of aborting. */
+PetscErrorCode RslCheckCollective(MPI_Comm comm, PetscBool bad, const char msg[]);
+PetscBool      RslErrorIsCollective(void);
+void           RslErrorSetCollective(void);
+
+/* Collective user error with a formatted message: every rank of comm must reach this call
+ * with the same condition (e.g. after a broadcast of the inputs). */
+#define RSLCHECK(comm, cond, ...) \
+  do { \
+    if (PetscUnlikely(!(cond))) { \
+      RslErrorSetCollective(); \
+      SETERRQ((comm), PETSC_ERR_USER, __VA_ARGS__); \
+    } \
+  } while (0)
+
+/* Kahan-compensated accumulator for budgets summed over thousands of steps. */
+typedef struct {
+  double sum, c;
+} RslKahan;
+static inline void RslKahanAdd(RslKahan *k, double v)
+{
+  double y = v - k->c, t = k->sum + y;
+  k->c   = (t - k->sum) - y;
+  k->sum = t;
+}
+
+/* Wall-clock seconds (MPI_Wtime). */
+double RslWallTime(void);

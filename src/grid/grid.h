@@ -1,0 +1,29 @@
+/* grid: the computational grid of one run — global sizes, cell size, georeferencing and
+ * the DMDA decomposition — built from the DEM's header.
+ *
+ * Orientation: grid index j grows northward (physical y), i eastward. Raster row r of the
+ * DEM (row 0 = north edge, as GDAL reads it) is grid row j = ny-1-r. hv > 0 flows north.
+ * Cell (i,j) centre: x = gt[0] + (i+0.5) gt[1], y = gt[3] + (ny-1-j+0.5) gt[5]. */
+#pragma once
+#include "core/rsl.h"
+#include <petscdmda.h>
+
+typedef struct {
+  MPI_Comm  comm;
+  DM        da;  /* dof 3 (h, hu, hv), star stencil, width sw */
+  DM        da1; /* dof 1, same layout: scalar fields (z, manning, masks) */
+  PetscInt  nx, ny, sw;
+  PetscReal dx, dy;     /* cell sizes (m), dy = |gt[5]| */
+  double    gt[6];      /* GDAL geotransform of the grid (north-up) */
+  char     *crs_wkt;    /* CRS as WKT, never NULL after creation ("" when unknown) */
+  PetscInt  xs, ys, xm, ym; /* owned cells [xs,xs+xm) x [ys,ys+ym) */
+} RslGrid;
+
+/* Build a grid of nx x ny cells of size dx x dy with georeferencing gt/wkt, stencil width sw.
+ * lx, ly (may be NULL) give ownership ranges as in DMDACreate2d. */
+PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt, PetscInt sw, const PetscInt lx[], const PetscInt ly[], RslGrid **grid);
+PetscErrorCode RslGridDestroy(RslGrid **grid);
+/* Map coordinates of the centre of cell (i,j). */
+void RslGridCellCentre(const RslGrid *g, PetscInt i, PetscInt j, double *x, double *y);
+/* Cell containing map point (x,y); returns PETSC_FALSE when outside the grid. */
+PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, PetscInt *j);
