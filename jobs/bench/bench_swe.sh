@@ -21,8 +21,9 @@
 #    with bandwidth(ranks) = min(ranks x STREAM_1core, STREAM_allcores) (just ranks x
 #    STREAM_1core when stream_triad was built without OpenMP), and writes a CSV.
 # Environment (all optional): N (2000), STEPS (50), RANKS ("1 2"), ORDERS ("1 2"),
-#   RUISSEL_BUILD (build dir, default <root>/build), BENCH_DIR (default $RUISSEL_BUILD/bench),
-#   MPIEXEC (launcher; default srun under Slurm, else mpiexec --oversubscribe).
+#   BENCH_DIR (default <build>/bench), and those of jobs/common.sh (RUISSEL_MODULES,
+#   RUISSEL_BUILD, RUISSEL_EXE, MPIEXEC). Under sbatch, submit from the project root or set
+#   RUISSEL_ROOT.
 set -euo pipefail
 
 # Bytes moved per cell update (one cell advanced by one time step), compulsory traffic only
@@ -34,26 +35,15 @@ set -euo pipefail
 BYTES_PER_UPDATE_ORDER1=56
 BYTES_PER_UPDATE_ORDER2=136
 
-ROOT=${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-[ -f "$ROOT/jobs/bench/make_dem.py" ] || ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${RUISSEL_BUILD:-$ROOT/build}
-EXE=$BUILD/ruissel
+ROOT=${RUISSEL_ROOT:-${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}}
+# shellcheck source=../common.sh
+source "$ROOT/jobs/common.sh"
 BENCH_DIR=${BENCH_DIR:-$BUILD/bench}
 N=${N:-2000}
 STEPS=${STEPS:-50}
 RANKS=${RANKS:-"1 2"}
 ORDERS=${ORDERS:-"1 2"}
-PY=/usr/bin/python3
-
-if [ -z "${MPIEXEC:-}" ]; then
-  if [ -n "${SLURM_JOB_ID:-}" ]; then
-    MPIEXEC="srun --cpu-bind=cores"
-  else
-    MPIEXEC="mpiexec --oversubscribe"
-    [ "$(id -u)" = 0 ] && MPIEXEC="$MPIEXEC --allow-run-as-root"
-  fi
-fi
-[ -x "$EXE" ] || { echo "bench_swe: $EXE not found: build first (cmake --build build)" >&2; exit 1; }
+rsl_require_exe
 mkdir -p "$BENCH_DIR"
 
 # 1. STREAM triad (OpenMP when the compiler has it).
@@ -79,17 +69,16 @@ for order in $ORDERS; do
   [ "$order" = 2 ] && bytes=$BYTES_PER_UPDATE_ORDER2
   for np in $RANKS; do
     log=$BENCH_DIR/run_o${order}_n${np}.log
-    if ! $MPIEXEC -n "$np" "$EXE" -stages swe -dem "$DEM" -rain_rate 50 -swe_tfinal 1e9 \
+    if ! rsl_launch "$np" 1 "$EXE" -stages swe -dem "$DEM" -rain_rate 50 -swe_tfinal 1e9 \
          -swe_max_steps "$STEPS" -swe_order "$order" -out_file "$BENCH_DIR/run_o${order}_n${np}.h5" \
          -out_interval 0 -progress_interval 0 > "$log" 2>&1; then
       echo "bench_swe: run failed (order $order, $np ranks), see $log" >&2
       tail -5 "$log" >&2
       exit 1
     fi
-    perf=$(grep '^ruissel: perf ' "$log" | tail -1)
-    [ -n "$perf" ] || { echo "bench_swe: no perf line in $log" >&2; exit 1; }
-    get() { echo "$perf" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
-    cells=$(get cells); steps=$(get steps); cups=$(get cell_updates_per_s); wall=$(get wall)
+    cells=$(rsl_perf "$log" cells); steps=$(rsl_perf "$log" steps)
+    cups=$(rsl_perf "$log" cell_updates_per_s); wall=$(rsl_perf "$log" wall)
+    [ -n "$cups" ] || { echo "bench_swe: no perf line in $log" >&2; exit 1; }
     read -r percore bw roof ratio < <(awk -v c="$cups" -v np="$np" -v b1="$BW1" -v ba="$BWALL" -v t="$NTHR" -v by="$bytes" 'BEGIN {
       bw = np * b1; if (t > 1 && bw > ba) bw = ba;
       roof = bw * 1e9 / by; printf "%.4g %.4g %.4g %.3f\n", c / np, bw, roof, c / roof }')
