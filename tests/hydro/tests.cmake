@@ -1,0 +1,3 @@
+# hydro: Green-Ampt kernel, hydro table parsing and errors, class-fraction aggregation.
+rsl_test_exe(test_green_ampt ${CMAKE_CURRENT_LIST_DIR}/test_green_ampt.c)
+rsl_add_pytest(NAME hydro_green_ampt LABELS unit SCRIPT ${CMAKE_CURRENT_LIST_DIR}/check_green_ampt.py ARGS $<TARGET_FILE:test_green_ampt>)
