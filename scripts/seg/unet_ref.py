@@ -13,6 +13,7 @@ Debian) and the FLAIR normalisation defaults. The C engine (src/seg/) is tested 
 this file.
 """
 import json
+import math
 import struct
 
 import numpy as np
@@ -31,7 +32,7 @@ DECODER_WIDTHS = (256, 128, 64, 32, 16)
 
 def scaled(c, width_mult):
     """Channel count c scaled by width_mult (same rule as RslSegModel: round, >= 1)."""
-    return max(1, int(round(c * width_mult)))
+    return max(1, int(math.floor(c * width_mult + 0.5)))
 
 
 class BasicBlock(nn.Module):

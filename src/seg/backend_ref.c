@@ -1,0 +1,67 @@
+/* seg/backend_ref: the oracle. Direct convolution in plain C loops, one output plane at a
+ * time, float accumulation as PyTorch; no blocking, no threads beyond the host helpers. */
+#include "seg/backend.h"
+#include <string.h>
+
+/* Accumulate one (input plane, kernel tap) contribution into an output plane. */
+static void conv_tap(const float *in, PetscInt H, PetscInt W, float wv, PetscInt ky, PetscInt kx, PetscInt s, PetscInt pad, float *out, PetscInt OH, PetscInt OW)
+{
+  /* output columns whose input column ox*s - pad + kx lies inside [0, W) */
+  PetscInt x_lo = pad > kx ? (pad - kx + s - 1) / s : 0, x_hi = (W - 1 + pad - kx) / s + 1;
+  if (x_hi > OW) x_hi = OW;
+  for (PetscInt oy = 0; oy < OH; oy++) {
+    PetscInt iy = oy * s - pad + ky;
+    if (iy < 0 || iy >= H) continue;
+    const float *row = in + iy * W;
+    float       *o   = out + oy * OW;
+    PetscInt     off = kx - pad;
+    if (s == 1)
+      for (PetscInt ox = x_lo; ox < x_hi; ox++) o[ox] += wv * row[ox + off];
+    else
+      for (PetscInt ox = x_lo; ox < x_hi; ox++) o[ox] += wv * row[ox * s + off];
+  }
+}
+
+static PetscErrorCode RefConv(RslSegBackend be, const RslSegConv *cv, const RslSegTensor *x, const RslSegTensor *res, PetscBool relu, RslSegTensor *y)
+{
+  PetscInt k = cv->k, ohw = y->h * y->w, ihw = x->h * x->w;
+
+  PetscFunctionBegin;
+  for (PetscInt n = 0; n < x->n; n++) {
+    for (PetscInt oc = 0; oc < cv->cout; oc++) {
+      float *out = y->data + (n * y->c + oc) * ohw;
+      memset(out, 0, (size_t)ohw * sizeof(float));
+      for (PetscInt ic = 0; ic < cv->cin; ic++) {
+        const float *in = x->data + (n * x->c + ic) * ihw;
+        const float *w  = cv->w + (oc * cv->cin + ic) * k * k;
+        for (PetscInt ky = 0; ky < k; ky++)
+          for (PetscInt kx = 0; kx < k; kx++) conv_tap(in, x->h, x->w, w[ky * k + kx], ky, kx, cv->stride, cv->pad, out, y->h, y->w);
+      }
+    }
+  }
+  PetscCall(RslSegHostEpilogue(cv->b, res, relu, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode NoConvData(RslSegBackend be, RslSegConv *cv)
+{
+  PetscFunctionBegin;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegBackendCreate_Ref(RslSegBackend be)
+{
+  PetscFunctionBegin;
+  be->ops.name         = "ref";
+  be->ops.setup_conv   = NoConvData;
+  be->ops.destroy_conv = NoConvData;
+  be->ops.alloc        = RslSegHostAlloc;
+  be->ops.free         = RslSegHostFree;
+  be->ops.upload       = RslSegHostUpload;
+  be->ops.download     = RslSegHostDownload;
+  be->ops.conv         = RefConv;
+  be->ops.maxpool      = RslSegHostMaxpool;
+  be->ops.upsample2    = RslSegHostUpsample2;
+  be->ops.concat       = RslSegHostConcat;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,35 @@
+# seg engine: parity with PyTorch (fixtures generated at test time into the build tree),
+# converter round trip, hostile safetensors, single-source kernels, benchmark.
+set(SEG_SCRIPTS ${CMAKE_SOURCE_DIR}/scripts/seg)
+set(SEG_FIX ${CMAKE_CURRENT_BINARY_DIR}/seg_fixtures)
+rsl_test_exe(seg_parity ${CMAKE_CURRENT_LIST_DIR}/seg_parity.c)
+
+rsl_add_pytest(NAME seg_converter_roundtrip LABELS unit SCRIPT ${CMAKE_CURRENT_LIST_DIR}/test_converter.py)
+
+# small fast case: resnet18, width 0.25, 64x64, weights under a "model." prefix
+rsl_add_pytest(NAME seg_fixture_small LABELS unit SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
+  ARGS ${SEG_FIX}/small --arch resnet18 --width 0.25 --classes 19 --size 64 --seed 7 --prefix model.)
+set_tests_properties(seg_fixture_small PROPERTIES FIXTURES_SETUP seg_fix_small)
+# acceptance case: full-width resnet34, 5 bands, 19 classes, 512x512
+rsl_add_pytest(NAME seg_fixture_full LABELS validation SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
+  ARGS ${SEG_FIX}/full --arch resnet34 --width 1 --classes 19 --size 512 --seed 1)
+set_tests_properties(seg_fixture_full PROPERTIES FIXTURES_SETUP seg_fix_full)
+# BF16 weights: the reader's conversion against PyTorch's rounding
+rsl_add_pytest(NAME seg_fixture_bf16 LABELS unit SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
+  ARGS ${SEG_FIX}/bf16 --arch resnet18 --width 0.125 --classes 13 --size 32 --seed 3 --dtype BF16)
+set_tests_properties(seg_fixture_bf16 PROPERTIES FIXTURES_SETUP seg_fix_bf16)
+
+foreach(be ref cpu)
+  rsl_add_test(NAME seg_parity_small_${be} NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity>
+    -fixture ${SEG_FIX}/small/fixture.safetensors -seg_weights ${SEG_FIX}/small/weights.safetensors
+    -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_classes 19 -seg_backend ${be})
+  set_tests_properties(seg_parity_small_${be} PROPERTIES FIXTURES_REQUIRED seg_fix_small)
+  rsl_add_test(NAME seg_parity_full_${be} NP 1 LABELS validation COMMAND $<TARGET_FILE:seg_parity>
+    -fixture ${SEG_FIX}/full/fixture.safetensors -seg_weights ${SEG_FIX}/full/weights.safetensors
+    -seg_arch unet_resnet34 -seg_width_mult 1 -seg_classes 19 -seg_backend ${be})
+  set_tests_properties(seg_parity_full_${be} PROPERTIES FIXTURES_REQUIRED seg_fix_full)
+endforeach()
+rsl_add_test(NAME seg_parity_bf16_cpu NP 2 LABELS unit mpi COMMAND $<TARGET_FILE:seg_parity>
+  -fixture ${SEG_FIX}/bf16/fixture.safetensors -seg_weights ${SEG_FIX}/bf16/weights.safetensors
+  -seg_arch unet_resnet18 -seg_width_mult 0.125 -seg_classes 13 -seg_backend cpu)
+set_tests_properties(seg_parity_bf16_cpu PROPERTIES FIXTURES_REQUIRED seg_fix_bf16)
