@@ -1,4 +1,7 @@
 #include "core/rsl.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 PetscClassId     RSL_CLASSID;
@@ -67,3 +70,50 @@ PetscErrorCode RslCheckCollective(MPI_Comm comm, PetscBool bad, const char msg[]
 }
 
 double RslWallTime(void) { return MPI_Wtime(); }
+
+PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text)
+{
+  PetscMPIInt rank;
+  long        n = -1;
+  char       *buf = NULL;
+  int         err = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) err = errno ? errno : ENOENT;
+    else {
+      if (fseek(fp, 0, SEEK_END) == 0) n = ftell(fp);
+      if (n < 0 || n > (64L << 20)) err = EFBIG;
+      else {
+        rewind(fp);
+        buf = (char *)malloc((size_t)n + 1);
+        if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) err = EIO;
+        else buf[n] = 0;
+      }
+      fclose(fp);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  if (err) free(buf);
+  RSLCHECK(comm, !err, "%s: cannot read '%s' (%s)", option, path, strerror(err));
+  PetscCallMPI(MPI_Bcast(&n, 1, MPI_LONG, 0, comm));
+  PetscCall(PetscMalloc1(n + 1, text));
+  if (!rank) {
+    PetscCall(PetscArraycpy(*text, buf, n + 1));
+    free(buf);
+  }
+  PetscCallMPI(MPI_Bcast(*text, (PetscMPIInt)(n + 1), MPI_CHAR, 0, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[], size_t len)
+{
+  const char *slash = strrchr(base, '/');
+
+  PetscFunctionBegin;
+  if (name[0] == '/' || !slash) PetscCall(PetscStrncpy(out, name, len));
+  else PetscCall(PetscSNPrintf(out, len, "%.*s/%s", (int)(slash - base), base, name));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

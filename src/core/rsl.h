@@ -46,3 +46,9 @@ static inline void RslKahanAdd(RslKahan *k, double v)
 
 /* Wall-clock seconds (MPI_Wtime). */
 double RslWallTime(void);
+
+/* Read a whole (small) text file on rank 0 and broadcast it, so that every rank parses the
+ * same bytes and reaches the same verdict on errors. Collective error naming option/path. */
+PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text);
+/* Resolve `name` relative to the directory of `base` unless it is absolute. */
+PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[], size_t len);

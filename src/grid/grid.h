@@ -27,3 +27,7 @@ PetscErrorCode RslGridDestroy(RslGrid **grid);
 void RslGridCellCentre(const RslGrid *g, PetscInt i, PetscInt j, double *x, double *y);
 /* Cell containing map point (x,y); returns PETSC_FALSE when outside the grid. */
 PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, PetscInt *j);
+
+/* Grid and bed elevation (dof-1 global Vec) from a DEM raster: projected CRS in metres,
+ * north-up; nodata cells keep the nodata value (returned) and are inactive. Collective. */
+PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata);

@@ -1,0 +1,136 @@
+/* Single-source shallow-water formulas (CPU loops in src/swe and kernels/swe.cu both call
+ * these). States are written in a face-normal frame: h depth, un normal velocity, ut
+ * tangential velocity, z bed. See docs/theory.md for the equations and references. */
+#pragma once
+#include "kernels/rsl_hd.h"
+#include <math.h>
+
+/* Velocity from momentum; zero below the wet/dry threshold so that a film of water
+ * never produces a division by a vanishing depth. */
+RSL_HD double rsl_swe_vel(double h, double q, double hdry) { return h > hdry ? q / h : 0.0; }
+
+RSL_HD double rsl_minmod(double a, double b)
+{
+  if (a * b <= 0.0) return 0.0;
+  return fabs(a) < fabs(b) ? a : b;
+}
+
+/* HLL flux (Harten, Lax, van Leer 1983) with Toro's dry-bed wave speeds; the tangential
+ * momentum is upwinded with the mass flux (contact wave of HLLC). f = {mass, normal
+ * momentum, tangential momentum}. Returns the largest wave speed magnitude. */
+RSL_HD double rsl_swe_hll(double hl, double ul, double vl, double hr, double ur, double vr, double g, double f[3])
+{
+  f[0] = f[1] = f[2] = 0.0;
+  if (hl <= 0.0 && hr <= 0.0) return 0.0;
+  double cl = sqrt(g * hl), cr = sqrt(g * hr), sl, sr;
+  if (hl <= 0.0) {
+    sl = ur - 2.0 * cr;
+    sr = ur + cr;
+  } else if (hr <= 0.0) {
+    sl = ul - cl;
+    sr = ul + 2.0 * cl;
+  } else {
+    sl = fmin(ul - cl, ur - cr);
+    sr = fmax(ul + cl, ur + cr);
+  }
+  double ml = hl * ul, mr = hr * ur;
+  double pl = ml * ul + 0.5 * g * hl * hl, pr = mr * ur + 0.5 * g * hr * hr;
+  if (sl >= 0.0) {
+    f[0] = ml;
+    f[1] = pl;
+  } else if (sr <= 0.0) {
+    f[0] = mr;
+    f[1] = pr;
+  } else {
+    double inv = 1.0 / (sr - sl);
+    f[0]       = (sr * ml - sl * mr + sl * sr * (hr - hl)) * inv;
+    f[1]       = (sr * pl - sl * pr + sl * sr * (mr - ml)) * inv;
+  }
+  f[2] = f[0] * (f[0] > 0.0 ? vl : vr);
+  return fmax(fabs(sl), fabs(sr));
+}
+
+/* One face with the hydrostatic reconstruction of Audusse et al. (2004): the face values
+ * (h, un, ut, z) of the left and right cells are lowered to the common bed max(zl, zr)
+ * before the HLL flux, and the pressure difference is given back to each side, which
+ * makes a lake at rest exact and keeps depths positive under the CFL condition.
+ * out = {mass, normal momentum seen by the left cell, normal momentum seen by the right
+ * cell, tangential momentum}. Returns the largest wave speed magnitude. */
+RSL_HD double rsl_swe_face(double hl, double ul, double vl, double zl, double hr, double ur, double vr, double zr, double g, double out[4])
+{
+  double zs = fmax(zl, zr);
+  double hls = fmax(0.0, hl + zl - zs), hrs = fmax(0.0, hr + zr - zs), f[3];
+  double a = rsl_swe_hll(hls, ul, vl, hrs, ur, vr, g, f);
+  out[0]   = f[0];
+  out[1]   = f[1] + 0.5 * g * (hl * hl - hls * hls);
+  out[2]   = f[1] + 0.5 * g * (hr * hr - hrs * hrs);
+  out[3]   = f[2];
+  return a;
+}
+
+/* MUSCL face value of cell 0 towards side s (+1: towards p, -1: towards m) from the cells
+ * m, 0, p (depth h, velocities u (normal), v (tangential), bed z). Depth, free surface,
+ * and velocities are limited with minmod; z at the face follows from eta - h so a lake at
+ * rest stays at rest. Near a dry or missing neighbour (ok == 0) the value stays first order,
+ * which keeps shorelines well-balanced and depths positive. face = {h, un, ut, z}. */
+RSL_HD void rsl_swe_muscl(int ok, double hm, double um, double vm, double zm, double h0, double u0, double v0, double z0, double hp, double up, double vp, double zp, double s, double face[4])
+{
+  if (!ok) {
+    face[0] = h0;
+    face[1] = u0;
+    face[2] = v0;
+    face[3] = z0;
+    return;
+  }
+  double dh = rsl_minmod(h0 - hm, hp - h0);
+  double de = rsl_minmod((h0 + z0) - (hm + zm), (hp + zp) - (h0 + z0));
+  double hf = h0 + 0.5 * s * dh;
+  face[0]   = hf;
+  face[1]   = u0 + 0.5 * s * rsl_minmod(u0 - um, up - u0);
+  face[2]   = v0 + 0.5 * s * rsl_minmod(v0 - vm, vp - v0);
+  face[3]   = (h0 + z0 + 0.5 * s * de) - hf;
+}
+
+/* Second-order well-balanced centred source of Audusse et al. (2004) for one direction:
+ * g (h_minus + h_plus)/2 (z_minus - z_plus) from the cell's two face values (minus side,
+ * plus side). Zero at first order (faces equal the cell). */
+RSL_HD double rsl_swe_centred_source(double hminus, double zminus, double hplus, double zplus, double g)
+{
+  return 0.5 * g * (hminus + hplus) * (zminus - zplus);
+}
+
+/* Boundary face with a prescribed outward velocity ub >= 0 (critical depth: sqrt(g h);
+ * normal depth: Manning h^(2/3) sqrt(S)/n). The interior face state (h, un, ut) is the
+ * left state, n_out = +1 when the boundary is on the positive side. out as rsl_swe_face;
+ * the outside cell's momentum entry out[2] is unused. */
+RSL_HD double rsl_swe_rating_face(double h, double ut, double ub, double g, double nout, double out[4])
+{
+  double q = h * ub;
+  out[0]   = nout * q;
+  out[1]   = q * ub + 0.5 * g * h * h;
+  out[2]   = out[1];
+  out[3]   = out[0] * ut;
+  return fabs(ub) + sqrt(g * h);
+}
+
+/* Imposed inflow of q >= 0 m2/s per unit width entering the domain: the mass flux is exactly
+ * q, carried at the larger of the local and the critical depth of q (so a dry edge can take
+ * the inflow without an infinite velocity). nout as above. */
+RSL_HD double rsl_swe_inflow_face(double h, double q, double g, double nout, double out[4])
+{
+  double hc = cbrt(q * q / g), hb = fmax(h, hc), u = hb > 0.0 ? q / hb : 0.0;
+  out[0]    = -nout * q;
+  out[1]    = q * u + 0.5 * g * h * h;
+  out[2]    = out[1];
+  out[3]    = 0.0;
+  return u + sqrt(g * hb);
+}
+
+/* Semi-implicit Manning friction: the momentum is divided by 1 + dt g n^2 |u| / h^(4/3),
+ * which never changes its sign and tends to zero, not to a blow-up, as h -> 0. */
+RSL_HD double rsl_swe_friction_factor(double h, double hu, double hv, double n, double g, double dt, double hdry)
+{
+  if (h <= hdry || n <= 0.0) return 1.0;
+  double speed = sqrt(hu * hu + hv * hv) / h;
+  return 1.0 / (1.0 + dt * g * n * n * speed / pow(h, 4.0 / 3.0));
+}

@@ -1,0 +1,44 @@
+/* swe: the 2D shallow-water rain-on-grid solver on the grid's DMDA — explicit finite
+ * volumes (hydrostatic reconstruction + HLL, optional MUSCL/SSP-RK2), semi-implicit
+ * Manning friction, rain and infiltration sources, boundary conditions, the water budget,
+ * maxima, gauges and outlet hydrographs. Options are prefixed -swe_. */
+#pragma once
+#include "grid/grid.h"
+#include "io/h5out.h"
+
+typedef struct _p_RslSWE *RslSWE;
+
+/* Per-cell source terms the solver asks for each step (may be NULL): rain rate (m/s) on
+ * [t, next break) into a da1 Vec; the next time the rain changes. Provided by scenario/. */
+typedef struct {
+  void *ctx;
+  PetscErrorCode (*rate)(void *ctx, PetscReal t, Vec rate);
+  PetscErrorCode (*next_break)(void *ctx, PetscReal t, PetscReal *tnext);
+} RslSWERain;
+
+/* Green-Ampt soil parameters per cell (da1 Vecs, owned by the caller, may be NULL). */
+typedef struct {
+  Vec impervious, ks, psi_dtheta, initial_abstraction;
+} RslSWESoil;
+
+PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe);
+PetscErrorCode RslSWESetFromOptions(RslSWE swe);
+/* Bed elevation (da1 global Vec, nodata cells = inactive) with the nodata value. */
+PetscErrorCode RslSWESetBed(RslSWE swe, Vec z, double nodata);
+/* Manning n per cell (da1 global Vec); overrides -swe_manning. */
+PetscErrorCode RslSWESetManning(RslSWE swe, Vec n);
+PetscErrorCode RslSWESetRain(RslSWE swe, const RslSWERain *rain);
+PetscErrorCode RslSWESetSoil(RslSWE swe, const RslSWESoil *soil);
+PetscErrorCode RslSWESetUp(RslSWE swe);
+/* Run to -swe_tfinal (or -swe_max_steps), writing snapshots into out (may be NULL). */
+PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out);
+/* Final fields, maxima, budget, gauges, hydrographs into out. */
+PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out);
+/* XDMF sidecar (FILE.xmf next to FILE.h5) of the snapshots, for ParaView. */
+PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[]);
+/* Active cells, steps taken and solve wall time (for the perf line). */
+PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall);
+PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);
+PetscErrorCode RslSWEDestroy(RslSWE *swe);
+/* The state vector (dof 3: h, hu, hv) on grid->da. */
+PetscErrorCode RslSWEGetState(RslSWE swe, Vec *U);

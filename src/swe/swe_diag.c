@@ -1,0 +1,113 @@
+/* Water budget, stored volume and the time series (outlet hydrographs, gauges). */
+#include "swe/swe_impl.h"
+
+PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet)
+{
+  RslGrid            *g = swe->grid;
+  const RslSWEField **U;
+  double              s[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCall(DMDAVecGetArrayRead(g->da, swe->U, (void *)&U));
+  for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
+    for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
+      s[0] += U[j][i].h;
+      s[1] += U[j][i].h > swe->hdry;
+    }
+  PetscCall(DMDAVecRestoreArrayRead(g->da, swe->U, (void *)&U));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, swe->comm));
+  *vol = s[0] * g->dx * g->dy;
+  if (wet) *wet = (PetscInt)s[1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* b = {out W,E,S,N,nodata, in W,E,S,N,nodata, rain, sources, infiltration, storage0,
+ * storage, relative error} summed over ranks. */
+PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6])
+{
+  double loc[RSL_NSIDES * 2 + 3], in, out = 0, inb = 0;
+
+  PetscFunctionBegin;
+  for (int s = 0; s < RSL_NSIDES; s++) {
+    loc[s]               = swe->out_side[s].sum;
+    loc[RSL_NSIDES + s]  = swe->in_side[s].sum;
+  }
+  loc[2 * RSL_NSIDES]     = swe->rain_vol.sum;
+  loc[2 * RSL_NSIDES + 1] = swe->src_vol.sum;
+  loc[2 * RSL_NSIDES + 2] = swe->infil_vol.sum;
+  PetscCallMPI(MPI_Allreduce(loc, b, RSL_NSIDES * 2 + 3, MPI_DOUBLE, MPI_SUM, swe->comm));
+  b[2 * RSL_NSIDES + 3] = swe->storage0;
+  PetscCall(RslSWEStorage(swe, &b[2 * RSL_NSIDES + 4], NULL));
+  for (int s = 0; s < RSL_NSIDES; s++) {
+    out += b[s];
+    inb += b[RSL_NSIDES + s];
+  }
+  in                    = swe->storage0 + b[2 * RSL_NSIDES] + b[2 * RSL_NSIDES + 1] + inb;
+  b[2 * RSL_NSIDES + 5] = (b[2 * RSL_NSIDES + 4] - (in - out - b[2 * RSL_NSIDES + 2])) / PetscMax(in, 1e-300);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEDiagInit(RslSWE swe)
+{
+  PetscFunctionBegin;
+  PetscCall(RslSWEStorage(swe, &swe->storage0, NULL));
+  PetscCall(VecSet(swe->hmax, 0));
+  PetscCall(VecSet(swe->smax, 0));
+  PetscCall(RslSWESampleSeries(swe));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Append one row of each time series: mean outflow per side since the last row (m3/s),
+ * and the instantaneous state at each gauge (from its owner rank, reduced). */
+PetscErrorCode RslSWESampleSeries(RslSWE swe)
+{
+  RslGrid            *g = swe->grid;
+  const PetscInt      nh = RSL_NSIDES + 2, ng = 5 * swe->ngauge;
+  double              out[RSL_NSIDES], *row;
+  const RslSWEField **U;
+  const PetscScalar **z;
+
+  PetscFunctionBegin;
+  if (swe->nts == swe->cap_ts) {
+    double *h, *gg;
+    swe->cap_ts = swe->cap_ts ? 2 * swe->cap_ts : 256;
+    PetscCall(PetscMalloc2(swe->cap_ts * nh, &h, swe->cap_ts * PetscMax(ng, 1), &gg));
+    if (swe->nts) {
+      PetscCall(PetscArraycpy(h, swe->ts_hydro, swe->nts * nh));
+      PetscCall(PetscArraycpy(gg, swe->ts_gauge, swe->nts * ng));
+    }
+    PetscCall(PetscFree2(swe->ts_hydro, swe->ts_gauge));
+    swe->ts_hydro = h;
+    swe->ts_gauge = gg;
+  }
+  for (int s = 0; s < RSL_NSIDES; s++) out[s] = swe->out_side[s].sum - swe->in_side[s].sum;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, out, RSL_NSIDES, MPI_DOUBLE, MPI_SUM, swe->comm));
+  row    = swe->ts_hydro + swe->nts * nh;
+  row[0] = swe->t;
+  row[nh - 1] = 0;
+  for (int s = 0; s < RSL_NSIDES; s++) {
+    double dt   = swe->t - swe->ts_last_t;
+    row[1 + s]  = dt > 0 ? (out[s] - swe->ts_last_out[s]) / dt : 0;
+    row[nh - 1] += row[1 + s];
+    swe->ts_last_out[s] = out[s];
+  }
+  swe->ts_last_t = swe->t;
+  row = swe->ts_gauge + swe->nts * ng;
+  PetscCall(PetscArrayzero(row, ng));
+  PetscCall(DMDAVecGetArrayRead(g->da, swe->U, (void *)&U));
+  PetscCall(DMDAVecGetArrayRead(g->da1, swe->z, (void *)&z));
+  for (PetscInt k = 0; k < swe->ngauge; k++) {
+    RslGauge *gg = &swe->gauge[k];
+    if (gg->i < g->xs || gg->i >= g->xs + g->xm || gg->j < g->ys || gg->j >= g->ys + g->ym) continue;
+    row[5 * k + 1] = U[gg->j][gg->i].h;
+    row[5 * k + 2] = U[gg->j][gg->i].hu;
+    row[5 * k + 3] = U[gg->j][gg->i].hv;
+    row[5 * k + 4] = U[gg->j][gg->i].h + z[gg->j][gg->i];
+  }
+  PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->z, (void *)&z));
+  PetscCall(DMDAVecRestoreArrayRead(g->da, swe->U, (void *)&U));
+  if (ng) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, row, (PetscMPIInt)ng, MPI_DOUBLE, MPI_SUM, swe->comm));
+  for (PetscInt k = 0; k < swe->ngauge; k++) row[5 * k] = swe->t;
+  swe->nts++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

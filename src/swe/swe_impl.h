@@ -1,0 +1,97 @@
+/* swe internals shared by the solver's files (not a public header). */
+#pragma once
+#include "swe/swe.h"
+#include "core/series.h"
+
+typedef struct {
+  PetscScalar h, hu, hv;
+} RslSWEField;
+
+typedef enum { RSL_BC_CLOSED, RSL_BC_FREE, RSL_BC_CRITICAL, RSL_BC_NORMAL, RSL_BC_INFLOW, RSL_BC_STAGE, RSL_BC_NTYPES } RslBCType;
+extern const char *const RslBCTypes[];
+
+enum { RSL_W, RSL_E, RSL_S, RSL_N, RSL_NODATA, RSL_NSIDES };
+
+/* Boundary faces of one side, indexed along it (j for W/E, i for S/N). */
+typedef struct {
+  RslBCType *type;
+  PetscInt  *forcing; /* index into swe->forcing, -1 when none */
+} RslSide;
+
+typedef struct {
+  PetscInt  i, j; /* cell */
+  RslSeries q;    /* m3/s */
+} RslPointSource;
+
+typedef struct {
+  char     name[64];
+  double   x, y;
+  PetscInt i, j;
+} RslGauge;
+
+struct _p_RslSWE {
+  MPI_Comm  comm;
+  RslGrid  *grid;
+  PetscReal g, cfl, hdry, tfinal, dtmax, manning;
+  PetscInt  order, max_steps, nactive;
+  PetscReal out_interval, ts_interval, progress_interval;
+  PetscReal init_stage, init_depth, init_u, init_v;
+  char      init_depth_file[PETSC_MAX_PATH_LEN];
+  PetscBool has_init_stage;
+  double    nodata;
+
+  Vec U, U1, R, Uloc;             /* state, stage, residual, ghosted state */
+  Vec z, zloc, act, actloc;       /* bed, active mask (1/0) */
+  Vec nman, nmanloc, rain;        /* manning (global, ghosted), rain rate (m/s) */
+  Vec F;                          /* cumulative infiltration (m) */
+  Vec hmax, smax;                 /* maxima */
+  RslSWERain rainsrc;
+  PetscBool  have_rain;
+  RslSeries  rain_series;         /* -rain_rate / -rain_hyetograph (m/s) when no rainsrc */
+  RslSWESoil soil;
+
+  /* boundaries */
+  RslSide    side[4];
+  RslBCType  nodata_bc;
+  PetscInt   nforcing;
+  RslSeries *forcing;             /* inflow q (m2/s) or stage (m), per forcing index */
+  PetscReal  slope[4];            /* normal-depth slope per side */
+  PetscInt   nsrc;
+  RslPointSource *src;
+  PetscInt   ngauge;
+  RslGauge  *gauge;
+
+  /* time and budget (local partial sums; reduced when reported) */
+  PetscReal t, dt, dt_min, wall;
+  PetscInt  step;
+  RslKahan  out_side[RSL_NSIDES], in_side[RSL_NSIDES];
+  RslKahan  rain_vol, src_vol, infil_vol;
+  double    storage0;
+  double    bflux[RSL_NSIDES], bflux_in[RSL_NSIDES]; /* boundary m3/s of the last residual */
+  PetscInt  negative_cells;
+
+  /* time series (identical on every rank) */
+  PetscInt  nts, cap_ts;
+  double   *ts_hydro;  /* rows: time, W, E, S, N, nodata, total */
+  double   *ts_gauge;  /* rows: per gauge time, h, hu, hv, eta */
+  double    ts_last_t;
+  double    ts_last_out[RSL_NSIDES];
+
+  /* snapshots */
+  PetscInt  nsnap;
+  double   *snap_t;
+  PetscLogEvent ev_flux, ev_update, ev_halo, ev_output, ev_source;
+};
+
+PetscErrorCode RslSWEBCSetFromOptions(RslSWE swe);
+PetscErrorCode RslSWEBCDestroy(RslSWE swe);
+/* Residual L(U) into swe->R; fills swe->bflux (m3/s out per side) and returns the max wave
+ * speeds over x- and y-faces. */
+PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double *ay);
+PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tnext_limit);
+PetscErrorCode RslSWEDiagInit(RslSWE swe);
+PetscErrorCode RslSWEDiagStep(RslSWE swe);
+PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet);
+PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6]);
+PetscErrorCode RslSWESampleSeries(RslSWE swe);
+PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);

@@ -1,0 +1,109 @@
+/* Writing the solver's results into the run's HDF5 file (layout: DESIGN.md, user guide). */
+#include "swe/swe_impl.h"
+#include <string.h>
+
+static const char *const Comp[] = {"h", "hu", "hv"};
+
+/* Write the three state components under group `grp`, double or single precision. */
+static PetscErrorCode WriteState(RslSWE swe, RslH5 out, const char grp[], PetscBool single)
+{
+  Vec  c;
+  char name[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(swe->grid->da1, &c));
+  for (PetscInt k = 0; k < 3; k++) {
+    PetscCall(VecStrideGather(swe->U, k, c, INSERT_VALUES));
+    PetscCall(PetscSNPrintf(name, sizeof name, "%s/%s", grp, Comp[k]));
+    if (single) PetscCall(RslH5WriteFieldFloat(out, name, swe->grid, c));
+    else PetscCall(RslH5WriteField(out, name, swe->grid, c));
+  }
+  PetscCall(DMRestoreGlobalVector(swe->grid->da1, &c));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out)
+{
+  char grp[64];
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(swe->ev_output, 0, 0, 0, 0));
+  PetscCall(PetscSNPrintf(grp, sizeof grp, "/snapshots/%06d", (int)swe->nsnap));
+  PetscCall(WriteState(swe, out, grp, PETSC_TRUE));
+  PetscCall(RslH5SetAttrDouble(out, grp, "time", 1, &swe->t));
+  PetscCall(PetscRealloc(sizeof(double) * (swe->nsnap + 1), &swe->snap_t));
+  swe->snap_t[swe->nsnap++] = swe->t;
+  PetscCall(PetscLogEventEnd(swe->ev_output, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
+{
+  static const char *const side[RSL_NSIDES] = {"west", "east", "south", "north", "nodata"};
+  double   b[RSL_NSIDES * 2 + 6], tot_out = 0, tot_in = 0;
+  PetscInt negs = swe->negative_cells, steps = swe->step;
+  char     name[128];
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(swe->ev_output, 0, 0, 0, 0));
+  PetscCall(RslH5WriteField(out, "/fields/z", swe->grid, swe->z));
+  PetscCall(WriteState(swe, out, "/fields", PETSC_FALSE));
+  PetscCall(RslH5WriteField(out, "/max/h", swe->grid, swe->hmax));
+  PetscCall(RslH5WriteField(out, "/max/speed", swe->grid, swe->smax));
+  PetscCall(RslH5WriteField(out, "/fields/infiltration", swe->grid, swe->F));
+
+  PetscCall(RslSWEBudget(swe, b));
+  for (int s = 0; s < RSL_NSIDES; s++) {
+    PetscCall(PetscSNPrintf(name, sizeof name, "outflow_%s_m3", side[s]));
+    PetscCall(RslH5SetAttrDouble(out, "/budget", name, 1, &b[s]));
+    PetscCall(PetscSNPrintf(name, sizeof name, "inflow_%s_m3", side[s]));
+    PetscCall(RslH5SetAttrDouble(out, "/budget", name, 1, &b[RSL_NSIDES + s]));
+    tot_out += b[s];
+    tot_in += b[RSL_NSIDES + s];
+  }
+  tot_in += b[2 * RSL_NSIDES + 1];
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "outflow_m3", 1, &tot_out));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "inflow_m3", 1, &tot_in));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "point_sources_m3", 1, &b[2 * RSL_NSIDES + 1]));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "rain_m3", 1, &b[2 * RSL_NSIDES]));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "infiltration_m3", 1, &b[2 * RSL_NSIDES + 2]));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "storage_initial_m3", 1, &b[2 * RSL_NSIDES + 3]));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "storage_final_m3", 1, &b[2 * RSL_NSIDES + 4]));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "relative_error", 1, &b[2 * RSL_NSIDES + 5]));
+
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &negs, 1, MPIU_INT, MPI_SUM, swe->comm));
+  PetscCall(RslH5SetAttrDouble(out, "/run", "time", 1, &swe->t));
+  PetscCall(RslH5SetAttrInt(out, "/run", "steps", 1, &steps));
+  PetscCall(RslH5SetAttrDouble(out, "/run", "dt_min", 1, &swe->dt_min));
+  PetscCall(RslH5SetAttrInt(out, "/run", "negative_depth_cells", 1, &negs));
+  PetscCall(RslH5SetAttrInt(out, "/run", "order", 1, &swe->order));
+
+  PetscCall(RslH5WriteTable(out, "/hydrographs/outflow", swe->nts, RSL_NSIDES + 2, swe->ts_hydro, "time,west,east,south,north,nodata,total"));
+  for (PetscInt k = 0; k < swe->ngauge; k++) {
+    double *tab;
+    PetscCall(PetscMalloc1(5 * swe->nts, &tab));
+    for (PetscInt r = 0; r < swe->nts; r++)
+      for (int c = 0; c < 5; c++) tab[5 * r + c] = swe->ts_gauge[r * 5 * swe->ngauge + 5 * k + c];
+    PetscCall(PetscSNPrintf(name, sizeof name, "/gauges/%s", swe->gauge[k].name));
+    PetscCall(RslH5WriteTable(out, name, swe->nts, 5, tab, "time,h,hu,hv,eta"));
+    PetscCall(RslH5SetAttrDouble(out, name, "x", 1, &swe->gauge[k].x));
+    PetscCall(RslH5SetAttrDouble(out, name, "y", 1, &swe->gauge[k].y));
+    PetscCall(PetscFree(tab));
+  }
+  PetscCall(PetscLogEventEnd(swe->ev_output, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[])
+{
+  static const char *const fields[] = {"h", "hu", "hv"};
+  char        xmf[PETSC_MAX_PATH_LEN];
+  const char *base = strrchr(h5path, '/');
+  size_t      len  = strlen(h5path);
+
+  PetscFunctionBegin;
+  if (!swe->nsnap) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSNPrintf(xmf, sizeof xmf, "%.*s.xmf", (int)(len > 3 && !strcmp(h5path + len - 3, ".h5") ? len - 3 : len), h5path));
+  PetscCall(RslXdmfWrite(swe->comm, xmf, base ? base + 1 : h5path, swe->grid, swe->nsnap, swe->snap_t, fields, 3));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

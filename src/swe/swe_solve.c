@@ -1,0 +1,77 @@
+/* The time loop: steps clipped to output times, rain changes and the final time;
+ * snapshots, time series and a progress line at a wall-clock interval. */
+#include "swe/swe_impl.h"
+
+static PetscErrorCode UpdateRain(RslSWE swe, PetscReal *valid_until)
+{
+  PetscFunctionBegin;
+  PetscCall(swe->rainsrc.rate(swe->rainsrc.ctx, swe->t, swe->rain));
+  *valid_until = PETSC_MAX_REAL;
+  if (swe->rainsrc.next_break) PetscCall(swe->rainsrc.next_break(swe->rainsrc.ctx, swe->t, valid_until));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Progress(RslSWE swe, double wall0)
+{
+  double   b[RSL_NSIDES * 2 + 6], vol, wall = RslWallTime() - wall0;
+  PetscInt wet;
+
+  PetscFunctionBegin;
+  PetscCall(RslSWEStorage(swe, &vol, &wet));
+  PetscCall(RslSWEBudget(swe, b));
+  double eta = swe->t > 0 ? wall * (swe->tfinal - swe->t) / swe->t : 0;
+  PetscCall(PetscPrintf(swe->comm, "ruissel: t %10.2f s  dt %.3e s  step %7d  wet %9d  volume %.6e m3  budget err %+.1e  wall %7.1f s  ETA %7.1f s\n", (double)swe->t, (double)swe->dt, (int)swe->step, (int)wet, vol, b[2 * RSL_NSIDES + 5], wall, eta));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
+{
+  PetscReal   rain_until = -1, next_out = PETSC_MAX_REAL, next_ts = swe->ts_interval, eps = 1e-9 * swe->tfinal;
+  double      wall0 = RslWallTime(), last_print = wall0;
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(swe->comm, &rank));
+  if (out && swe->out_interval > 0) {
+    PetscCall(RslSWEWriteSnapshot(swe, out));
+    next_out = swe->out_interval;
+  }
+  while (swe->t < swe->tfinal - eps && (swe->max_steps < 0 || swe->step < swe->max_steps)) {
+    PetscReal tlimit = PetscMin(swe->tfinal, next_out);
+    int       print  = 0;
+    if (swe->have_rain && swe->t >= rain_until) PetscCall(UpdateRain(swe, &rain_until));
+    if (swe->have_rain) tlimit = PetscMin(tlimit, rain_until);
+    PetscCall(RslSWEStep(swe, tlimit));
+    if (swe->t >= next_ts - eps) {
+      PetscCall(RslSWESampleSeries(swe));
+      while (next_ts <= swe->t + eps) next_ts += swe->ts_interval;
+    }
+    if (out && swe->t >= next_out - eps) {
+      PetscCall(RslSWEWriteSnapshot(swe, out));
+      while (next_out <= swe->t + eps) next_out += swe->out_interval;
+    }
+    /* rank 0's clock decides, so every rank enters the collective progress together */
+    if (swe->progress_interval > 0) {
+      double now = RslWallTime();
+      print      = !rank && now - last_print >= swe->progress_interval;
+      PetscCallMPI(MPI_Bcast(&print, 1, MPI_INT, 0, swe->comm));
+      if (print) {
+        PetscCall(Progress(swe, wall0));
+        last_print = now;
+      }
+    }
+  }
+  if (swe->ts_last_t < swe->t) PetscCall(RslSWESampleSeries(swe));
+  if (swe->progress_interval > 0) PetscCall(Progress(swe, wall0));
+  swe->wall = RslWallTime() - wall0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall)
+{
+  PetscFunctionBegin;
+  *nactive = swe->nactive;
+  *steps   = swe->step;
+  *wall    = swe->wall;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
