@@ -1,0 +1,104 @@
+"""A small synthetic ruissel result with the documented HDF5 layout and hand-checkable values,
+for tests of postproc (and of anything else reading results).
+
+  /usr/bin/python3 -m rslpost.synthetic OUT.h5 [--depth-factor F] [--outflow M3]
+
+Grid: 6 x 4 cells of 2 m (x) by 3 m (y) in EPSG:2154, west edge x = 1000, north edge
+y = 5000; the north-west cell is outside the domain (z = -9999; its max depth is set to 5 m
+on purpose: readers must ignore it). Maximum depth (times --depth-factor), row 0 = north:
+
+    [5.0 , 0.05, 0.2 , 0.3 , 0.0 , 0.0]
+    [0.5 , 0.12, 0.1 , 0.08, 0.0 , 0.0]
+    [1.2 , 0.0 , 0.0 , 0.0 , 0.11, 0.0]
+    [0.0 , 0.0 , 0.0 , 0.0 , 0.0 , 2.0]
+
+Final depth 0.05 m on the 23 active cells except 1.0 m at row 1, column 0. Budget: rain
+100 m3, outflow --outflow (25), infiltration 10, storage 0 -> 100 - outflow - 10. Outflow
+hydrograph every 60 s to 600 s: east side a triangle peaking at 0.5 m3/s at 300 s, south
+0.1 m3/s constant. Gauges g1 and g2 at two cell centres."""
+import argparse
+
+import h5py
+import numpy as np
+
+MAX_H = np.array([[5.0, 0.05, 0.2, 0.3, 0.0, 0.0],
+                  [0.5, 0.12, 0.1, 0.08, 0.0, 0.0],
+                  [1.2, 0.0, 0.0, 0.0, 0.11, 0.0],
+                  [0.0, 0.0, 0.0, 0.0, 0.0, 2.0]])
+NY, NX = MAX_H.shape
+DX, DY = 2.0, 3.0
+GT = (1000.0, DX, 0.0, 5000.0, 0.0, -DY)
+
+
+def _wkt():
+    try:
+        from osgeo import osr
+
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(2154)
+        return srs.ExportToWkt()
+    except ImportError:
+        return ""
+
+
+def _table(f, name, data, columns):
+    ds = f.create_dataset(name, data=np.asarray(data, dtype=np.float64))
+    ds.attrs["columns"] = columns
+
+
+def write_synthetic(path, depth_factor=1.0, outflow_m3=25.0):
+    """Write the synthetic result to path (see the module docstring)."""
+    jj, ii = np.mgrid[0:NY, 0:NX]
+    z = 50.0 - 0.1 * ii + 0.05 * jj
+    z[0, 0] = -9999.0
+    active = z != -9999.0
+    h = np.where(active, 0.05, 0.0)
+    h[1, 0] = 1.0
+    speed = np.where(active, 0.5 + 0.1 * ii, 0.0)
+    t = np.arange(0.0, 601.0, 60.0)
+    east = np.maximum(0.0, 0.5 * (1.0 - np.abs(t - 300.0) / 300.0))
+    south = np.full_like(t, 0.1)
+    zero = np.zeros_like(t)
+    with h5py.File(path, "w") as f:
+        g = f.create_group("grid")
+        g.attrs["nx"], g.attrs["ny"] = NX, NY
+        g.attrs["dx"], g.attrs["dy"] = DX, DY
+        g.attrs["geotransform"] = np.array(GT)
+        g.attrs["crs_wkt"] = _wkt()
+        f["fields/z"] = z
+        f["fields/h"] = h
+        f["fields/hu"] = 0.1 * h
+        f["fields/hv"] = -0.05 * h
+        f["max/h"] = MAX_H * depth_factor
+        f["max/speed"] = speed
+        b = f.create_group("budget")
+        storage = 100.0 - outflow_m3 - 10.0
+        for k, v in dict(rain_m3=100.0, inflow_m3=0.0, outflow_m3=outflow_m3, infiltration_m3=10.0,
+                         storage_initial_m3=0.0, storage_final_m3=storage, relative_error=0.0,
+                         outflow_west_m3=0.0, outflow_east_m3=outflow_m3, outflow_south_m3=0.0,
+                         outflow_north_m3=0.0, outflow_nodata_m3=0.0).items():
+            b.attrs[k] = v
+        r = f.create_group("run")
+        r.attrs["time"], r.attrs["steps"], r.attrs["dt_min"], r.attrs["negative_depth_cells"] = 600.0, 1234, 0.05, 0
+        _table(f, "hydrographs/outflow", np.column_stack([t, zero, east, south, zero, zero, east + south]),
+               "time,west,east,south,north,nodata,total")
+        for name, depth in (("g1", 0.02), ("g2", 0.2)):
+            hg = depth * t / 600.0
+            _table(f, f"gauges/{name}", np.column_stack([t, hg, 0.1 * hg, 0 * hg, 50.0 + hg]), "time,h,hu,hv,eta")
+        p = f.create_group("provenance")
+        p.attrs["version"], p.attrs["git_commit"], p.attrs["options"] = "synthetic", "none", "-synthetic"
+        p.attrs["ranks"], p.attrs["wall_time_s"] = 1, 0.0
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--depth-factor", type=float, default=1.0)
+    ap.add_argument("--outflow", type=float, default=25.0)
+    a = ap.parse_args()
+    write_synthetic(a.out, a.depth_factor, a.outflow)
+
+
+if __name__ == "__main__":
+    main()
