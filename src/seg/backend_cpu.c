@@ -1,6 +1,8 @@
-/* seg/backend_cpu: the fast host backend. Convolutions as im2col + sgemm (OpenBLAS) over
- * chunks of output rows (bounded scratch), with OpenMP for the packing and the
- * single-source epilogue; the other operations are the shared host loops. */
+/* seg/backend_cpu: the fast host backend. Convolutions by oneDNN (backend_cpu_dnnl.c) or
+ * as im2col + sgemm (OpenBLAS) over chunks of output rows (bounded scratch), chosen with
+ * -seg_cpu_conv dnnl|gemm (default dnnl when available: faster by measurement, see
+ * jobs/bench/seg_bench.sh); OpenMP for the packing and the single-source epilogue; the
+ * other operations are the shared host loops. */
 #include "seg/backend.h"
 #include <string.h>
 #if defined(RSL_HAVE_BLAS)
@@ -9,9 +11,13 @@
 
 #define COL_CAP (4 << 20) /* floats of im2col scratch per chunk (16 MB) */
 
+typedef enum { CONV_GEMM, CONV_DNNL } ConvImpl;
+
 typedef struct {
-  float *col;
-  size_t cap;
+  ConvImpl           impl;
+  float             *col;
+  size_t             cap;
+  struct RslSegDnnl *dnnl;
 } CPUData;
 
 #if defined(RSL_HAVE_BLAS)
@@ -45,6 +51,13 @@ static PetscErrorCode CPUConv(RslSegBackend be, const RslSegConv *cv, const RslS
   PetscInt K = cv->cin * cv->k * cv->k, OW = y->w, OHW = y->h * y->w;
 
   PetscFunctionBegin;
+  #if defined(RSL_HAVE_DNNL)
+  if (d->impl == CONV_DNNL) {
+    PetscCall(RslSegDnnlConv(d->dnnl, cv, x, y));
+    PetscCall(RslSegHostEpilogue(cv->b, res, relu, y));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  #endif
   for (PetscInt n = 0; n < x->n; n++) {
     const float *xn = x->data + (size_t)n * x->c * x->h * x->w;
     float       *yn = y->data + (size_t)n * y->c * OHW;
@@ -70,9 +83,21 @@ static PetscErrorCode CPUConv(RslSegBackend be, const RslSegConv *cv, const RslS
 }
 #endif
 
-static PetscErrorCode NoConvData(RslSegBackend be, RslSegConv *cv)
+static PetscErrorCode CPUConvSetUp(RslSegBackend be, RslSegConv *cv)
 {
   PetscFunctionBegin;
+#if defined(RSL_HAVE_DNNL)
+  if (((CPUData *)be->data)->impl == CONV_DNNL) PetscCall(RslSegDnnlConvSetUp(cv));
+#endif
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CPUConvDestroy(RslSegBackend be, RslSegConv *cv)
+{
+  PetscFunctionBegin;
+#if defined(RSL_HAVE_DNNL)
+  PetscCall(RslSegDnnlConvDestroy(cv));
+#endif
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -82,23 +107,41 @@ static PetscErrorCode CPUDestroy(RslSegBackend be)
 
   PetscFunctionBegin;
   PetscCall(PetscFree(d->col));
+#if defined(RSL_HAVE_DNNL)
+  PetscCall(RslSegDnnlDestroy(&d->dnnl));
+#endif
   PetscCall(PetscFree(be->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslSegBackendCreate_CPU(RslSegBackend be)
 {
-  CPUData *d;
+  CPUData    *d;
+  const char *impls[] = {"gemm", "dnnl"};
+  PetscInt    impl    = 0;
 
   PetscFunctionBegin;
 #if !defined(RSL_HAVE_BLAS)
   RSLCHECK(be->comm, 0, "-seg_backend cpu: this build has no BLAS (install OpenBLAS and reconfigure), use -seg_backend ref");
 #else
+  #if defined(RSL_HAVE_DNNL)
+  impl = CONV_DNNL;
+  #endif
+  PetscOptionsBegin(be->comm, NULL, "Segmentation cpu backend", "RslSegBackend");
+  PetscCall(PetscOptionsEList("-seg_cpu_conv", "Convolution implementation of -seg_backend cpu", "", impls, 2, impls[impl], &impl, NULL));
+  PetscOptionsEnd();
+  #if !defined(RSL_HAVE_DNNL)
+  RSLCHECK(be->comm, impl == CONV_GEMM, "-seg_cpu_conv dnnl: this build has no oneDNN (libdnnl-dev); use -seg_cpu_conv gemm");
+  #endif
   PetscCall(PetscNew(&d));
+  d->impl = (ConvImpl)impl;
+  #if defined(RSL_HAVE_DNNL)
+  if (d->impl == CONV_DNNL) PetscCall(RslSegDnnlCreate(&d->dnnl));
+  #endif
   be->data             = d;
   be->ops.name         = "cpu";
-  be->ops.setup_conv   = NoConvData;
-  be->ops.destroy_conv = NoConvData;
+  be->ops.setup_conv   = CPUConvSetUp;
+  be->ops.destroy_conv = CPUConvDestroy;
   be->ops.alloc        = RslSegHostAlloc;
   be->ops.free         = RslSegHostFree;
   be->ops.upload       = RslSegHostUpload;
