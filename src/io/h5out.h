@@ -14,15 +14,26 @@ PetscErrorCode RslH5Create(MPI_Comm comm, const char option[], const char path[]
 PetscErrorCode RslH5Close(RslH5 *f, PetscBool success);
 const char    *RslH5Path(RslH5 f); /* final path */
 
-/* /grid group with attributes nx, ny, dx, dy, geotransform, crs_wkt. */
+/* /grid group with attributes nx, ny, dx, dy, geotransform, crs_wkt, and the coordinate
+ * datasets /grid/x (nx cell-centre eastings, west to east), /grid/y (ny cell-centre
+ * northings in file row order: north to south, descending), /grid/x_edges, /grid/y_edges
+ * (nx+1, ny+1 cell edges, same orders; the XDMF mesh uses them). */
 PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g);
 /* Write a dof-1 global Vec of g->da1 as dataset `dset` (e.g. "/fields/h"; parent groups are
  * created), float64, chunked, collective. */
 PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], const RslGrid *g, Vec v);
 /* Same, stored as float32 (snapshots). */
 PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], const RslGrid *g, Vec v);
-/* Read back a field dataset into a dof-1 global Vec (restart, tests). */
+/* Read back a field dataset (any numeric type, ny x nx, row 0 = north) into a dof-1 global
+ * Vec of g->da1 (restart, tests). Collective; a missing file/dataset or a shape other than
+ * ny x nx is a collective error naming the file and dataset. */
 PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v);
+
+/* Snapshot k (0-based) is the group "/snapshots/%06d" (k): name it into buf. */
+PetscErrorCode RslH5SnapshotName(PetscInt k, char buf[], size_t len);
+/* Write snapshot k of the dof-3 state U (global Vec of g->da: h, hu, hv) as float32
+ * datasets <group>/h, <group>/hu, <group>/hv, with attribute `time` on the group. */
+PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, const RslGrid *g, Vec U);
 
 /* Attributes on an object (group created when missing). Same value on every rank. */
 PetscErrorCode RslH5SetAttrDouble(RslH5 f, const char obj[], const char name[], PetscInt n, const double *v);
@@ -34,7 +45,12 @@ PetscErrorCode RslH5WriteTable(RslH5 f, const char dset[], PetscInt nrows, Petsc
 /* uint8 class map per cell etc.: a dof-1 Vec written as uint8. */
 PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v);
 
-/* XDMF sidecar for ParaView: a temporal collection of the snapshots /snapshots/NNNNNN/{h,hu,hv}
- * (float32) plus the static /fields/z, over a 2D CoRectMesh in map coordinates. Rank 0 writes;
- * h5name is the HDF5 file name as seen from the .xmf's directory. */
+/* XDMF sidecar for ParaView: a temporal collection of the snapshots k = 0..nsnap-1 at times[k],
+ * each with the float32 datasets <RslH5SnapshotName(k)>/<fields[i]> plus the static /fields/z,
+ * as cell data. Mesh: a 2DRectMesh whose node coordinates are /grid/x_edges and /grid/y_edges
+ * (written by RslH5WriteGrid); y_edges descends (north first) like the file's rows, so the
+ * map shows north-up in ParaView's x-y plane with no flip of the data. With nsnap = 0 one
+ * grid holds z and the final /fields/<fields[i]> (float64). Collective; rank 0 writes
+ * xmf_path.part then renames it. h5name is the HDF5 file name as seen from the .xmf's
+ * directory. */
 PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5name[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);

@@ -1,38 +1,62 @@
-/* io/raster: GDAL raster input. Headers are read by rank 0 and broadcast, so every rank
- * takes the same decision on a bad file (collective errors, no hang); pixel data are read
- * by windows, each rank reading only its block plus halo. Any GDAL driver, VRT mosaics. */
+/* io/raster: GDAL raster input and GeoTIFF output. Headers are read by rank 0 and
+ * broadcast, so every rank takes the same decision on a bad file (collective errors, no
+ * hang); pixel data are read by windows, each rank reading only its block plus halo. Any
+ * GDAL driver, VRT mosaics included. Rows are north-first (row 0 = north), as GDAL reads
+ * them; buffers are row-major doubles. */
 #pragma once
 #include "core/rsl.h"
 
 typedef struct {
   PetscInt  nx, ny, nbands;
-  double    gt[6];        /* GDAL geotransform */
-  char     *crs_wkt;      /* "" when the raster has no CRS */
-  PetscBool projected;    /* CRS is projected (not geographic) */
-  double    linear_units; /* metres per CRS linear unit (1 for metres), 0 if unknown */
-  PetscBool has_nodata;   /* of band 1 */
+  double    gt[6];            /* GDAL geotransform ((0,1,0,0,0,1) when the file has none) */
+  char     *crs_wkt;          /* "" when the raster has no CRS */
+  PetscBool projected;        /* CRS is projected (not geographic) */
+  double    linear_units;     /* metres per CRS linear unit (1 for metres), 0 if unknown */
+  PetscBool has_nodata;       /* of band 1 */
   double    nodata;
+  PetscBool has_geotransform; /* the file carries a geotransform */
 } RslRasterInfo;
 
-/* Read a raster's header (collective). `option` names the option the path came from, for
- * error messages: "-dem: cannot open 'x.tif' as a raster (...)". */
+/* Read a raster's header (collective: rank 0 opens, the result is broadcast). `option`
+ * names the option the path came from, for error messages, e.g.
+ * "-dem: cannot open 'x.tif' (no such file)" or
+ * "-dem: cannot open 'notes.txt' as a raster (not recognized as a supported file format)".
+ * Callers check the CRS of secondary inputs against the grid's with RslCRSSame, also
+ * collectively (same header on every rank). */
 PetscErrorCode RslRasterInfoRead(MPI_Comm comm, const char option[], const char path[], RslRasterInfo *info);
 PetscErrorCode RslRasterInfoFree(RslRasterInfo *info);
 
 /* Read band `band` (1-based) over the window of raster pixels [col0, col0+ncols) x
  * [row0, row0+nrows) (row 0 = north) into buf (row-major, nrows x ncols, doubles).
- * Parts of the window outside the raster are filled with `fill`; raster nodata pixels are
- * also set to `fill`. Not collective; returns an error code, never aborts. */
+ * Parts of the window outside the raster are filled with `fill`; raster nodata pixels (and
+ * NaN) are also set to `fill`. Not collective; returns an error code, never aborts. */
 PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);
 
 /* Read band `band` resampled onto a target window given by its geotransform tgt_gt
- * (north-up), ncols x nrows, in CRS tgt_wkt (must match the raster's CRS; reprojection is
- * not done). resampling: "nearest", "bilinear", "average", "mode". Outside/nodata -> fill. */
+ * (north-up), ncols x nrows. The CRS must be the raster's (no reprojection; check it
+ * collectively with RslCRSSame first). Both rasters must be north-up (no rotation).
+ * resampling, for a target cell whose footprint covers source pixels:
+ *   "nearest"  the source pixel containing the target cell centre;
+ *   "bilinear" bilinear interpolation of the 4 source pixel centres around the target cell
+ *              centre (exact for linear fields), weights renormalised over valid pixels;
+ *   "average"  mean of the source pixels weighted by their overlap area with the cell;
+ *   "mode"     the value with the largest total overlap area (ties: the smallest value).
+ * Nodata/NaN source pixels are ignored; a cell with no valid source gets `fill`, as do cells
+ * outside the raster. Each cell's value depends only on its footprint and the source
+ * pixels: see RslRasterReadResampledWindow for decomposition-independent reads. */
 PetscErrorCode RslRasterReadResampled(const char path[], int band, const double tgt_gt[6], PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf);
 
+/* Same, for the window [col0, col0+ncols) x [row0, row0+nrows) of a target grid whose full
+ * geotransform is grid_gt. Cell footprints are computed from global cell indices, so the
+ * values are bitwise identical whatever the window (rank count, halo) is. */
+PetscErrorCode RslRasterReadResampledWindow(const char path[], int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf);
+
 /* Write a georeferenced single-band raster from a full array held by one process
- * (type "Byte", "Float32", "Float64"), GeoTIFF tiled+DEFLATE, via tmp name + rename. */
+ * (type "Byte", "Float32", "Float64", or any GDAL type name; values are rounded and
+ * clamped to integer types), GeoTIFF tiled+DEFLATE, written to PATH.part.tif then renamed.
+ * Not collective: call it on one rank. */
 PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt ncols, PetscInt nrows, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, const double *buf);
 
-/* True when both WKTs describe the same CRS (GDAL OSRIsSame). */
+/* True when both WKTs (or any GDAL user input, "EPSG:2154") describe the same CRS
+ * (GDAL OSRIsSame); two empty CRSs are the same, an empty and a non-empty one are not. */
 PetscBool RslCRSSame(const char *wkt_a, const char *wkt_b);

@@ -1,0 +1,11 @@
+/* io/gdal_util: private helpers shared by the GDAL readers (not part of the public API). */
+#pragma once
+#include "io/raster.h"
+#include <gdal.h>
+
+/* GDALAllRegister once per process. */
+void RslGDALRegister(void);
+/* Open path read-only as a raster, GDAL errors silenced and returned as a PETSc error. */
+PetscErrorCode RslGDALOpen(const char path[], GDALDatasetH *ds);
+/* RslRasterReadWindow on an already open dataset. */
+PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);

@@ -1,0 +1,212 @@
+/* io/h5field: grid fields as ny x nx datasets, north row first, written and read with
+ * collective hyperslabs (each rank its owned block), plus /grid and snapshots. */
+#include "io/h5_util.h"
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+  FT_F64,
+  FT_F32,
+  FT_U8
+} FieldType;
+
+/* Select this rank's block in the file: grid rows [ys, ys+ym) are file rows
+ * [ny-ys-ym, ny-ys) (j grows north, file row 0 is north). */
+static void SelectBlock(const RslGrid *g, hid_t fs, hid_t *ms)
+{
+  hsize_t start[2] = {(hsize_t)(g->ny - g->ys - g->ym), (hsize_t)g->xs};
+  hsize_t count[2] = {(hsize_t)g->ym, (hsize_t)g->xm};
+
+  *ms = H5Screate_simple(2, count, NULL);
+  if (g->xm * g->ym > 0) H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+  else {
+    H5Sselect_none(fs);
+    H5Sselect_none(*ms);
+  }
+}
+
+/* Write component comp of a dof-`dof` global Vec of the grid as dataset dset. */
+static PetscErrorCode WriteComponent(RslH5 f, const char dset[], const RslGrid *g, Vec v, PetscInt dof, PetscInt comp, FieldType t)
+{
+  const hid_t        ftypes[] = {H5T_IEEE_F64LE, H5T_IEEE_F32LE, H5T_STD_U8LE};
+  const hid_t        mtypes[] = {H5T_NATIVE_DOUBLE, H5T_NATIVE_FLOAT, H5T_NATIVE_UINT8};
+  const size_t       esize[]  = {sizeof(double), sizeof(float), 1};
+  hsize_t            dims[2]  = {(hsize_t)g->ny, (hsize_t)g->nx};
+  hsize_t            chunk[2] = {(hsize_t)PetscMin(256, g->ny), (hsize_t)PetscMin(256, g->nx)};
+  const PetscScalar *a;
+  PetscInt           n;
+  char              *buf;
+  hid_t              d, fs, ms;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(v, &n));
+  PetscCheck(n == g->xm * g->ym * dof, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "%s: vector does not match the grid layout", dset);
+  PetscCall(RslH5DatasetOpenOrCreate(f, dset, ftypes[t], 2, dims, chunk, &d));
+  PetscCall(PetscMalloc1(esize[t] * (size_t)(g->xm * g->ym) + 1, &buf));
+  PetscCall(VecGetArrayRead(v, &a));
+  for (PetscInt jl = 0; jl < g->ym; jl++) {
+    size_t out = (size_t)(g->ym - 1 - jl) * (size_t)g->xm; /* north row first */
+    for (PetscInt il = 0; il < g->xm; il++) {
+      double val = PetscRealPart(a[(jl * g->xm + il) * dof + comp]);
+      size_t k   = out + (size_t)il;
+      if (t == FT_F64) ((double *)buf)[k] = val;
+      else if (t == FT_F32) ((float *)buf)[k] = (float)val;
+      else ((uint8_t *)buf)[k] = (uint8_t)(val >= 255 ? 255 : val > 0 ? val + 0.5 : 0); /* NaN -> 0 */
+    }
+  }
+  PetscCall(VecRestoreArrayRead(v, &a));
+  fs = H5Dget_space(d);
+  SelectBlock(g, fs, &ms);
+  H5CHK(f->comm, H5Dwrite(d, mtypes[t], ms, fs, f->dxpl, buf));
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(d);
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+{
+  PetscFunctionBegin;
+  PetscCall(WriteComponent(f, dset, g, v, 1, 0, FT_F64));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+{
+  PetscFunctionBegin;
+  PetscCall(WriteComponent(f, dset, g, v, 1, 0, FT_F32));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+{
+  PetscFunctionBegin;
+  PetscCall(WriteComponent(f, dset, g, v, 1, 0, FT_U8));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5SnapshotName(PetscInt k, char buf[], size_t len)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(buf, len, "/snapshots/%06" PetscInt_FMT, k));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, const RslGrid *g, Vec U)
+{
+  const char *names[3] = {"h", "hu", "hv"};
+  char        grp[64], dset[80];
+
+  PetscFunctionBegin;
+  PetscCall(RslH5SnapshotName(k, grp, sizeof(grp)));
+  for (PetscInt c = 0; c < 3; c++) {
+    PetscCall(PetscSNPrintf(dset, sizeof(dset), "%s/%s", grp, names[c]));
+    PetscCall(WriteComponent(f, dset, g, U, 3, c, FT_F32));
+  }
+  PetscCall(RslH5SetAttrDouble(f, grp, "time", 1, &time));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g)
+{
+  PetscInt n[2] = {g->nx, g->ny};
+  double   d[2] = {g->dx, g->dy}, *x, *y;
+  hsize_t  len;
+
+  PetscFunctionBegin;
+  PetscCall(RslH5SetAttrInt(f, "/grid", "nx", 1, &n[0]));
+  PetscCall(RslH5SetAttrInt(f, "/grid", "ny", 1, &n[1]));
+  PetscCall(RslH5SetAttrDouble(f, "/grid", "dx", 1, &d[0]));
+  PetscCall(RslH5SetAttrDouble(f, "/grid", "dy", 1, &d[1]));
+  PetscCall(RslH5SetAttrDouble(f, "/grid", "geotransform", 6, g->gt));
+  PetscCall(RslH5SetAttrString(f, "/grid", "crs_wkt", g->crs_wkt));
+  /* coordinates in file order: x west to east, y north to south (gt[5] < 0) */
+  PetscCall(PetscMalloc2(g->nx + 1, &x, g->ny + 1, &y));
+  for (PetscInt i = 0; i <= g->nx; i++) x[i] = g->gt[0] + i * g->gt[1];
+  for (PetscInt r = 0; r <= g->ny; r++) y[r] = g->gt[3] + r * g->gt[5];
+  len = (hsize_t)g->nx + 1;
+  PetscCall(RslH5WriteReplicated(f, "/grid/x_edges", 1, &len, x));
+  len = (hsize_t)g->ny + 1;
+  PetscCall(RslH5WriteReplicated(f, "/grid/y_edges", 1, &len, y));
+  for (PetscInt i = 0; i < g->nx; i++) x[i] = g->gt[0] + (i + 0.5) * g->gt[1];
+  for (PetscInt r = 0; r < g->ny; r++) y[r] = g->gt[3] + (r + 0.5) * g->gt[5];
+  len = (hsize_t)g->nx;
+  PetscCall(RslH5WriteReplicated(f, "/grid/x", 1, &len, x));
+  len = (hsize_t)g->ny;
+  PetscCall(RslH5WriteReplicated(f, "/grid/y", 1, &len, y));
+  PetscCall(PetscFree2(x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Open path read-only on comm and check dset is ny x nx; rank-consistent errors. */
+static PetscErrorCode OpenFieldForRead(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, hid_t *file, hid_t *d)
+{
+  hid_t   fapl = H5Pcreate(H5P_FILE_ACCESS), s;
+  hsize_t dims[2] = {0, 0};
+  int     ok;
+
+  PetscFunctionBegin;
+  H5CHK(comm, H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
+  H5CHK(comm, H5Pset_all_coll_metadata_ops(fapl, 1));
+  H5E_BEGIN_TRY
+  {
+    *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  }
+  H5E_END_TRY;
+  H5Pclose(fapl);
+  ok = *file >= 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm));
+  RSLCHECK(comm, ok, "cannot open '%s' as an HDF5 file", path);
+  *d = -1;
+  H5E_BEGIN_TRY
+  {
+    *d = H5Dopen2(*file, dset, H5P_DEFAULT);
+  }
+  H5E_END_TRY;
+  if (*d >= 0) {
+    s = H5Dget_space(*d);
+    if (H5Sget_simple_extent_ndims(s) == 2) H5Sget_simple_extent_dims(s, dims, NULL);
+    H5Sclose(s);
+  }
+  ok = *d >= 0 && dims[0] == (hsize_t)g->ny && dims[1] == (hsize_t)g->nx;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm));
+  if (!ok) {
+    if (*d >= 0) H5Dclose(*d);
+    H5Fclose(*file);
+  }
+  RSLCHECK(comm, ok, "'%s': no dataset %s of %" PetscInt_FMT " x %" PetscInt_FMT " (ny x nx)", path, dset, g->ny, g->nx);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v)
+{
+  hid_t        file, d, fs, ms, dxpl;
+  double      *buf;
+  PetscScalar *a;
+  PetscInt     n;
+  herr_t       e;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(v, &n));
+  PetscCheck(n == g->xm * g->ym, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "%s: vector is not a dof-1 vector of the grid", dset);
+  PetscCall(OpenFieldForRead(comm, path, dset, g, &file, &d));
+  PetscCall(PetscMalloc1((size_t)(g->xm * g->ym) + 1, &buf));
+  fs   = H5Dget_space(d);
+  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  SelectBlock(g, fs, &ms);
+  e = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, dxpl, buf);
+  H5Pclose(dxpl);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(d);
+  H5Fclose(file);
+  H5CHK(comm, e);
+  PetscCall(VecGetArray(v, &a));
+  for (PetscInt jl = 0; jl < g->ym; jl++)
+    for (PetscInt il = 0; il < g->xm; il++) a[jl * g->xm + il] = buf[(size_t)(g->ym - 1 - jl) * (size_t)g->xm + (size_t)il];
+  PetscCall(VecRestoreArray(v, &a));
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

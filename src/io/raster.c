@@ -1,0 +1,239 @@
+/* io/raster: GDAL header reads (rank 0 + broadcast), windowed reads, GeoTIFF writes. */
+#include "io/gdal_util.h"
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <ogr_srs_api.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void RslGDALRegister(void)
+{
+  static int registered;
+  if (!registered) {
+    GDALAllRegister();
+    registered = 1;
+  }
+}
+
+/* GDAL's reason for the last failure; GDALOpen sets none for an unknown format. */
+static const char *GDALWhy(void)
+{
+  return CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "not a raster format GDAL recognises";
+}
+
+PetscErrorCode RslGDALOpen(const char path[], GDALDatasetH *ds)
+{
+  PetscFunctionBegin;
+  RslGDALRegister();
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  *ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+  CPLPopErrorHandler();
+  PetscCheck(*ds, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open '%s' as a raster (%s)", path, GDALWhy());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The header as rank 0 saw it, broadcast as bytes (all ranks run the same binary). */
+typedef struct {
+  char   err[512]; /* empty when the file opened */
+  int    nx, ny, nbands, projected, has_nodata, has_gt, wkt_len;
+  double gt[6], linear_units, nodata;
+} RasterHeader;
+
+/* CRS properties of a WKT: projected flag and metres per linear unit (0 when unknown). */
+static void CRSUnits(const char *wkt, int *projected, double *units)
+{
+  OGRSpatialReferenceH srs;
+
+  *projected = 0;
+  *units     = 0;
+  if (!wkt[0]) return;
+  srs = OSRNewSpatialReference(NULL);
+  if (OSRSetFromUserInput(srs, wkt) == OGRERR_NONE) {
+    *projected = OSRIsProjected(srs);
+    if (*projected || OSRIsLocal(srs)) *units = OSRGetLinearUnits(srs, NULL);
+  }
+  OSRDestroySpatialReference(srs);
+}
+
+/* Rank 0: fill h from the file; *wkt is CPLStrdup'ed (caller frees with CPLFree). */
+static void HeaderRead(const char *option, const char *path, RasterHeader *h, char **wkt)
+{
+  GDALDatasetH ds;
+  struct stat  st;
+
+  memset(h, 0, sizeof(*h));
+  *wkt = NULL;
+  if (!path || !path[0]) {
+    snprintf(h->err, sizeof(h->err), "%s: no file name given", option);
+    return;
+  }
+  RslGDALRegister();
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+  CPLPopErrorHandler();
+  if (!ds) {
+    /* GDAL also opens non-files (/vsicurl/, connection strings): stat only to explain. */
+    if (stat(path, &st) != 0) snprintf(h->err, sizeof(h->err), "%s: cannot open '%s' (no such file)", option, path);
+    else snprintf(h->err, sizeof(h->err), "%s: cannot open '%s' as a raster (%s)", option, path, GDALWhy());
+    return;
+  }
+  h->nx     = GDALGetRasterXSize(ds);
+  h->ny     = GDALGetRasterYSize(ds);
+  h->nbands = GDALGetRasterCount(ds);
+  if (h->nbands < 1) snprintf(h->err, sizeof(h->err), "%s: '%s' has no raster band", option, path);
+  else {
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    h->nodata         = GDALGetRasterNoDataValue(b, &h->has_nodata);
+  }
+  h->has_gt = GDALGetGeoTransform(ds, h->gt) == CE_None;
+  *wkt      = CPLStrdup(GDALGetProjectionRef(ds) ? GDALGetProjectionRef(ds) : "");
+  h->wkt_len = (int)strlen(*wkt);
+  CRSUnits(*wkt, &h->projected, &h->linear_units);
+  GDALClose(ds);
+}
+
+PetscErrorCode RslRasterInfoRead(MPI_Comm comm, const char option[], const char path[], RslRasterInfo *info)
+{
+  PetscMPIInt  rank;
+  RasterHeader h;
+  char        *wkt0 = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(info, sizeof(*info)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!option) option = "raster";
+  if (rank == 0) HeaderRead(option, path, &h, &wkt0);
+  PetscCallMPI(MPI_Bcast(&h, (PetscMPIInt)sizeof(h), MPI_BYTE, 0, comm));
+  if (h.err[0]) CPLFree(wkt0);
+  RSLCHECK(comm, !h.err[0], "%s", h.err);
+  PetscCall(PetscMalloc1(h.wkt_len + 1, &info->crs_wkt));
+  if (rank == 0) PetscCall(PetscMemcpy(info->crs_wkt, wkt0, (size_t)h.wkt_len + 1));
+  CPLFree(wkt0);
+  PetscCallMPI(MPI_Bcast(info->crs_wkt, h.wkt_len + 1, MPI_CHAR, 0, comm));
+  info->nx               = h.nx;
+  info->ny               = h.ny;
+  info->nbands           = h.nbands;
+  info->projected        = h.projected ? PETSC_TRUE : PETSC_FALSE;
+  info->linear_units     = h.linear_units;
+  info->has_nodata       = h.has_nodata ? PETSC_TRUE : PETSC_FALSE;
+  info->nodata           = h.nodata;
+  info->has_geotransform = h.has_gt ? PETSC_TRUE : PETSC_FALSE;
+  for (int k = 0; k < 6; k++) info->gt[k] = h.gt[k];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterInfoFree(RslRasterInfo *info)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(info->crs_wkt));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+{
+  GDALRasterBandH b;
+  PetscInt        nx = GDALGetRasterXSize(ds), ny = GDALGetRasterYSize(ds);
+  PetscInt        c0 = PetscMax(col0, 0), c1 = PetscMin(col0 + ncols, nx);
+  PetscInt        r0 = PetscMax(row0, 0), r1 = PetscMin(row0 + nrows, ny);
+  int             has_nd = 0;
+  double          nd;
+
+  PetscFunctionBegin;
+  PetscCheck(band >= 1 && band <= GDALGetRasterCount(ds), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "'%s' has %d band(s), band %d requested", path, GDALGetRasterCount(ds), band);
+  for (size_t k = 0; k < (size_t)ncols * (size_t)nrows; k++) buf[k] = fill;
+  if (c1 <= c0 || r1 <= r0) PetscFunctionReturn(PETSC_SUCCESS);
+  b = GDALGetRasterBand(ds, band);
+  {
+    double *dst = buf + (size_t)(r0 - row0) * (size_t)ncols + (size_t)(c0 - col0);
+    CPLErr  e;
+    CPLErrorReset();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    e = GDALRasterIOEx(b, GF_Read, (int)c0, (int)r0, (int)(c1 - c0), (int)(r1 - r0), dst, (int)(c1 - c0), (int)(r1 - r0), GDT_Float64, (GSpacing)sizeof(double), (GSpacing)(ncols * sizeof(double)), NULL);
+    CPLPopErrorHandler();
+    PetscCheck(e == CE_None, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "reading '%s' band %d, window %" PetscInt_FMT "x%" PetscInt_FMT " at (%" PetscInt_FMT ",%" PetscInt_FMT "): %s", path, band, c1 - c0, r1 - r0, c0, r0, CPLGetLastErrorMsg());
+  }
+  nd = GDALGetRasterNoDataValue(b, &has_nd);
+  if (GDALGetRasterDataType(b) == GDT_Float32) nd = (double)(float)nd; /* compare as stored */
+  for (PetscInt r = r0; r < r1; r++) {
+    double *row = buf + (size_t)(r - row0) * (size_t)ncols;
+    for (PetscInt c = c0; c < c1; c++) {
+      double v = row[c - col0];
+      if (isnan(v) || (has_nd && v == nd)) row[c - col0] = fill;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+{
+  GDALDatasetH   ds;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(RslGDALOpen(path, &ds));
+  ierr = RslGDALReadWindow(ds, path, band, col0, row0, ncols, nrows, fill, buf);
+  GDALClose(ds);
+  PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt ncols, PetscInt nrows, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, const double *buf)
+{
+  GDALDataType t = GDALGetDataTypeByName(type);
+  GDALDriverH  drv;
+  GDALDatasetH ds;
+  char         tmp[PETSC_MAX_PATH_LEN];
+  char       **opts = NULL;
+  CPLErr       e;
+
+  PetscFunctionBegin;
+  PetscCheck(t != GDT_Unknown, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "writing '%s': unknown raster type '%s'", path, type);
+  RslGDALRegister();
+  drv = GDALGetDriverByName("GTiff");
+  PetscCheck(drv, PETSC_COMM_SELF, PETSC_ERR_LIB, "GDAL has no GTiff driver");
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.part.tif", path));
+  opts = CSLSetNameValue(opts, "TILED", "YES");
+  opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
+  opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  ds = GDALCreate(drv, tmp, (int)ncols, (int)nrows, 1, t, opts);
+  CSLDestroy(opts);
+  if (ds) {
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    e                 = GDALSetGeoTransform(ds, (double *)gt);
+    if (e == CE_None && crs_wkt && crs_wkt[0]) e = GDALSetProjection(ds, crs_wkt);
+    if (e == CE_None && has_nodata) e = GDALSetRasterNoDataValue(b, nodata);
+    if (e == CE_None) e = GDALRasterIOEx(b, GF_Write, 0, 0, (int)ncols, (int)nrows, (void *)buf, (int)ncols, (int)nrows, GDT_Float64, 0, 0, NULL);
+    GDALClose(ds); /* flushes: a write error shows up in the last error state */
+    if (e == CE_None && CPLGetLastErrorType() >= CE_Failure) e = CE_Failure;
+  } else e = CE_Failure;
+  CPLPopErrorHandler();
+  if (e != CE_None) (void)remove(tmp);
+  PetscCheck(e == CE_None, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write raster '%s' (%s)", path, CPLGetLastErrorMsg());
+  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename '%s' to '%s'", tmp, path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscBool RslCRSSame(const char *wkt_a, const char *wkt_b)
+{
+  OGRSpatialReferenceH a, b;
+  PetscBool            same;
+
+  if (!wkt_a) wkt_a = "";
+  if (!wkt_b) wkt_b = "";
+  if (!wkt_a[0] || !wkt_b[0]) return (!wkt_a[0] && !wkt_b[0]) ? PETSC_TRUE : PETSC_FALSE;
+  if (!strcmp(wkt_a, wkt_b)) return PETSC_TRUE;
+  RslGDALRegister();
+  a    = OSRNewSpatialReference(NULL);
+  b    = OSRNewSpatialReference(NULL);
+  same = (OSRSetFromUserInput(a, wkt_a) == OGRERR_NONE && OSRSetFromUserInput(b, wkt_b) == OGRERR_NONE && OSRIsSame(a, b)) ? PETSC_TRUE : PETSC_FALSE;
+  OSRDestroySpatialReference(a);
+  OSRDestroySpatialReference(b);
+  return same;
+}
