@@ -16,7 +16,8 @@
 # 2. generates an N x N tilted rough DEM (make_dem.py, 1 m cells, EPSG:2154);
 # 3. runs `ruissel -stages swe` for orders 1 and 2 on each rank count of RANKS, parses the
 #    solver's last line `ruissel: perf cells=.. steps=.. cell_updates_per_s=.. wall=..`;
-# 4. prints cell-updates/s/core and the ratio to the roofline
+# 4. prints cell-updates/s/core and the ratio to the roofline (and to the traffic of the
+#    passes as implemented, ratio_impl)
 #       roofline updates/s = bandwidth(ranks) / bytes moved per cell update
 #    with bandwidth(ranks) = min(ranks x STREAM_1core, STREAM_allcores) (just ranks x
 #    STREAM_1core when stream_triad was built without OpenMP), and writes a CSV.
@@ -34,6 +35,15 @@ set -euo pipefail
 # optimistic bound and the ratio a conservative efficiency.
 BYTES_PER_UPDATE_ORDER1=56
 BYTES_PER_UPDATE_ORDER2=136
+# The same count for the passes the solver makes today (src/swe at commit aa2b9dc), each
+# streaming its arrays once: halo copy U -> Uloc (48 B), residual (read Uloc, z, active
+# mask, write R: 64 B), update (VecAXPY: 72 B), sources and maxima (U r/w, mask, Manning,
+# rain, hmax r/w, smax r/w: 104 B) = 288 B at order 1; order 2 has two halo+residual
+# passes (224 B), three vector updates (216 B) and the sources (104 B) = 544 B. The ratio
+# to this "implementation roofline" says how close each pass is to streaming speed; the
+# ratio to the compulsory one above says what fusing the passes could still gain.
+BYTES_IMPL_ORDER1=288
+BYTES_IMPL_ORDER2=544
 
 ROOT=${RUISSEL_ROOT:-${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}}
 # shellcheck source=../common.sh
@@ -62,11 +72,11 @@ DEM=$BENCH_DIR/dem_${N}.tif
 
 # 3.-4. Runs.
 CSV=$BENCH_DIR/bench_swe.csv
-echo "order,ranks,cells,steps,cell_updates_per_s,wall_s,updates_per_s_per_core,bytes_per_update,stream_GBps,roofline_updates_per_s,ratio" > "$CSV"
-printf '%-5s %-5s %-12s %-6s %-14s %-14s %-14s %-7s\n' order ranks cells steps updates/s updates/s/core roofline/s ratio
+echo "order,ranks,cells,steps,cell_updates_per_s,wall_s,updates_per_s_per_core,bytes_per_update,stream_GBps,roofline_updates_per_s,ratio,bytes_impl,ratio_impl" > "$CSV"
+printf '%-5s %-5s %-10s %-6s %-11s %-14s %-11s %-6s %-6s\n' order ranks cells steps updates/s updates/s/core roofline/s ratio ratio_impl
 for order in $ORDERS; do
-  bytes=$BYTES_PER_UPDATE_ORDER1
-  [ "$order" = 2 ] && bytes=$BYTES_PER_UPDATE_ORDER2
+  bytes=$BYTES_PER_UPDATE_ORDER1 bimpl=$BYTES_IMPL_ORDER1
+  [ "$order" = 2 ] && bytes=$BYTES_PER_UPDATE_ORDER2 bimpl=$BYTES_IMPL_ORDER2
   for np in $RANKS; do
     log=$BENCH_DIR/run_o${order}_n${np}.log
     if ! rsl_launch "$np" 1 "$EXE" -stages swe -dem "$DEM" -rain_rate 50 -swe_tfinal 1e9 \
@@ -79,11 +89,11 @@ for order in $ORDERS; do
     cells=$(rsl_perf "$log" cells); steps=$(rsl_perf "$log" steps)
     cups=$(rsl_perf "$log" cell_updates_per_s); wall=$(rsl_perf "$log" wall)
     [ -n "$cups" ] || { echo "bench_swe: no perf line in $log" >&2; exit 1; }
-    read -r percore bw roof ratio < <(awk -v c="$cups" -v np="$np" -v b1="$BW1" -v ba="$BWALL" -v t="$NTHR" -v by="$bytes" 'BEGIN {
+    read -r percore bw roof ratio rimpl < <(awk -v c="$cups" -v np="$np" -v b1="$BW1" -v ba="$BWALL" -v t="$NTHR" -v by="$bytes" -v bi="$bimpl" 'BEGIN {
       bw = np * b1; if (t > 1 && bw > ba) bw = ba;
-      roof = bw * 1e9 / by; printf "%.4g %.4g %.4g %.3f\n", c / np, bw, roof, c / roof }')
-    echo "$order,$np,$cells,$steps,$cups,$wall,$percore,$bytes,$bw,$roof,$ratio" >> "$CSV"
-    printf '%-5s %-5s %-12s %-6s %-14s %-14s %-14s %-7s\n' "$order" "$np" "$cells" "$steps" "$cups" "$percore" "$roof" "$ratio"
+      roof = bw * 1e9 / by; printf "%.4g %.4g %.4g %.3f %.3f\n", c / np, bw, roof, c / roof, c * bi / (bw * 1e9) }')
+    echo "$order,$np,$cells,$steps,$cups,$wall,$percore,$bytes,$bw,$roof,$ratio,$bimpl,$rimpl" >> "$CSV"
+    printf '%-5s %-5s %-10s %-6s %-11s %-14s %-11s %-6s %-6s\n' "$order" "$np" "$cells" "$steps" "$cups" "$percore" "$roof" "$ratio" "$rimpl"
   done
 done
-echo "bench_swe: CSV in $CSV (bytes/update: order 1 = $BYTES_PER_UPDATE_ORDER1, order 2 = $BYTES_PER_UPDATE_ORDER2)"
+echo "bench_swe: CSV in $CSV (bytes/update, compulsory: order 1 = $BYTES_PER_UPDATE_ORDER1, order 2 = $BYTES_PER_UPDATE_ORDER2; as implemented: $BYTES_IMPL_ORDER1, $BYTES_IMPL_ORDER2)"
