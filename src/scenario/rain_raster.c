@@ -1,0 +1,324 @@
+#define _POSIX_C_SOURCE 200809L /* glob, strtok_r */
+/* scenario/rain: gridded rain from a series of GDAL rasters (rules in rain.h). Pixels are
+ * averaged here rather than by io/resample because negative values (the radar products'
+ * nodata convention, even when the file declares another nodata value) must be dropped
+ * before averaging. Every cell's value depends only on its global footprint and the pixels:
+ * identical for any rank count. */
+#include "scenario/rain_impl.h"
+#include <glob.h>
+#include <math.h>
+#include <cpl_error.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rank 0: expand SPEC into lines "time\tpath\n" (time "-" when not given). */
+static void ExpandSpec(const char *spec, char **out, char err[512])
+{
+  size_t len = 0, cap = 4096;
+  char  *buf = malloc(cap);
+  buf[0] = 0;
+  err[0] = 0;
+#define ADD(t, p) \
+  do { \
+    size_t need = strlen(p) + 64; \
+    if (len + need >= cap) buf = realloc(buf, cap = 2 * (cap + need)); \
+    len += (size_t)sprintf(buf + len, "%s\t%s\n", t, p); \
+  } while (0)
+  if (strlen(spec) > 4 && !strcmp(spec + strlen(spec) - 4, ".txt")) {
+    FILE *fp = fopen(spec, "r");
+    char  line[PETSC_MAX_PATH_LEN + 64], dir[PETSC_MAX_PATH_LEN], path[3 * PETSC_MAX_PATH_LEN];
+    const char *slash = strrchr(spec, '/');
+    int         lineno = 0;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - spec) : 1, slash ? spec : ".");
+    if (!fp) snprintf(err, 512, "-rain_raster_series: cannot open '%s'", spec);
+    while (fp && fgets(line, sizeof line, fp)) {
+      char *p = line, *comma, tbuf[64] = "-";
+      lineno++;
+      p[strcspn(p, "\r\n")] = 0;
+      while (*p == ' ') p++;
+      if (!*p || *p == '#') continue;
+      if ((comma = strchr(p, ','))) {
+        char *end;
+        double t = strtod(p, &end);
+        if (end != comma) {
+          snprintf(err, 512, "-rain_raster_series: '%s' line %d: expected 'time_s,path' or 'path'", spec, lineno);
+          break;
+        }
+        snprintf(tbuf, sizeof tbuf, "%.17g", t);
+        p = comma + 1;
+      }
+      if (p[0] == '/') snprintf(path, sizeof path, "%s", p);
+      else snprintf(path, sizeof path, "%s/%s", dir, p);
+      ADD(tbuf, path);
+    }
+    if (fp) fclose(fp);
+  } else if (strchr(spec, ',')) {
+    char *copy = strdup(spec), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) ADD("-", tok);
+    free(copy);
+  } else if (strpbrk(spec, "*?[")) {
+    glob_t g;
+    if (glob(spec, 0, NULL, &g) == 0) {
+      for (size_t k = 0; k < g.gl_pathc; k++) ADD("-", g.gl_pathv[k]);
+      globfree(&g);
+    } else snprintf(err, 512, "-rain_raster_series: no file matches '%s'", spec);
+  } else ADD("-", spec);
+#undef ADD
+  if (!err[0] && !len) snprintf(err, 512, "-rain_raster_series: '%s' lists no raster", spec);
+  *out = buf;
+}
+
+/* Footprint of grid cell (i, j) in pixel units of the raster (u east, v down). */
+static void CellPixels(const RslGrid *g, const double *rgt, PetscInt i, PetscInt j, double *u0, double *u1, double *v0, double *v1)
+{
+  PetscInt r  = g->ny - 1 - j;
+  double   x0 = g->gt[0] + i * g->gt[1], x1 = x0 + g->gt[1];
+  double   y0 = g->gt[3] + r * g->gt[5], y1 = y0 + g->gt[5];
+  double   a = (x0 - rgt[0]) / rgt[1], b = (x1 - rgt[0]) / rgt[1];
+  double   c = (y0 - rgt[3]) / rgt[5], d = (y1 - rgt[3]) / rgt[5];
+  *u0 = PetscMin(a, b);
+  *u1 = PetscMax(a, b);
+  *v0 = PetscMin(c, d);
+  *v1 = PetscMax(c, d);
+}
+
+static PetscBool Valid(double v) { return (PetscBool)(v == v && v >= 0); }
+
+/* Overlap-area-weighted mean of the valid pixels of win (cols [c0,c0+nc), rows [r0,r0+nr))
+ * over the footprint [u0,u1) x [v0,v1); NaN when none is valid. */
+static double FootprintMean(const double *win, PetscInt c0, PetscInt r0, PetscInt nc, PetscInt nr, double u0, double u1, double v0, double v1)
+{
+  double sw = 0, sv = 0;
+  for (PetscInt r = (PetscInt)floor(v0); r < v1; r++) {
+    double wy = PetscMin(v1, r + 1.0) - PetscMax(v0, (double)r);
+    if (r < r0 || r >= r0 + nr || wy <= 0) continue;
+    for (PetscInt c = (PetscInt)floor(u0); c < u1; c++) {
+      double wx = PetscMin(u1, c + 1.0) - PetscMax(u0, (double)c), v;
+      if (c < c0 || c >= c0 + nc || wx <= 0) continue;
+      v = win[(r - r0) * nc + (c - c0)];
+      if (!Valid(v)) continue;
+      sw += wx * wy;
+      sv += wx * wy * v;
+    }
+  }
+  return sw > 0 ? sv / sw : NAN;
+}
+
+/* Coordinate transformation from the grid's CRS to the raster's (NULL when impossible). */
+static OGRCoordinateTransformationH GridToRaster(const char *gwkt, const char *rwkt)
+{
+  OGRSpatialReferenceH         a = OSRNewSpatialReference(NULL), b = OSRNewSpatialReference(NULL);
+  OGRCoordinateTransformationH ct = NULL;
+  if (gwkt[0] && rwkt[0] && OSRSetFromUserInput(a, gwkt) == OGRERR_NONE && OSRSetFromUserInput(b, rwkt) == OGRERR_NONE) {
+    OSRSetAxisMappingStrategy(a, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(b, OAMS_TRADITIONAL_GIS_ORDER);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    ct = OCTNewCoordinateTransformation(a, b);
+    CPLPopErrorHandler();
+  }
+  OSRDestroySpatialReference(a);
+  OSRDestroySpatialReference(b);
+  return ct;
+}
+
+PetscErrorCode RslRainRasterSetUp(RslRain rain)
+{
+  MPI_Comm       comm = rain->comm;
+  RainRaster    *R    = &rain->raster;
+  const RslGrid *g    = rain->grid;
+  PetscMPIInt    rank;
+  char           err[512] = "", *list = NULL, *p;
+  int            len      = 0;
+  PetscInt       ntimes   = 0;
+  const double  *rgt;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  RSLCHECK(comm, rain->raster_dt > 0, "-rain_raster_dt: %g s must be > 0", (double)rain->raster_dt);
+  RSLCHECK(comm, R->scale >= 0, "-rain_raster_scale: %g must be >= 0", (double)R->scale);
+  if (!rank) {
+    ExpandSpec(rain->spec, &list, err);
+    len = (int)strlen(list) + 1;
+  }
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  if (err[0]) free(list);
+  RSLCHECK(comm, !err[0], "%s", err);
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+  if (rank) list = malloc((size_t)len);
+  PetscCallMPI(MPI_Bcast(list, len, MPI_CHAR, 0, comm));
+  for (p = list; *p; p++) R->n += (*p == '\n');
+  PetscCall(PetscCalloc1(R->n, &R->path));
+  PetscCall(PetscMalloc1(R->n + 1, &R->t));
+  p             = list;
+  for (PetscInt k = 0; k < R->n; k++) {
+    char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+    *tab = *nl = 0;
+    if (strcmp(p, "-")) {
+      R->t[k] = atof(p);
+      ntimes++;
+    } else R->t[k] = rain->raster_start + k * rain->raster_dt;
+    PetscCall(PetscStrallocpy(tab + 1, &R->path[k]));
+    p = nl + 1;
+  }
+  free(list);
+  RSLCHECK(comm, ntimes == 0 || ntimes == R->n, "-rain_raster_series: '%s' gives times for some files only", rain->spec);
+  R->t[R->n] = R->t[R->n - 1] + rain->raster_dt;
+  for (PetscInt k = 0; k < R->n; k++) RSLCHECK(comm, R->t[k + 1] > R->t[k], "-rain_raster_series: times must increase ('%s' at %g s)", R->path[k], (double)R->t[k]);
+
+  /* Geometry from the first file; the overlap is checked once for all. */
+  PetscCall(RslRasterInfoRead(comm, "-rain_raster_series", R->path[0], &R->info0));
+  rgt         = R->info0.gt;
+  R->same_crs = RslCRSSame(g->crs_wkt, R->info0.crs_wkt);
+  RSLCHECK(comm, rgt[2] == 0 && rgt[4] == 0, "-rain_raster_series: '%s' is rotated (not north-up)", R->path[0]);
+  if (R->same_crs) {
+    double u0, u1, v0, v1, U0, U1, V0, V1;
+    CellPixels(g, rgt, 0, g->ny - 1, &u0, &u1, &v0, &v1);
+    CellPixels(g, rgt, g->nx - 1, 0, &U0, &U1, &V0, &V1);
+    u0 = PetscMin(u0, U0), u1 = PetscMax(u1, U1), v0 = PetscMin(v0, V0), v1 = PetscMax(v1, V1);
+    RSLCHECK(comm, u1 > 0 && v1 > 0 && u0 < R->info0.nx && v0 < R->info0.ny, "-rain_raster_series: '%s' does not overlap the grid (raster x [%.1f, %.1f], y [%.1f, %.1f])", R->path[0], rgt[0], rgt[0] + R->info0.nx * rgt[1], rgt[3] + R->info0.ny * rgt[5], rgt[3]);
+  } else {
+    OGRCoordinateTransformationH ct = NULL;
+    PetscInt                     bad = 0, hits = 0, n = g->xm * g->ym, lbb[4] = {PETSC_MAX_INT, PETSC_MAX_INT, PETSC_MAX_INT, PETSC_MAX_INT};
+    double                      *x, *y;
+    ct = GridToRaster(g->crs_wkt, R->info0.crs_wkt);
+    bad = ct ? 0 : 1;
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, comm));
+    RSLCHECK(comm, !bad, "-rain_raster_series: '%s' is in another CRS than the grid and GDAL cannot transform between them (%s); give rasters in the grid's CRS", R->path[0], !R->info0.crs_wkt[0] ? "the raster has no CRS" : !g->crs_wkt[0] ? "the grid has no CRS" : "unsupported CRS pair");
+    PetscCall(PetscMalloc2(n, &x, n, &y));
+    PetscCall(PetscMalloc2(n, &R->pc, n, &R->pr));
+    for (PetscInt j = 0; j < g->ym; j++)
+      for (PetscInt i = 0; i < g->xm; i++) RslGridCellCentre(g, g->xs + i, g->ys + j, &x[j * g->xm + i], &y[j * g->xm + i]);
+    if (n) {
+      int *ok;
+      PetscCall(PetscMalloc1(n, &ok));
+      OCTTransformEx(ct, (int)n, x, y, NULL, ok);
+      for (PetscInt k = 0; k < n; k++) {
+        double u = (x[k] - rgt[0]) / rgt[1], v = (y[k] - rgt[3]) / rgt[5];
+        R->pc[k] = R->pr[k] = -1;
+        if (ok[k] && u >= 0 && v >= 0 && u < R->info0.nx && v < R->info0.ny) {
+          R->pc[k] = (PetscInt)u;
+          R->pr[k] = (PetscInt)v;
+          hits++;
+          lbb[0] = PetscMin(lbb[0], R->pc[k]), lbb[1] = PetscMin(lbb[1], -R->pc[k]);
+          lbb[2] = PetscMin(lbb[2], R->pr[k]), lbb[3] = PetscMin(lbb[3], -R->pr[k]);
+        }
+      }
+      PetscCall(PetscFree(ok));
+    }
+    OCTDestroyCoordinateTransformation(ct);
+    PetscCall(PetscFree2(x, y));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &hits, 1, MPIU_INT, MPI_SUM, comm));
+    RSLCHECK(comm, hits > 0, "-rain_raster_series: '%s' does not overlap the grid (no cell centre falls inside it after reprojection to its CRS)", R->path[0]);
+    PetscCall(MPIU_Allreduce(lbb, R->bb, 4, MPIU_INT, MPI_MIN, comm));
+    R->bb[1] = -R->bb[1] + 1, R->bb[3] = -R->bb[3] + 1; /* exclusive ends */
+  }
+  PetscCall(DMCreateGlobalVector(g->da1, &R->field));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The value given to cells without a valid pixel: 0, or the mean of the valid pixels
+ * under the grid (overlap-area weighted; reprojected: the pixels hit by cell centres'
+ * bounding box), computed by rank 0 so that every rank uses the same number. */
+static PetscErrorCode FillValue(RslRain rain, const char *path, double *fill)
+{
+  RainRaster    *R = &rain->raster;
+  const RslGrid *g = rain->grid;
+  PetscMPIInt    rank;
+  double         u0, u1, v0, v1, U0, U1, V0, V1, *win, val[2] = {0, 0};
+  PetscInt       c0, c1, r0, r1;
+  PetscErrorCode ierr = PETSC_SUCCESS;
+
+  PetscFunctionBegin;
+  *fill = 0;
+  if (R->nodata_zero) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Comm_rank(rain->comm, &rank));
+  if (R->same_crs) {
+    CellPixels(g, R->info0.gt, 0, g->ny - 1, &u0, &u1, &v0, &v1);
+    CellPixels(g, R->info0.gt, g->nx - 1, 0, &U0, &U1, &V0, &V1);
+    u0 = PetscMax(PetscMin(u0, U0), 0), u1 = PetscMin(PetscMax(u1, U1), R->info0.nx);
+    v0 = PetscMax(PetscMin(v0, V0), 0), v1 = PetscMin(PetscMax(v1, V1), R->info0.ny);
+  } else u0 = R->bb[0], u1 = R->bb[1], v0 = R->bb[2], v1 = R->bb[3];
+  c0 = (PetscInt)floor(u0), c1 = (PetscInt)ceil(u1), r0 = (PetscInt)floor(v0), r1 = (PetscInt)ceil(v1);
+  if (!rank) {
+    PetscCall(PetscMalloc1((c1 - c0) * (r1 - r0), &win));
+    ierr = RslRasterReadWindow(path, 1, c0, r0, c1 - c0, r1 - r0, NAN, win);
+    if (!ierr) {
+      val[0] = FootprintMean(win, c0, r0, c1 - c0, r1 - r0, u0, u1, v0, v1);
+      if (val[0] != val[0]) val[0] = 0; /* no valid pixel at all: no rain */
+    } else val[1] = 1;
+    PetscCall(PetscFree(win));
+  }
+  PetscCallMPI(MPI_Bcast(val, 2, MPI_DOUBLE, 0, rain->comm));
+  RSLCHECK(rain->comm, val[1] == 0, "-rain_raster_series: cannot read '%s'", path);
+  *fill = val[0];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRainRasterLoad(RslRain rain, PetscInt k)
+{
+  RainRaster    *R = &rain->raster;
+  const RslGrid *g = rain->grid;
+  const char    *path = R->path[k];
+  RslRasterInfo  info;
+  PetscBool      same;
+  double         fill, *win = NULL, **f;
+  PetscInt       c0 = 0, c1 = 0, r0 = 0, r1 = 0, bad = 0;
+
+  PetscFunctionBegin;
+  PetscCall(RslRasterInfoRead(rain->comm, "-rain_raster_series", path, &info));
+  same = (PetscBool)(info.nx == R->info0.nx && info.ny == R->info0.ny && RslCRSSame(info.crs_wkt, R->info0.crs_wkt));
+  for (int q = 0; q < 6; q++) same = (PetscBool)(same && info.gt[q] == R->info0.gt[q]);
+  PetscCall(RslRasterInfoFree(&info));
+  RSLCHECK(rain->comm, same, "-rain_raster_series: '%s' has another size, geotransform or CRS than '%s'", path, R->path[0]);
+  PetscCall(FillValue(rain, path, &fill));
+  /* the window of pixels this rank's cells touch */
+  if (g->xm && g->ym) {
+    if (R->same_crs) {
+      double u0, u1, v0, v1, U0, U1, V0, V1;
+      CellPixels(g, R->info0.gt, g->xs, g->ys, &u0, &u1, &v0, &v1);
+      CellPixels(g, R->info0.gt, g->xs + g->xm - 1, g->ys + g->ym - 1, &U0, &U1, &V0, &V1);
+      c0 = (PetscInt)floor(PetscMin(u0, U0)), c1 = (PetscInt)ceil(PetscMax(u1, U1));
+      r0 = (PetscInt)floor(PetscMin(v0, V0)), r1 = (PetscInt)ceil(PetscMax(v1, V1));
+    } else c0 = R->bb[0], c1 = R->bb[1], r0 = R->bb[2], r1 = R->bb[3];
+    PetscCall(PetscMalloc1((c1 - c0) * (r1 - r0), &win));
+    bad = RslRasterReadWindow(path, 1, c0, r0, c1 - c0, r1 - r0, NAN, win) ? 1 : 0;
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, rain->comm));
+  if (bad) PetscCall(PetscFree(win));
+  RSLCHECK(rain->comm, !bad, "-rain_raster_series: cannot read the pixels of '%s'", path);
+  PetscCall(DMDAVecGetArray(g->da1, R->field, &f));
+  for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
+    for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
+      double v;
+      if (R->same_crs) {
+        double u0, u1, v0, v1;
+        CellPixels(g, R->info0.gt, i, j, &u0, &u1, &v0, &v1);
+        v = FootprintMean(win, c0, r0, c1 - c0, r1 - r0, u0, u1, v0, v1);
+      } else {
+        PetscInt q = (j - g->ys) * g->xm + (i - g->xs), c = R->pc[q], r = R->pr[q];
+        v = c >= 0 ? win[(r - r0) * (c1 - c0) + (c - c0)] : NAN;
+        if (!Valid(v)) v = NAN;
+      }
+      f[j][i] = (v == v ? v : fill) * R->scale;
+    }
+  PetscCall(DMDAVecRestoreArray(g->da1, R->field, &f));
+  PetscCall(PetscFree(win));
+  R->loaded = k;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRainRasterDestroy(RainRaster *R)
+{
+  PetscFunctionBegin;
+  if (R->path) {
+    PetscCall(RslRasterInfoFree(&R->info0));
+    for (PetscInt k = 0; k < R->n; k++) PetscCall(PetscFree(R->path[k]));
+    PetscCall(PetscFree(R->path));
+  }
+  PetscCall(PetscFree2(R->pc, R->pr));
+  PetscCall(PetscFree(R->t));
+  PetscCall(VecDestroy(&R->field));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
