@@ -56,6 +56,9 @@ ORDERS=${ORDERS:-"1 2"}
 rsl_require_exe
 mkdir -p "$BENCH_DIR"
 
+# Other jobs on the node skew every figure below: say how loaded it was.
+echo "bench_swe: $(hostname) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+
 # 1. STREAM triad (OpenMP when the compiler has it).
 ST=$BENCH_DIR/stream_triad
 cc -O3 -march=native -fopenmp "$ROOT/jobs/bench/stream_triad.c" -o "$ST" 2>/dev/null ||
