@@ -199,17 +199,15 @@ static PetscErrorCode load_conv(Loader *L, const char cname[], const char bnname
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode load_weights(RslSegModel m)
+/* Every tensor of the graph from L, then the check that nothing was left over. */
+static PetscErrorCode load_graph(RslSegModel m, Loader *Lp)
 {
-  Loader   L = {m->comm, NULL, m->weights, m->prefix, NULL};
+  Loader   L = *Lp;
   PetscInt n, cin;
   char     c[128], b[128];
 
   PetscFunctionBegin;
-  RSLCHECK(m->comm, m->weights[0], "-seg_weights: no model weights given (a .safetensors file)");
-  PetscCall(RslSafetensorsOpen(m->comm, m->weights, &L.st));
   PetscCall(RslSafetensorsGetNumTensors(L.st, &n));
-  PetscCall(PetscCalloc1(n, &L.used));
   if (!m->prefix_set) { /* detect a common prefix such as "model." from the stem's name */
     const char *key = "encoder.conv1.weight";
     size_t      lk  = strlen(key);
@@ -269,8 +267,24 @@ static PetscErrorCode load_weights(RslSegModel m)
     if (L.used[i] || (l > strlen(nbt) && !strcmp(t->name + l - strlen(nbt), nbt))) continue;
     RSLCHECK(m->comm, 0, "seg weights %s: unexpected tensor '%s' (not part of %s, width %g, %" PetscInt_FMT " classes, prefix '%s')", m->weights, t->name, m->arch, (double)m->width, m->classes, m->prefix);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode load_weights(RslSegModel m)
+{
+  Loader         L = {m->comm, NULL, m->weights, m->prefix, NULL};
+  PetscInt       n;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  RSLCHECK(m->comm, m->weights[0], "-seg_weights: no model weights given (a .safetensors file)");
+  PetscCall(RslSafetensorsOpen(m->comm, m->weights, &L.st));
+  PetscCall(RslSafetensorsGetNumTensors(L.st, &n));
+  PetscCall(PetscCalloc1(n, &L.used));
+  ierr = load_graph(m, &L);
   PetscCall(PetscFree(L.used));
   PetscCall(RslSafetensorsClose(&L.st));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

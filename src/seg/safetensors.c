@@ -196,8 +196,11 @@ static PetscErrorCode parse_tensor(Parser *p, RslSTTensor *t)
       for (i = 0; i < PETSC_STATIC_ARRAY_LENGTH(dtypes); i++)
         if (!strcmp(d, dtypes[i].name)) break;
       if (i == PETSC_STATIC_ARRAY_LENGTH(dtypes)) {
+        char dn[32];
+        PetscCall(PetscStrncpy(dn, d, sizeof dn));
+        PetscCall(PetscFree(d));
         PetscCall(PetscFree(key));
-        RSLCHECK(p->comm, 0, "seg weights %s: tensor '%s': unknown dtype '%s'", p->file, t->name, d);
+        PERR(p, "seg weights %s: tensor '%s': unknown dtype '%s'", p->file, t->name, dn);
       }
       PetscCall(PetscFree(d));
       t->dtype = dtypes[i].dt;

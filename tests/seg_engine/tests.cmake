@@ -33,3 +33,14 @@ rsl_add_test(NAME seg_parity_bf16_cpu NP 2 LABELS unit mpi COMMAND $<TARGET_FILE
   -fixture ${SEG_FIX}/bf16/fixture.safetensors -seg_weights ${SEG_FIX}/bf16/weights.safetensors
   -seg_arch unet_resnet18 -seg_width_mult 0.125 -seg_classes 13 -seg_backend cpu)
 set_tests_properties(seg_parity_bf16_cpu PROPERTIES FIXTURES_REQUIRED seg_fix_bf16)
+
+# hostile weight files: each error names the file and tensor, on both ranks, no hang
+rsl_test_exe(seg_bad_weights ${CMAKE_CURRENT_LIST_DIR}/seg_bad_weights.c)
+rsl_add_pytest(NAME seg_bad_weights_files LABELS unit SCRIPT ${CMAKE_CURRENT_LIST_DIR}/make_bad_weights.py ARGS ${SEG_FIX}/bad)
+set_tests_properties(seg_bad_weights_files PROPERTIES FIXTURES_SETUP seg_fix_bad)
+rsl_add_test(NAME seg_bad_weights NP 2 LABELS unit mpi COMMAND $<TARGET_FILE:seg_bad_weights> -manifest ${SEG_FIX}/bad/manifest.txt)
+set_tests_properties(seg_bad_weights PROPERTIES FIXTURES_REQUIRED seg_fix_bad)
+
+# single-source kernel functions on the CPU against direct formulas
+rsl_test_exe(seg_kernels ${CMAKE_CURRENT_LIST_DIR}/seg_kernels.c)
+rsl_add_test(NAME seg_kernels NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_kernels>)
