@@ -21,7 +21,7 @@ PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const doub
   PetscCall(DMDASetFieldName(g->da, 0, "h"));
   PetscCall(DMDASetFieldName(g->da, 1, "hu"));
   PetscCall(DMDASetFieldName(g->da, 2, "hv"));
-  PetscCall(DMDAGetReducedDMDA(g->da, 1, &g->da1));
+  PetscCall(DMDACreateCompatibleDMDA(g->da, 1, &g->da1));
   PetscCall(DMDAGetCorners(g->da, &g->xs, &g->ys, NULL, &g->xm, &g->ym, NULL));
   *grid = g;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -148,10 +148,11 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double
   fyt = fy1;
   for (int s = 0; s < RSL_NSIDES; s++) swe->bflux[s] = swe->bflux_in[s] = 0;
 
-  for (PetscInt i = xs; i < xs + xm; i++) ayl = PetscMax(ayl, Face(&c, i, ys - 1, i, ys, 0, t, g->dx, fyb[i - xs]));
+  /* (fmax, not PetscMax: the macro would evaluate Face twice) */
+  for (PetscInt i = xs; i < xs + xm; i++) ayl = fmax(ayl, Face(&c, i, ys - 1, i, ys, 0, t, g->dx, fyb[i - xs]));
   for (PetscInt j = ys; j < ys + ym; j++) {
-    for (PetscInt i = xs - 1; i < xs + xm; i++) axl = PetscMax(axl, Face(&c, i, j, i + 1, j, 1, t, g->dy, fx[i - xs + 1]));
-    for (PetscInt i = xs; i < xs + xm; i++) ayl = PetscMax(ayl, Face(&c, i, j, i, j + 1, 0, t, g->dx, fyt[i - xs]));
+    for (PetscInt i = xs - 1; i < xs + xm; i++) axl = fmax(axl, Face(&c, i, j, i + 1, j, 1, t, g->dy, fx[i - xs + 1]));
+    for (PetscInt i = xs; i < xs + xm; i++) ayl = fmax(ayl, Face(&c, i, j, i, j + 1, 0, t, g->dx, fyt[i - xs]));
     for (PetscInt i = xs; i < xs + xm; i++) {
       const double *w = fx[i - xs], *e = fx[i - xs + 1], *s = fyb[i - xs], *n = fyt[i - xs];
       if (c.act[j][i] < 0.5) {
