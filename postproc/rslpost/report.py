@@ -24,7 +24,8 @@ def _sections(res, out_dir, zones, threshold, min_depth, others):
                     f"(smallest dt {run.get('dt_min', float('nan')):.3g} s)")
     for key in ("version", "git_commit", "ranks", "wall_time_s"):
         if key in res.provenance:
-            info.append(f"{key}: {res.provenance[key]}")
+            v = res.provenance[key]
+            info.append(f"{key}: {float(v):.4g}" if key == "wall_time_s" else f"{key}: {v}")
     secs = [("Run", "text", info),
             ("Indicators", "table", rows),
             ("Maps", "images", maps.make_maps(res, out_dir, min_depth)),
