@@ -3,9 +3,9 @@
 a deterministic normalised input and the PyTorch float32 logits.
 
 usage: make_parity_fixture.py OUTDIR --arch resnet34 --width 1 --classes 19 --size 512
-       [--seed 1] [--prefix model.] [--dtype F32|F16|BF16]
+       [--seed 1] [--batch 1] [--prefix model.] [--dtype F32|F16|BF16]
 Writes OUTDIR/weights.safetensors (state dict, smp names, optional prefix) and
-OUTDIR/fixture.safetensors ("input" 1x5xHxW, "logits" 1xCxHxW)."""
+OUTDIR/fixture.safetensors ("input" Bx5xHxW, "logits" BxCxHxW, B = --batch)."""
 import argparse
 import math
 import os
@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--classes", type=int, default=19)
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--prefix", default="")
     ap.add_argument("--dtype", default="F32", choices=["F32", "F16", "BF16"])
     a = ap.parse_args()
@@ -52,7 +53,7 @@ def main():
         sd = {k: (v.to(dt) if v.is_floating_point() else v) for k, v in sd.items()}
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
     save_safetensors({a.prefix + k: v for k, v in sd.items()}, os.path.join(a.outdir, "weights.safetensors"))
-    x = synthetic_input(a.size, a.seed)
+    x = torch.cat([synthetic_input(a.size, a.seed + i) for i in range(a.batch)])
     with torch.no_grad():
         y = model(x)
     save_safetensors({"input": x.contiguous(), "logits": y.contiguous()}, os.path.join(a.outdir, "fixture.safetensors"))

@@ -6,9 +6,10 @@ rsl_test_exe(seg_parity ${CMAKE_CURRENT_LIST_DIR}/seg_parity.c)
 
 rsl_add_pytest(NAME seg_converter_roundtrip LABELS unit SCRIPT ${CMAKE_CURRENT_LIST_DIR}/test_converter.py)
 
-# small fast case: resnet18, width 0.25, 64x64, weights under a "model." prefix
+# small fast case: resnet18, width 0.25, a batch of two 64x64 tiles, weights under a
+# "model." prefix (found without -seg_weights_prefix)
 rsl_add_pytest(NAME seg_fixture_small LABELS unit SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
-  ARGS ${SEG_FIX}/small --arch resnet18 --width 0.25 --classes 19 --size 64 --seed 7 --prefix model.)
+  ARGS ${SEG_FIX}/small --arch resnet18 --width 0.25 --classes 19 --size 64 --seed 7 --batch 2 --prefix model.)
 set_tests_properties(seg_fixture_small PROPERTIES FIXTURES_SETUP seg_fix_small)
 # acceptance case: full-width resnet34, 5 bands, 19 classes, 512x512
 rsl_add_pytest(NAME seg_fixture_full LABELS validation SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
@@ -44,3 +45,9 @@ set_tests_properties(seg_bad_weights PROPERTIES FIXTURES_REQUIRED seg_fix_bad)
 # single-source kernel functions on the CPU against direct formulas
 rsl_test_exe(seg_kernels ${CMAKE_CURRENT_LIST_DIR}/seg_kernels.c)
 rsl_add_test(NAME seg_kernels NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_kernels>)
+
+# benchmark (label bench, not in the default run): jobs/bench/seg_bench.sh with this driver
+rsl_test_exe(seg_bench ${CMAKE_CURRENT_LIST_DIR}/seg_bench.c)
+add_test(NAME seg_bench COMMAND bash ${CMAKE_SOURCE_DIR}/jobs/bench/seg_bench.sh)
+set_tests_properties(seg_bench PROPERTIES LABELS bench TIMEOUT 1800
+  ENVIRONMENT "RUISSEL_BUILD=${CMAKE_BINARY_DIR};SEG_BENCH=$<TARGET_FILE:seg_bench>")

@@ -1,0 +1,30 @@
+#!/usr/bin/python3
+"""PyTorch CPU reference for jobs/bench/seg_bench.sh: tiles/s of the same U-Net
+(unet_ref.build_unet, weights from WEIGHTS.safetensors) on SIZE^2 tiles with THREADS
+threads, one warm-up pass, and peak RSS (getrusage) after set-up and after the passes.
+usage: torch_bench.py WEIGHTS ARCH WIDTH CLASSES SIZE TILES THREADS"""
+import os
+import resource
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unet_ref import build_unet, load_safetensors  # noqa: E402
+
+weights, arch, width, classes, size, tiles, threads = sys.argv[1:8]
+size, tiles, threads, classes = int(size), int(tiles), int(threads), int(classes)
+torch.set_num_threads(threads)
+model = build_unet(arch, 5, classes, float(width)).eval()
+model.load_state_dict(load_safetensors(weights))
+x = torch.sin(0.001 * torch.arange(5 * size * size, dtype=torch.float32)).reshape(1, 5, size, size)
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+with torch.inference_mode():
+    model(x)
+    t0 = time.perf_counter()
+    for _ in range(tiles):
+        model(x)
+    t1 = time.perf_counter()
+print("torch_bench threads=%d tiles=%d size=%d s_per_tile=%.4f tiles_per_s=%.4f rss_setup_mb=%.1f rss_peak_mb=%.1f"
+      % (threads, tiles, size, (t1 - t0) / tiles, tiles / (t1 - t0), rss0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
