@@ -1,0 +1,3 @@
+list(APPEND RSL_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/hydro.c
+  ${CMAKE_CURRENT_LIST_DIR}/hydro_table.c)

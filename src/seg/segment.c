@@ -1,0 +1,410 @@
+#include "seg/segment.h"
+#include "seg/model.h"
+#include "io/raster.h"
+#include <math.h>
+
+#define NB 5 /* network input bands: R, G, B, NIR, nDSM */
+
+static const PetscReal flair_mean[NB] = {105.08, 110.87, 101.82, 106.38, 53.26};
+static const PetscReal flair_std[NB]  = {52.17, 45.38, 44.0, 39.69, 79.3};
+
+struct _p_RslSegment {
+  MPI_Comm       comm;
+  const RslGrid *grid;
+  char           image[PETSC_MAX_PATH_LEN], dsm[PETSC_MAX_PATH_LEN], dtm[PETSC_MAX_PATH_LEN];
+  char           output[PETSC_MAX_PATH_LEN], probs[PETSC_MAX_PATH_LEN];
+  PetscInt       bands[NB], nread; /* image bands read (4 when the nDSM comes from DSM - DTM) */
+  PetscReal      mean[NB], std[NB], ndsm_scale;
+  PetscInt       tile, margin, batch;
+  RslRasterInfo  info;
+  RslSegModel    model;
+  PetscInt       nclasses;
+  RslClassMap   *classes, *prob;
+  PetscInt64    *histogram; /* global pixel count per class, + nodata last */
+  PetscInt64     ntiles;    /* global tile evaluations */
+  double         t_read, t_infer;
+  PetscBool      setup, ran;
+};
+
+static PetscLogEvent SEG_Read, SEG_Infer, SEG_Write, SEG_Fractions;
+
+PetscErrorCode RslSegmentCreate(MPI_Comm comm, RslSegment *seg)
+{
+  RslSegment s;
+
+  PetscFunctionBegin;
+  PetscCall(RslLogEventRegister("SegRead", &SEG_Read));
+  PetscCall(RslLogEventRegister("SegInfer", &SEG_Infer));
+  PetscCall(RslLogEventRegister("SegWrite", &SEG_Write));
+  PetscCall(RslLogEventRegister("SegFractions", &SEG_Fractions));
+  PetscCall(PetscNew(&s));
+  s->comm = comm;
+  for (PetscInt b = 0; b < NB; b++) {
+    s->bands[b] = b + 1;
+    s->mean[b]  = flair_mean[b];
+    s->std[b]   = flair_std[b];
+  }
+  s->nread      = NB;
+  s->ndsm_scale = 5.0;
+  s->tile       = 512;
+  s->margin     = 128;
+  s->batch      = 1;
+  PetscCall(RslSegModelCreate(comm, &s->model));
+  *seg = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentSetGrid(RslSegment s, const RslGrid *grid)
+{
+  PetscFunctionBegin;
+  s->grid = grid;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentSetFromOptions(RslSegment s)
+{
+  PetscInt  nb = NB, nm = NB, ns = NB;
+  PetscBool has_bands, has_mean, has_std;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(s->comm, NULL, "Segmentation stage (imagery -> land-cover classes)", "seg");
+  PetscCall(PetscOptionsString("-seg_image", "imagery, any GDAL raster or VRT (R,G,B,NIR[,nDSM])", NULL, s->image, s->image, sizeof(s->image), NULL));
+  PetscCall(PetscOptionsIntArray("-seg_bands", "image bands giving R,G,B,NIR,nDSM (1-based; 4 with -seg_ndsm_dsm)", NULL, s->bands, &nb, &has_bands));
+  PetscCall(PetscOptionsString("-seg_ndsm_dsm", "surface model: nDSM band = (DSM - DTM) * scale", NULL, s->dsm, s->dsm, sizeof(s->dsm), NULL));
+  PetscCall(PetscOptionsString("-seg_ndsm_dtm", "terrain model for the nDSM band", NULL, s->dtm, s->dtm, sizeof(s->dtm), NULL));
+  PetscCall(PetscOptionsReal("-seg_ndsm_scale", "nDSM units per metre (FLAIR: 5, i.e. 0.2 m)", NULL, s->ndsm_scale, &s->ndsm_scale, NULL));
+  PetscCall(PetscOptionsRealArray("-seg_mean", "normalisation means of the 5 bands", NULL, s->mean, &nm, &has_mean));
+  PetscCall(PetscOptionsRealArray("-seg_std", "normalisation standard deviations of the 5 bands", NULL, s->std, &ns, &has_std));
+  PetscCall(PetscOptionsInt("-seg_tile", "tile size, pixels (multiple of 32)", NULL, s->tile, &s->tile, NULL));
+  PetscCall(PetscOptionsInt("-seg_margin", "margin dropped around each tile's centre, pixels (0 = plain tiling)", NULL, s->margin, &s->margin, NULL));
+  PetscCall(PetscOptionsInt("-seg_batch", "tiles per forward call", NULL, s->batch, &s->batch, NULL));
+  PetscCall(PetscOptionsString("-seg_output", "class map GeoTIFF (uint8 class index)", NULL, s->output, s->output, sizeof(s->output), NULL));
+  PetscCall(PetscOptionsString("-seg_probabilities", "class probabilities GeoTIFF (uint8, 255 = 1)", NULL, s->probs, s->probs, sizeof(s->probs), NULL));
+  PetscOptionsEnd();
+  RSLCHECK(s->comm, (s->dsm[0] != 0) == (s->dtm[0] != 0), "-seg_ndsm_dsm and -seg_ndsm_dtm go together");
+  s->nread = s->dsm[0] ? NB - 1 : NB;
+  RSLCHECK(s->comm, !has_bands || nb == s->nread, "-seg_bands: %" PetscInt_FMT " bands given, %" PetscInt_FMT " expected (R,G,B,NIR%s)", nb, s->nread, s->dsm[0] ? "; nDSM from -seg_ndsm_dsm/-seg_ndsm_dtm" : ",nDSM");
+  RSLCHECK(s->comm, !has_mean || nm == NB, "-seg_mean: 5 values expected, %" PetscInt_FMT " given", nm);
+  RSLCHECK(s->comm, !has_std || ns == NB, "-seg_std: 5 values expected, %" PetscInt_FMT " given", ns);
+  for (PetscInt b = 0; b < NB; b++) RSLCHECK(s->comm, s->std[b] > 0, "-seg_std: value %" PetscInt_FMT " must be > 0", b + 1);
+  RSLCHECK(s->comm, s->tile >= 32 && s->tile % 32 == 0, "-seg_tile %" PetscInt_FMT ": must be a positive multiple of 32", s->tile);
+  RSLCHECK(s->comm, s->margin >= 0 && 2 * s->margin < s->tile, "-seg_margin %" PetscInt_FMT ": must be >= 0 and < tile/2 (%" PetscInt_FMT ")", s->margin, s->tile / 2);
+  RSLCHECK(s->comm, s->batch >= 1, "-seg_batch %" PetscInt_FMT ": must be >= 1", s->batch);
+  PetscCall(RslSegModelSetFromOptions(s->model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Grid cell column / raster row containing the centre of image pixel c / row r. */
+static PetscInt CellCol(const double gi[6], const double gg[6], PetscInt c)
+{
+  return (PetscInt)floor((gi[0] + (c + 0.5) * gi[1] - gg[0]) / gg[1]);
+}
+static PetscInt CellRow(const double gi[6], const double gg[6], PetscInt r)
+{
+  return (PetscInt)floor((gi[3] + (r + 0.5) * gi[5] - gg[3]) / gg[5]);
+}
+
+/* Smallest pixel p in [0, n] whose cell index f(p) >= target (f is non-decreasing), with
+ * target 0 -> 0 and target ncells -> n so the outer blocks take the image beyond the grid. */
+static PetscInt FirstPixel(PetscInt (*f)(const double *, const double *, PetscInt), const double gi[6], const double gg[6], PetscInt n, PetscInt target, PetscInt ncells)
+{
+  PetscInt lo = 0, hi = n;
+  if (target <= 0) return 0;
+  if (target >= ncells) return n;
+  while (lo < hi) {
+    PetscInt mid = lo + (hi - lo) / 2;
+    if (f(gi, gg, mid) >= target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/* Checks against the DEM grid, then this rank's block of image pixels. */
+static PetscErrorCode Decompose(RslSegment s, PetscInt *c0, PetscInt *r0, PetscInt *nc, PetscInt *nr)
+{
+  const double *gi = s->info.gt;
+  PetscInt      nxi = s->info.nx, nyi = s->info.ny;
+
+  PetscFunctionBegin;
+  if (s->grid) {
+    const RslGrid *g  = s->grid;
+    const double  *gg = g->gt;
+    double ix0 = gi[0], ix1 = gi[0] + nxi * gi[1], iy1 = gi[3], iy0 = gi[3] + nyi * gi[5];
+    double gx0 = gg[0], gx1 = gg[0] + g->nx * gg[1], gy1 = gg[3], gy0 = gg[3] + g->ny * gg[5];
+    PetscInt xs, ys, xm, ym, rtop, rbot;
+    RSLCHECK(s->comm, s->info.has_geotransform && gi[1] > 0 && gi[5] < 0 && gi[2] == 0 && gi[4] == 0, "-seg_image '%s': not a north-up georeferenced raster (geotransform %g %g %g %g %g %g)", s->image, gi[0], gi[1], gi[2], gi[3], gi[4], gi[5]);
+    RSLCHECK(s->comm, RslCRSSame(s->info.crs_wkt, g->crs_wkt), "-seg_image '%s': its CRS differs from the DEM's (reproject the imagery to the DEM's CRS, e.g. gdalwarp -t_srs)", s->image);
+    RSLCHECK(s->comm, ix0 < gx1 && gx0 < ix1 && iy0 < gy1 && gy0 < iy1, "-seg_image '%s': extent x %.2f..%.2f, y %.2f..%.2f does not overlap the DEM's (x %.2f..%.2f, y %.2f..%.2f)", s->image, ix0, ix1, iy0, iy1, gx0, gx1, gy0, gy1);
+    xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
+    /* owned grid j in [ys, ys+ym) are DEM raster rows [ny-ys-ym, ny-ys) */
+    *c0  = FirstPixel(CellCol, gi, gg, nxi, xs, g->nx);
+    *nc  = FirstPixel(CellCol, gi, gg, nxi, xs + xm, g->nx) - *c0;
+    rtop = FirstPixel(CellRow, gi, gg, nyi, g->ny - ys - ym, g->ny);
+    rbot = FirstPixel(CellRow, gi, gg, nyi, g->ny - ys, g->ny);
+    *r0  = rtop;
+    *nr  = rbot - rtop;
+  } else {
+    PetscMPIInt rank, size, dims[2] = {0, 0};
+    PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+    PetscCallMPI(MPI_Comm_size(s->comm, &size));
+    PetscCallMPI(MPI_Dims_create(size, 2, dims)); /* dims[0] >= dims[1]: more splits along the longer axis */
+    {
+      PetscInt py = nyi >= nxi ? dims[0] : dims[1], px = size / py, ir = rank / px, ic = rank % px;
+      *c0 = nxi * ic / px;
+      *nc = nxi * (ic + 1) / px - *c0;
+      *r0 = nyi * ir / py;
+      *nr = nyi * (ir + 1) / py - *r0;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentSetUp(RslSegment s)
+{
+  PetscInt c0, r0, nc, nr, inb;
+
+  PetscFunctionBegin;
+  if (s->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  RSLCHECK(s->comm, s->image[0], "-seg_image: no imagery given (the seg stage needs it)");
+  PetscCall(RslRasterInfoRead(s->comm, "-seg_image", s->image, &s->info));
+  for (PetscInt b = 0; b < s->nread; b++) {
+    static const char *name[NB] = {"R", "G", "B", "NIR", "nDSM"};
+    RSLCHECK(s->comm, s->bands[b] >= 1 && s->bands[b] <= s->info.nbands, "-seg_image '%s' has %" PetscInt_FMT " band(s): band %" PetscInt_FMT " (%s) is missing; the model needs %" PetscInt_FMT " bands R,G,B,NIR%s (see -seg_bands, -seg_ndsm_dsm)", s->image, s->info.nbands, s->bands[b], name[b], s->nread, s->nread == NB ? ",nDSM" : "");
+  }
+  if (s->dsm[0]) {
+    RslRasterInfo d;
+    const char   *opt[2] = {"-seg_ndsm_dsm", "-seg_ndsm_dtm"}, *path[2] = {s->dsm, s->dtm};
+    for (int k = 0; k < 2; k++) {
+      PetscCall(RslRasterInfoRead(s->comm, opt[k], path[k], &d));
+      RSLCHECK(s->comm, RslCRSSame(d.crs_wkt, s->info.crs_wkt), "%s '%s': its CRS differs from the imagery's", opt[k], path[k]);
+      PetscCall(RslRasterInfoFree(&d));
+    }
+  }
+  PetscCall(Decompose(s, &c0, &r0, &nc, &nr));
+  PetscCall(RslSegModelSetUp(s->model));
+  PetscCall(RslSegModelGetNumClasses(s->model, &s->nclasses));
+  PetscCall(RslSegModelGetInputBands(s->model, &inb));
+  RSLCHECK(s->comm, inb == NB, "seg: the model takes %" PetscInt_FMT " input bands, the stage provides 5 (R,G,B,NIR,nDSM)", inb);
+  RSLCHECK(s->comm, s->nclasses <= 255, "seg: %" PetscInt_FMT " classes do not fit a uint8 class map", s->nclasses);
+  PetscCall(RslClassMapCreate(s->comm, s->info.nx, s->info.ny, 1, c0, r0, nc, nr, s->info.gt, s->info.crs_wkt, &s->classes));
+  if (s->probs[0]) PetscCall(RslClassMapCreate(s->comm, s->info.nx, s->info.ny, s->nclasses, c0, r0, nc, nr, s->info.gt, s->info.crs_wkt, &s->prob));
+  PetscCall(PetscCalloc1(s->nclasses + 1, &s->histogram));
+  s->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Normalised network input of one tile row: the window [wc0, wc0+wnc) x [wr0, wr0+T) of
+ * every band into win (NB x T x wnc); valid[] marks pixels with data in every band. */
+static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscInt wnc, float *win, unsigned char *valid, double *buf, double *buf2)
+{
+  const PetscInt T = s->tile;
+  const size_t   np = (size_t)T * wnc;
+
+  PetscFunctionBegin;
+  for (size_t k = 0; k < np; k++) valid[k] = 1;
+  for (PetscInt b = 0; b < NB; b++) {
+    if (b < s->nread) PetscCall(RslRasterReadWindow(s->image, (int)s->bands[b], wc0, wr0, wnc, T, NAN, buf));
+    else { /* nDSM = (DSM - DTM) * scale, both resampled bilinearly on the image's pixel grid */
+      PetscCall(RslRasterReadResampledWindow(s->dsm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf));
+      PetscCall(RslRasterReadResampledWindow(s->dtm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf2));
+      for (size_t k = 0; k < np; k++) buf[k] = PetscMin(PetscMax(floor((buf[k] - buf2[k]) * s->ndsm_scale + 0.5), 0.0), 255.0);
+    }
+    for (size_t k = 0; k < np; k++) {
+      double v = buf[k];
+      if (isnan(v)) valid[k] = 0;
+      win[(size_t)b * np + k] = (float)((v - s->mean[b]) / s->std[b]);
+    }
+  }
+  /* Outside the image or nodata in any band: zero input (the band means), no class. */
+  for (size_t k = 0; k < np; k++)
+    if (!valid[k])
+      for (PetscInt b = 0; b < NB; b++) win[(size_t)b * np + k] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Keep the centre of tile (tr0, tc0) of the batch (logits C x T x T) inside this block. */
+static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt tc0, const unsigned char *valid, PetscInt wc0, PetscInt wnc, PetscInt wr0)
+{
+  RslClassMap   *m = s->classes;
+  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
+  const size_t   tt = (size_t)T * T;
+  PetscInt       ra = PetscMax(tr0 + M, m->r0), rz = PetscMin(tr0 + T - M, m->r0 + m->nr);
+  PetscInt       ca = PetscMax(tc0 + M, m->c0), cz = PetscMin(tc0 + T - M, m->c0 + m->nc);
+
+  for (PetscInt r = ra; r < rz; r++)
+    for (PetscInt c = ca; c < cz; c++) {
+      size_t        t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - m->r0) * m->nc + (c - m->c0);
+      unsigned char cls;
+      PetscInt      best = 0;
+      if (!valid[(size_t)(r - wr0) * wnc + (c - wc0)]) {
+        m->data[o] = RSL_SEG_NODATA;
+        for (PetscInt k = 0; s->prob && k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = 0;
+        continue;
+      }
+      for (PetscInt k = 1; k < C; k++) /* argmax, ties to the lowest index */
+        if (logits[k * tt + t] > logits[best * tt + t]) best = k;
+      cls        = (unsigned char)best;
+      m->data[o] = cls;
+      if (s->prob) { /* softmax, shifted by the max for range */
+        double sum = 0, mx = logits[best * tt + t];
+        for (PetscInt k = 0; k < C; k++) sum += exp((double)logits[k * tt + t] - mx);
+        for (PetscInt k = 0; k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = (unsigned char)floor(255.0 * exp((double)logits[k * tt + t] - mx) / sum + 0.5);
+      }
+    }
+}
+
+PetscErrorCode RslSegmentRun(RslSegment s)
+{
+  RslClassMap   *m;
+  const PetscInt T = s->tile, M = s->margin, S = T - 2 * M, C = s->nclasses;
+  PetscInt       kr0, kr1, kc0, kc1, wnc, wc0, nb = 0, *bcol;
+  float         *win, *in, *logits;
+  unsigned char *valid;
+  double        *buf, *buf2, t0;
+  PetscInt64     ntiles = 0;
+
+  PetscFunctionBegin;
+  PetscCall(RslSegmentSetUp(s));
+  m = s->classes;
+  if (m->nc > 0 && m->nr > 0) {
+    /* tiles whose kept centre [k*S, (k+1)*S) meets the block */
+    kr0 = m->r0 / S, kr1 = (m->r0 + m->nr - 1) / S + 1;
+    kc0 = m->c0 / S, kc1 = (m->c0 + m->nc - 1) / S + 1;
+  } else kr0 = kr1 = kc0 = kc1 = 0;
+  wc0 = kc0 * S - M;
+  wnc = (kc1 - kc0 - 1) * S + T;
+  if (kc1 == kc0) wnc = 0;
+  PetscCall(PetscMalloc4((size_t)NB * T * PetscMax(wnc, 1), &win, (size_t)T * PetscMax(wnc, 1), &valid, (size_t)T * PetscMax(wnc, 1), &buf, (size_t)T * PetscMax(wnc, 1), &buf2));
+  PetscCall(PetscMalloc3((size_t)s->batch * NB * T * T, &in, (size_t)s->batch * C * T * T, &logits, s->batch, &bcol));
+  for (PetscInt kr = kr0; kr < kr1; kr++) {
+    PetscInt wr0 = kr * S - M;
+    PetscCall(PetscLogEventBegin(SEG_Read, 0, 0, 0, 0));
+    t0 = RslWallTime();
+    PetscCall(ReadStrip(s, wc0, wr0, wnc, win, valid, buf, buf2));
+    s->t_read += RslWallTime() - t0;
+    PetscCall(PetscLogEventEnd(SEG_Read, 0, 0, 0, 0));
+    for (PetscInt kc = kc0; kc < kc1; kc++) {
+      PetscInt tc0 = kc * S - M;
+      for (PetscInt b = 0; b < NB; b++) /* copy the tile out of the strip */
+        for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nb * NB + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
+      bcol[nb++] = tc0;
+      if (nb == s->batch || kc == kc1 - 1) {
+        PetscCall(PetscLogEventBegin(SEG_Infer, 0, 0, 0, 0));
+        t0 = RslWallTime();
+        PetscCall(RslSegModelForward(s->model, nb, T, T, in, logits));
+        s->t_infer += RslWallTime() - t0;
+        PetscCall(PetscLogEventEnd(SEG_Infer, 0, 0, 0, 0));
+        for (PetscInt k = 0; k < nb; k++) KeepCentre(s, logits + (size_t)k * C * T * T, wr0, bcol[k], valid, wc0, wnc, wr0);
+        ntiles += nb;
+        nb = 0;
+      }
+    }
+  }
+  PetscCall(PetscFree4(win, valid, buf, buf2));
+  PetscCall(PetscFree3(in, logits, bcol));
+  for (size_t k = 0; k < (size_t)m->nr * m->nc; k++) s->histogram[m->data[k] == RSL_SEG_NODATA ? C : m->data[k]]++;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s->histogram, (PetscMPIInt)(C + 1), MPIU_INT64, MPI_SUM, s->comm));
+  PetscCallMPI(MPI_Allreduce(&ntiles, &s->ntiles, 1, MPIU_INT64, MPI_SUM, s->comm));
+  PetscCall(PetscLogEventBegin(SEG_Write, 0, 0, 0, 0));
+  if (s->output[0]) PetscCall(RslClassMapWrite(s->classes, "-seg_output", s->output, PETSC_TRUE, RSL_SEG_NODATA));
+  if (s->probs[0]) PetscCall(RslClassMapWrite(s->prob, "-seg_probabilities", s->probs, PETSC_FALSE, 0));
+  PetscCall(PetscLogEventEnd(SEG_Write, 0, 0, 0, 0));
+  s->ran = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentClassFractions(RslSegment s, const RslGrid *g, PetscInt *nclasses, Vec **fractions)
+{
+  const RslClassMap *m = s->classes;
+  const PetscInt     C = s->nclasses;
+  PetscInt          *count;
+
+  PetscFunctionBegin;
+  RSLCHECK(s->comm, s->ran, "RslSegmentClassFractions: call RslSegmentRun first");
+  RSLCHECK(s->comm, g == s->grid, "RslSegmentClassFractions: the grid must be the one given to RslSegmentSetGrid before SetUp");
+  PetscCall(PetscLogEventBegin(SEG_Fractions, 0, 0, 0, 0));
+  PetscCall(PetscCalloc1((size_t)(C + 1) * g->xm * g->ym, &count)); /* per owned cell: C classes + valid total */
+  for (PetscInt r = 0; r < m->nr; r++) {
+    PetscInt gr = CellRow(m->gt, g->gt, m->r0 + r), j = g->ny - 1 - gr;
+    if (gr < 0 || gr >= g->ny) continue;
+    for (PetscInt c = 0; c < m->nc; c++) {
+      PetscInt      i   = CellCol(m->gt, g->gt, m->c0 + c);
+      unsigned char cls = m->data[(size_t)r * m->nc + c];
+      if (i < 0 || i >= g->nx || cls == RSL_SEG_NODATA) continue;
+      /* the decomposition puts every pixel centre of an owned cell in this block */
+      PetscCheck(i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym, PETSC_COMM_SELF, PETSC_ERR_PLIB, "pixel (%" PetscInt_FMT ",%" PetscInt_FMT ") maps to cell (%" PetscInt_FMT ",%" PetscInt_FMT ") outside this rank", m->c0 + c, m->r0 + r, i, j);
+      {
+        PetscInt *cell = count + (size_t)(C + 1) * ((j - g->ys) * g->xm + (i - g->xs));
+        cell[cls]++;
+        cell[C]++;
+      }
+    }
+  }
+  PetscCall(PetscMalloc1(C, fractions));
+  for (PetscInt k = 0; k < C; k++) {
+    PetscScalar **a;
+    PetscCall(DMCreateGlobalVector(g->da1, &(*fractions)[k]));
+    PetscCall(DMDAVecGetArray(g->da1, (*fractions)[k], &a));
+    for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
+      for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
+        const PetscInt *cell = count + (size_t)(C + 1) * ((j - g->ys) * g->xm + (i - g->xs));
+        a[j][i]              = cell[C] ? (PetscScalar)cell[k] / (PetscScalar)cell[C] : 0;
+      }
+    PetscCall(DMDAVecRestoreArray(g->da1, (*fractions)[k], &a));
+  }
+  PetscCall(PetscFree(count));
+  *nclasses = C;
+  PetscCall(PetscLogEventEnd(SEG_Fractions, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentGetClassMap(RslSegment s, const RslClassMap **map)
+{
+  PetscFunctionBegin;
+  *map = s->classes;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentGetNumClasses(RslSegment s, PetscInt *nclasses)
+{
+  PetscFunctionBegin;
+  *nclasses = s->nclasses;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentView(RslSegment s, PetscViewer v)
+{
+  PetscInt64 total = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: imagery '%s' %" PetscInt_FMT " x %" PetscInt_FMT " px, bands %" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT "%s", s->image, s->info.nx, s->info.ny, s->bands[0], s->bands[1], s->bands[2], s->bands[3], s->nread == NB ? "," : ""));
+  if (s->nread == NB) PetscCall(PetscViewerASCIIPrintf(v, "%" PetscInt_FMT "\n", s->bands[4]));
+  else PetscCall(PetscViewerASCIIPrintf(v, " + nDSM = ('%s' - '%s') x %g\n", s->dsm, s->dtm, (double)s->ndsm_scale));
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: tiles %" PetscInt_FMT " px, margin %" PetscInt_FMT ", batch %" PetscInt_FMT ", decomposition %s\n", s->tile, s->margin, s->batch, s->grid ? "from the DEM grid" : "2D split of the image"));
+  PetscCall(RslSegModelView(s->model, v));
+  if (!s->ran) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k <= s->nclasses; k++) total += s->histogram[k];
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: %" PetscInt64_FMT " tile evaluations (all ranks); rank 0: read %.3f s, inference %.3f s\n", s->ntiles, s->t_read, s->t_infer));
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: class fractions of the image:"));
+  for (PetscInt k = 0; k < s->nclasses; k++)
+    if (s->histogram[k]) PetscCall(PetscViewerASCIIPrintf(v, " %" PetscInt_FMT ":%.4f", k, (double)s->histogram[k] / (double)total));
+  PetscCall(PetscViewerASCIIPrintf(v, " nodata:%.4f\n", (double)s->histogram[s->nclasses] / (double)total));
+  if (s->output[0]) PetscCall(PetscViewerASCIIPrintf(v, "seg: class map written to %s\n", s->output));
+  if (s->probs[0]) PetscCall(PetscViewerASCIIPrintf(v, "seg: probabilities written to %s\n", s->probs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentDestroy(RslSegment *seg)
+{
+  RslSegment s = *seg;
+
+  PetscFunctionBegin;
+  if (!s) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RslSegModelDestroy(&s->model));
+  PetscCall(RslClassMapDestroy(&s->classes));
+  PetscCall(RslClassMapDestroy(&s->prob));
+  PetscCall(PetscFree(s->histogram));
+  if (s->info.crs_wkt) PetscCall(RslRasterInfoFree(&s->info));
+  PetscCall(PetscFree(*seg));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,64 @@
+"""Helpers for the hydro tests: run hydro_dump, read its PETSc binary fields, tables."""
+import csv
+import os
+import shlex
+import subprocess
+import sys
+
+import numpy as np
+
+EXE = sys.argv[1]
+SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+FIELDS = ("manning", "impervious", "ks", "psi_dtheta", "ia")
+
+
+def run(args, np_=1, expect_fail=False):
+    mpi = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe"))
+    cmd = mpi + ["-n", str(np_), EXE] + [str(a) for a in args]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if expect_fail:
+        if out.returncode == 0:
+            sys.exit(f"FAIL: expected an error from {' '.join(cmd)}")
+        return out.stdout + out.stderr
+    if out.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(cmd)}\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def read_fields(path, ny, nx):
+    """The 5 Vecs of a dump, as ny x nx arrays with row 0 = SOUTH (grid j)."""
+    raw = open(path, "rb").read()
+    out, off = {}, 0
+    for name in FIELDS:
+        cid, n = np.frombuffer(raw, ">i4", 2, off)
+        assert cid == 1211214 and n == nx * ny
+        out[name] = np.frombuffer(raw, ">f8", n, off + 8).reshape(ny, nx)
+        off += 8 + 8 * n
+    return out
+
+
+def table(path):
+    rows = [l for l in open(path) if not l.lstrip().startswith("#")]
+    t = {}
+    for r in csv.DictReader(rows):
+        t[int(r["class"])] = {k: float(r[k]) for k in ("manning_n", "impervious_fraction", "ks_m_per_s", "suction_m", "moisture_deficit", "initial_abstraction_m")}
+    return t
+
+
+def aggregate(t, w):
+    """The documented rule for weights w[class] (numpy arrays ny x nx) -> dict of fields."""
+    tot = sum(w.values())
+    with np.errstate(invalid="ignore", divide="ignore"):  # empty cells are replaced by the caller
+        imp = sum(w[c] * t[c]["impervious_fraction"] for c in w) / tot
+        n = tot / sum(w[c] / t[c]["manning_n"] for c in w)
+        p = {c: w[c] * (1 - t[c]["impervious_fraction"]) for c in w}
+        P = sum(p.values())
+        ks = np.where(P > 0, sum(p[c] * t[c]["ks_m_per_s"] for c in w) / P, 0.0)
+        S = np.where(P > 0, sum(p[c] * t[c]["suction_m"] * t[c]["moisture_deficit"] for c in w) / P, 0.0)
+        ia = sum(w[c] * t[c]["initial_abstraction_m"] for c in w) / tot
+    return {"manning": n, "impervious": imp, "ks": ks, "psi_dtheta": S, "ia": ia}
+
+
+def check(cond, msg):
+    if not cond:
+        sys.exit("FAIL: " + msg)
