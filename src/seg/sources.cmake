@@ -3,3 +3,6 @@ list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/safetensors.c ${CMAKE_CURRENT_
   ${CMAKE_CURRENT_LIST_DIR}/backend.c ${CMAKE_CURRENT_LIST_DIR}/backend_host.c ${CMAKE_CURRENT_LIST_DIR}/backend_ref.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cpu.c ${CMAKE_CURRENT_LIST_DIR}/backend_cpu_dnnl.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cuda.c)
+# seg pipeline (stage, class maps, nomenclatures, metrics)
+list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/segment.c ${CMAKE_CURRENT_LIST_DIR}/classmap.c
+  ${CMAKE_CURRENT_LIST_DIR}/nomenclature.c ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
