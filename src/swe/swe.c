@@ -95,6 +95,7 @@ PetscErrorCode RslSWESetRain(RslSWE swe, const RslSWERain *rain)
 PetscErrorCode RslSWESetSoil(RslSWE swe, const RslSWESoil *soil)
 {
   PetscFunctionBegin;
+  PetscCheck(soil->impervious && soil->ks && soil->psi_dtheta && soil->initial_abstraction, swe->comm, PETSC_ERR_ARG_NULL, "RslSWESetSoil: every field is needed");
   swe->soil = *soil;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -162,6 +163,8 @@ PetscErrorCode RslSWESetUp(RslSWE swe)
   PetscCall(VecDuplicate(swe->z, &swe->hmax));
   PetscCall(VecDuplicate(swe->z, &swe->smax));
   PetscCall(VecDuplicate(swe->z, &swe->F));
+  PetscCall(VecDuplicate(swe->z, &swe->ia_left));
+  if (swe->soil.initial_abstraction) PetscCall(VecCopy(swe->soil.initial_abstraction, swe->ia_left));
   PetscCall(DMCreateLocalVector(g->da1, &swe->zloc));
   PetscCall(VecDuplicate(swe->zloc, &swe->actloc));
   PetscCall(VecDuplicate(swe->zloc, &swe->nmanloc));
@@ -214,6 +217,7 @@ PetscErrorCode RslSWEDestroy(RslSWE *swe)
   PetscCall(VecDestroy(&s->nmanloc));
   PetscCall(VecDestroy(&s->rain));
   PetscCall(VecDestroy(&s->F));
+  PetscCall(VecDestroy(&s->ia_left));
   PetscCall(VecDestroy(&s->hmax));
   PetscCall(VecDestroy(&s->smax));
   PetscCall(RslSWEBCDestroy(s));

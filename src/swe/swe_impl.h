@@ -43,7 +43,7 @@ struct _p_RslSWE {
   Vec U, U1, R, Uloc;             /* state, stage, residual, ghosted state */
   Vec z, zloc, act, actloc;       /* bed, active mask (1/0) */
   Vec nman, nmanloc, rain;        /* manning (global, ghosted), rain rate (m/s) */
-  Vec F;                          /* cumulative infiltration (m) */
+  Vec F, ia_left;                 /* cumulative infiltration (m), abstraction still unfilled (m) */
   Vec hmax, smax;                 /* maxima */
   RslSWERain rainsrc;
   PetscBool  have_rain;
@@ -95,3 +95,4 @@ PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet);
 PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6]);
 PetscErrorCode RslSWESampleSeries(RslSWE swe);
 PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);
+PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt);

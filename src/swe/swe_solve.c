@@ -42,6 +42,7 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
     if (swe->have_rain && swe->t >= rain_until) PetscCall(UpdateRain(swe, &rain_until));
     if (swe->have_rain) tlimit = PetscMin(tlimit, rain_until);
     PetscCall(RslSWEStep(swe, tlimit));
+    PetscCall(RslSWELosses(swe, swe->dt));
     if (swe->t >= next_ts - eps) {
       PetscCall(RslSWESampleSeries(swe));
       while (next_ts <= swe->t + eps) next_ts += swe->ts_interval;
