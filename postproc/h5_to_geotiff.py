@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Export 2D datasets of a ruissel result file (HDF5) to georeferenced GeoTIFF or COG.
+
+Georeferencing comes from the /grid attributes (geotransform, crs_wkt); arrays are stored
+north row first, as GDAL expects, so they are written unchanged. Cells outside the domain
+(where /fields/z holds its nodata value) and NaNs become the output nodata value.
+
+Examples:
+  h5_to_geotiff.py run.h5                       # /max/h and /fields/h -> run_max_h.tif, run_fields_h.tif
+  h5_to_geotiff.py run.h5 -d /max/speed -o speed.tif --cog
+"""
+import argparse
+import os
+import sys
+
+import h5py
+import numpy as np
+from osgeo import gdal, osr
+
+DEFAULT_DATASETS = ["/max/h", "/fields/h"]
+Z_NODATA = -9999.0  # value of /fields/z outside the domain (solver convention)
+
+gdal.UseExceptions()
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("result", help="ruissel result file (.h5)")
+    p.add_argument("-d", "--dataset", action="append", dest="datasets", metavar="DSET",
+                   help="2D dataset to export (repeatable; default: %s)" % ", ".join(DEFAULT_DATASETS))
+    p.add_argument("-o", "--output", help="output .tif (one dataset) or directory (default: next to the result)")
+    p.add_argument("--cog", action="store_true", help="write Cloud Optimized GeoTIFFs (GDAL COG driver)")
+    p.add_argument("--nodata", type=float, default=Z_NODATA, help="nodata value of float outputs (default %(default)g)")
+    p.add_argument("--no-mask", action="store_true", help="keep the values of cells outside the domain")
+    return p.parse_args(argv)
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def georef(f):
+    """(geotransform, WKT, ny, nx) from /grid."""
+    if "grid" not in f:
+        sys.exit(f"h5_to_geotiff: {f.filename} has no /grid group (not a ruissel result?)")
+    a = f["grid"].attrs
+    gt = tuple(float(x) for x in a["geotransform"])
+    wkt = text(a.get("crs_wkt", ""))
+    if wkt:
+        srs = osr.SpatialReference()
+        srs.SetFromUserInput(wkt)  # accepts WKT and "EPSG:n"
+        wkt = srs.ExportToWkt()
+    return gt, wkt, int(a["ny"]), int(a["nx"])
+
+
+def outside_mask(f, args, dset):
+    """Boolean mask of the cells outside the domain, or None."""
+    if args.no_mask or dset == "/fields/z" or "/fields/z" not in f:
+        return None
+    z = f["/fields/z"]
+    nodata = float(z.attrs.get("nodata", Z_NODATA))
+    return z[()] == nodata
+
+
+def output_path(args, dset, single):
+    if args.output and single and args.output.lower().endswith((".tif", ".tiff")):
+        return args.output
+    outdir = args.output or os.path.dirname(os.path.abspath(args.result))
+    os.makedirs(outdir, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(args.result))[0]
+    return os.path.join(outdir, stem + "_" + dset.strip("/").replace("/", "_") + ".tif")
+
+
+def write(path, arr, gt, wkt, nodata, cog):
+    types = {np.dtype(np.uint8): gdal.GDT_Byte, np.dtype(np.float32): gdal.GDT_Float32}
+    gtype = types.get(arr.dtype, gdal.GDT_Float64)
+    mem = gdal.GetDriverByName("MEM").Create("", arr.shape[1], arr.shape[0], 1, gtype)
+    mem.SetGeoTransform(gt)
+    if wkt:
+        mem.SetProjection(wkt)
+    band = mem.GetRasterBand(1)
+    if nodata is not None:
+        band.SetNoDataValue(nodata)
+    band.WriteArray(arr)
+    part = path + ".part.tif"  # nothing half-written under the final name
+    if cog:
+        gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE"])
+    else:
+        gdal.GetDriverByName("GTiff").CreateCopy(part, mem, options=["TILED=YES", "COMPRESS=DEFLATE"])
+    mem = None
+    os.replace(part, path)
+
+
+def export(f, args, dset, gt, wkt, ny, nx, single):
+    if dset not in f or not isinstance(f[dset], h5py.Dataset):
+        return f"no dataset {dset}"
+    d = f[dset]
+    if d.shape != (ny, nx):
+        return f"{dset} has shape {d.shape}, not the grid's ({ny}, {nx})"
+    arr = d[()]
+    nodata = None
+    if arr.dtype.kind == "f":
+        arr = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)
+        nodata = args.nodata
+        bad = np.isnan(arr)
+        mask = outside_mask(f, args, dset)
+        if mask is not None:
+            bad |= mask
+        if dset == "/fields/z":
+            bad |= arr == Z_NODATA
+        arr[bad] = nodata
+    elif arr.dtype != np.uint8:
+        arr = arr.astype(np.float64)
+    path = output_path(args, dset, single)
+    write(path, arr, gt, wkt, nodata, args.cog)
+    print(f"h5_to_geotiff: {dset} -> {path}")
+    return None
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    with h5py.File(args.result, "r") as f:
+        gt, wkt, ny, nx = georef(f)
+        dsets = args.datasets or [d for d in DEFAULT_DATASETS if d in f]
+        if not dsets:
+            sys.exit(f"h5_to_geotiff: {args.result} has none of {', '.join(DEFAULT_DATASETS)}")
+        errors = [e for e in (export(f, args, d, gt, wkt, ny, nx, len(dsets) == 1) for d in dsets) if e]
+    for e in errors:
+        print(f"h5_to_geotiff: {args.result}: {e}", file=sys.stderr)
+    return 2 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
