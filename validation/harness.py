@@ -113,7 +113,8 @@ class Run:
 
 def run_ruissel(workdir, opts, nranks=1, extra=(), timeout=300, out_name="result.h5"):
     """Write workdir/run.opts from opts (with -out_file workdir/out_name unless given),
-    run `mpiexec -n nranks ruissel -options_file run.opts extra...`, return a Run.
+    run `mpiexec -n nranks ruissel -options_file run.opts extra...` (its output is kept in
+    workdir/stdout.txt and stderr.txt), return a Run.
     A timeout counts as a failure (returncode None), never as a hang."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -132,6 +133,8 @@ def run_ruissel(workdir, opts, nranks=1, extra=(), timeout=300, out_name="result
     except subprocess.TimeoutExpired as e:
         rc, so, se = None, e.stdout or "", (e.stderr or "") + f"\n(timeout after {timeout} s)"
         so, se = (s.decode() if isinstance(s, bytes) else s for s in (so, se))
+    (workdir / "stdout.txt").write_text(so)
+    (workdir / "stderr.txt").write_text(se)
     return Run(rc, so, se, opts["out_file"], time.time() - t0)
 
 

@@ -48,11 +48,11 @@ def _common(rep, h5, label):
 # ------------------------------------------------------------------ 1. lake at rest
 def _lake(rep, work, build):
     tol = TOL["lake_at_rest"]
-    for order in (1, 2):
-        opts, meta = build(work / f"o{order}", order)
-        run = run_ruissel(work / f"o{order}", opts).check_ok()
+    for order, nranks in ((1, 1), (2, 1), (2, 3)):  # 3 ranks: the halos must keep it at rest too
+        opts, meta = build(work / f"o{order}_np{nranks}", order)
+        run = run_ruissel(work / f"o{order}_np{nranks}", opts, nranks=nranks).check_ok()
         with h5py.File(run.out_file) as f:
-            lab = f"order {order}: "
+            lab = f"order {order} np={nranks}: "
             _common(rep, f, lab)
             h, hu, hv = (f[f"/fields/{k}"][()] for k in ("h", "hu", "hv"))
             steps = int(attrs(f, "/run")["steps"])
@@ -72,7 +72,7 @@ def _lake(rep, work, build):
 
 
 def case_lake_at_rest(rep, work):
-    """Lake at rest over seeded fractal terrain (islands, 1 mm shores), orders 1 and 2."""
+    """Lake at rest over seeded fractal terrain (islands, 1 mm shores), orders 1 and 2, 1 and 3 ranks."""
     _lake(rep, work, cases.lake_at_rest)
 
 
