@@ -15,10 +15,12 @@ set_tests_properties(seg_fixture_small PROPERTIES FIXTURES_SETUP seg_fix_small)
 rsl_add_pytest(NAME seg_fixture_full LABELS validation SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
   ARGS ${SEG_FIX}/full --arch resnet34 --width 1 --classes 19 --size 512 --seed 1)
 set_tests_properties(seg_fixture_full PROPERTIES FIXTURES_SETUP seg_fix_full)
-# BF16 weights: the reader's conversion against PyTorch's rounding
-rsl_add_pytest(NAME seg_fixture_bf16 LABELS unit SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
-  ARGS ${SEG_FIX}/bf16 --arch resnet18 --width 0.125 --classes 13 --size 32 --seed 3 --dtype BF16)
-set_tests_properties(seg_fixture_bf16 PROPERTIES FIXTURES_SETUP seg_fix_bf16)
+# F16 / BF16 weights: the reader's conversions against PyTorch's rounding
+foreach(dt F16 BF16)
+  rsl_add_pytest(NAME seg_fixture_${dt} LABELS unit SCRIPT ${SEG_SCRIPTS}/make_parity_fixture.py
+    ARGS ${SEG_FIX}/${dt} --arch resnet18 --width 0.125 --classes 13 --size 32 --seed 3 --dtype ${dt})
+  set_tests_properties(seg_fixture_${dt} PROPERTIES FIXTURES_SETUP seg_fix_${dt})
+endforeach()
 
 foreach(be ref cpu)
   rsl_add_test(NAME seg_parity_small_${be} NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity>
@@ -30,10 +32,18 @@ foreach(be ref cpu)
     -seg_arch unet_resnet34 -seg_width_mult 1 -seg_classes 19 -seg_backend ${be})
   set_tests_properties(seg_parity_full_${be} PROPERTIES FIXTURES_REQUIRED seg_fix_full)
 endforeach()
-rsl_add_test(NAME seg_parity_bf16_cpu NP 2 LABELS unit mpi COMMAND $<TARGET_FILE:seg_parity>
-  -fixture ${SEG_FIX}/bf16/fixture.safetensors -seg_weights ${SEG_FIX}/bf16/weights.safetensors
-  -seg_arch unet_resnet18 -seg_width_mult 0.125 -seg_classes 13 -seg_backend cpu)
-set_tests_properties(seg_parity_bf16_cpu PROPERTIES FIXTURES_REQUIRED seg_fix_bf16)
+foreach(dt F16 BF16)
+  rsl_add_test(NAME seg_parity_${dt}_cpu NP 2 LABELS unit mpi COMMAND $<TARGET_FILE:seg_parity>
+    -fixture ${SEG_FIX}/${dt}/fixture.safetensors -seg_weights ${SEG_FIX}/${dt}/weights.safetensors
+    -seg_arch unet_resnet18 -seg_width_mult 0.125 -seg_classes 13 -seg_backend cpu)
+  set_tests_properties(seg_parity_${dt}_cpu PROPERTIES FIXTURES_REQUIRED seg_fix_${dt})
+endforeach()
+# -seg_backend cuda where it cannot run (no GPU here): a clear error on both ranks, no hang
+rsl_add_test(NAME seg_cuda_unavailable NP 2 LABELS unit mpi COMMAND $<TARGET_FILE:seg_parity>
+  -fixture ${SEG_FIX}/small/fixture.safetensors -seg_weights ${SEG_FIX}/small/weights.safetensors
+  -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_classes 19 -seg_backend cuda)
+set_tests_properties(seg_cuda_unavailable PROPERTIES FIXTURES_REQUIRED seg_fix_small
+  PASS_REGULAR_EXPRESSION "-seg_backend cuda: (no usable CUDA device|this build has no CUDA)")
 
 # hostile weight files: each error names the file and tensor, on both ranks, no hang
 rsl_test_exe(seg_bad_weights ${CMAKE_CURRENT_LIST_DIR}/seg_bad_weights.c)
