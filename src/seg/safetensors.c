@@ -39,6 +39,8 @@ const char *RslSTDtypeName(RslSTDtype d)
 PetscInt64 RslSTTensorNumel(const RslSTTensor *t)
 {
   PetscInt64 n = 1;
+  for (PetscInt i = 0; i < t->ndim; i++)
+    if (!t->shape[i]) return 0; /* before any product of huge dimensions can overflow */
   for (PetscInt i = 0; i < t->ndim; i++) n *= t->shape[i];
   return n;
 }
@@ -85,12 +87,14 @@ static int hexval(char c)
 /* A JSON string into a freshly allocated, NUL-terminated UTF-8 buffer. */
 static PetscErrorCode parse_string(Parser *p, char **out)
 {
-  size_t n = 0;
+  size_t n = 0, end;
   char  *o;
 
   PetscFunctionBegin;
   PetscCall(expect(p, '"'));
-  PetscCall(PetscMalloc1(p->len - p->pos + 1, &o)); /* escapes only shrink */
+  for (end = p->pos; end < p->len && p->s[end] != '"'; end++)
+    if (p->s[end] == '\\') end++; /* skip the escaped character */
+  PetscCall(PetscMalloc1(end - p->pos + 1, &o)); /* escapes only shrink */
   for (;;) {
     if (p->pos >= p->len) {
       PetscCall(PetscFree(o));
