@@ -41,3 +41,10 @@ rsl_add_pytest(NAME io_h5_check LABELS unit SCRIPT ${IO_DIR}/check_h5.py ARGS ${
 set_tests_properties(io_h5_check PROPERTIES FIXTURES_REQUIRED "io_h5_np1;io_h5_np2;io_h5_np3;io_h5_np4")
 rsl_add_pytest(NAME io_h5_to_geotiff LABELS unit SCRIPT ${IO_DIR}/check_h5_to_geotiff.py ARGS ${IO_DATA}/h5_np2.h5)
 set_tests_properties(io_h5_to_geotiff PROPERTIES FIXTURES_REQUIRED io_h5_np2)
+
+# real data (shared SRTM DEM): both steps skip (77) when RUISSEL_DATA_DIR lacks it
+rsl_add_pytest(NAME io_real_reference LABELS unit SCRIPT ${IO_DIR}/real_reference.py ARGS ${IO_DATA})
+set_tests_properties(io_real_reference PROPERTIES FIXTURES_SETUP io_real)
+rsl_test_exe(test_io_real ${IO_DIR}/test_real.c)
+rsl_add_test(NAME io_real_np2 NP 2 LABELS mpi TIMEOUT 120 COMMAND $<TARGET_FILE:test_io_real> ${RUISSEL_DATA_DIR} ${IO_DATA})
+set_tests_properties(io_real_np2 PROPERTIES FIXTURES_REQUIRED io_real)
