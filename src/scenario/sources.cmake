@@ -2,4 +2,5 @@ list(APPEND RSL_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/scenario.c
   ${CMAKE_CURRENT_LIST_DIR}/rain.c
   ${CMAKE_CURRENT_LIST_DIR}/rain_design.c
-  ${CMAKE_CURRENT_LIST_DIR}/rain_raster.c)
+  ${CMAKE_CURRENT_LIST_DIR}/rain_raster.c
+  ${CMAKE_CURRENT_LIST_DIR}/landuse.c)

@@ -1,0 +1,350 @@
+/* scenario/landuse: artificialisation / ZAN / de-sealing on a class map (landuse.h). The
+ * map is copied onto a DMDA (exact, by a VecScatter from its blocks) so the distance to the
+ * urban fabric can grow by halo exchanges, and copied back. */
+#include "scenario/landuse.h"
+#include "scenario/scenario.h"
+#include <math.h>
+#include <petscdmda.h>
+#include <stdint.h>
+
+#define MAXL 32
+
+struct _p_RslLanduse {
+  MPI_Comm  comm;
+  char     *prefix;
+  PetscBool artificialise, desealing;
+  PetscReal ha, pct, zan_year, zan_ref, zan_base;
+  PetscInt  seed;
+  PetscInt  urban[MAXL], conv[MAXL], newc[MAXL], sealed[MAXL], desealed;
+  PetscInt  nurban, nconv, nnew, nsealed;
+  PetscReal art_ha, des_ha; /* achieved */
+};
+
+static PetscLogEvent RSL_Landuse;
+
+PetscErrorCode RslLanduseCreate(MPI_Comm comm, RslLanduse *lu)
+{
+  PetscFunctionBegin;
+  PetscCall(RslLogEventRegister("RslLanduseApply", &RSL_Landuse));
+  PetscCall(PetscNew(lu));
+  (*lu)->comm     = comm;
+  (*lu)->seed     = 1;
+  (*lu)->zan_base = 2021;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseSetOptionsPrefix(RslLanduse lu, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(lu->prefix));
+  if (prefix) PetscCall(PetscStrallocpy(prefix, &lu->prefix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void SetList(PetscInt *dst, PetscInt *n, const PetscInt *src, PetscInt m)
+{
+  for (PetscInt k = 0; k < m; k++) dst[k] = src[k];
+  *n = m;
+}
+
+/* A class-list option (inside PetscOptionsBegin/End): replaces the default list if given. */
+static PetscErrorCode ClassList(PetscOptionItems *PetscOptionsObject, const char opt[], const char help[], PetscInt *list, PetscInt *nlist)
+{
+  PetscInt  tmp[MAXL], n = MAXL;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsIntArray(opt, help, "RslLanduseSetFromOptions", tmp, &n, &set));
+  if (set) SetList(list, nlist, tmp, n);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu)
+{
+  MPI_Comm          comm = lu->comm;
+  RslScenarioTypes  types;
+  const char       *noms[] = {"flair19", "naf"};
+  PetscInt          inom = 0;
+  PetscBool         has_ha, has_zan, has_ref, has_pct;
+  static const PetscInt fl_urban[] = {0, 2, 12, 17}, fl_conv[] = {3, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16}, fl_new[] = {0, 2}, fl_sealed[] = {2};
+  static const PetscInt nf_urban[] = {1, 3, 4}, nf_conv[] = {5, 8, 9, 10, 11, 12, 13, 14}, nf_new[] = {1, 3}, nf_sealed[] = {3};
+
+  PetscFunctionBegin;
+  PetscCall(RslScenarioGetTypes(comm, lu->prefix, &types));
+  PetscOptionsBegin(comm, lu->prefix, "Land-use change scenarios", "scenario");
+  PetscCall(PetscOptionsReal("-scenario_artificialise_ha", "Hectares of agricultural/natural land to urbanise next to the urban fabric", "RslLanduseSetFromOptions", lu->ha, &lu->ha, &has_ha));
+  PetscCall(PetscOptionsReal("-scenario_zan", "ZAN trajectory up to this year (loi Climat et Résilience 2021)", "RslLanduseSetFromOptions", lu->zan_year, &lu->zan_year, &has_zan));
+  PetscCall(PetscOptionsReal("-scenario_zan_ref_rate", "The territory's 2011-2021 land consumption (ha/yr)", "RslLanduseSetFromOptions", lu->zan_ref, &lu->zan_ref, &has_ref));
+  PetscCall(PetscOptionsReal("-scenario_zan_base_year", "Year of the land-cover map", "RslLanduseSetFromOptions", lu->zan_base, &lu->zan_base, NULL));
+  PetscCall(PetscOptionsReal("-scenario_desealing_pct", "Percentage of the sealed area to de-seal", "RslLanduseSetFromOptions", lu->pct, &lu->pct, &has_pct));
+  PetscCall(PetscOptionsInt("-scenario_seed", "Seed of the allocation", "RslLanduseSetFromOptions", lu->seed, &lu->seed, NULL));
+  PetscCall(PetscOptionsEList("-scenario_nomenclature", "Class nomenclature of the map (default class sets)", "RslLanduseSetFromOptions", noms, 2, noms[0], &inom, NULL));
+  if (inom == 0) {
+    SetList(lu->urban, &lu->nurban, fl_urban, 4), SetList(lu->conv, &lu->nconv, fl_conv, 11), SetList(lu->newc, &lu->nnew, fl_new, 2), SetList(lu->sealed, &lu->nsealed, fl_sealed, 1);
+    lu->desealed = 1;
+  } else {
+    SetList(lu->urban, &lu->nurban, nf_urban, 3), SetList(lu->conv, &lu->nconv, nf_conv, 8), SetList(lu->newc, &lu->nnew, nf_new, 2), SetList(lu->sealed, &lu->nsealed, nf_sealed, 1);
+    lu->desealed = 2;
+  }
+  PetscCall(ClassList(PetscOptionsObject, "-scenario_urban_classes", "Urban fabric classes", lu->urban, &lu->nurban));
+  PetscCall(ClassList(PetscOptionsObject, "-scenario_convertible_classes", "Agricultural/natural classes that may be urbanised", lu->conv, &lu->nconv));
+  PetscCall(ClassList(PetscOptionsObject, "-scenario_new_classes", "Classes of urbanised pixels", lu->newc, &lu->nnew));
+  PetscCall(ClassList(PetscOptionsObject, "-scenario_sealed_classes", "Classes de-sealing removes", lu->sealed, &lu->nsealed));
+  PetscCall(PetscOptionsInt("-scenario_desealed_class", "Class of de-sealed pixels", "RslLanduseSetFromOptions", lu->desealed, &lu->desealed, NULL));
+  PetscOptionsEnd();
+
+  RSLCHECK(comm, !(types.artificialise && types.zan), "-scenario_artificialise_ha and -scenario_zan: give one of them");
+  lu->artificialise = (PetscBool)(types.artificialise || types.zan);
+  lu->desealing     = types.desealing;
+  if (types.artificialise) RSLCHECK(comm, has_ha && lu->ha >= 0, "-scenario_artificialise_ha: %s", has_ha ? "must be >= 0" : "required by -scenario_type artificialise");
+  if (types.zan) {
+    RSLCHECK(comm, has_zan && has_ref && lu->zan_ref >= 0, "-scenario_zan YEAR needs -scenario_zan_ref_rate HA_PER_YEAR >= 0 (the territory's 2011-2021 consumption)");
+    lu->ha = RslZANHectares(lu->zan_ref, lu->zan_base, lu->zan_year);
+  }
+  if (types.desealing) RSLCHECK(comm, has_pct && lu->pct >= 0 && lu->pct <= 100, "-scenario_desealing_pct: %s", has_pct ? "must be in [0, 100]" : "required by -scenario_type desealing");
+  for (PetscInt k = 0; k < lu->nnew; k++) RSLCHECK(comm, lu->newc[k] >= 0 && lu->newc[k] < 255, "-scenario_new_classes: %" PetscInt_FMT " is not a class 0..254", lu->newc[k]);
+  RSLCHECK(comm, lu->nnew > 0, "-scenario_new_classes: empty list");
+  RSLCHECK(comm, lu->desealed >= 0 && lu->desealed < 255, "-scenario_desealed_class: %" PetscInt_FMT " is not a class 0..254", lu->desealed);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseIsActive(RslLanduse lu, PetscBool *active)
+{
+  PetscFunctionBegin;
+  *active = (PetscBool)(lu->artificialise || lu->desealing);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static uint64_t Mix(uint64_t x)
+{
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/* Priority of global pixel idx (< 2^32) in a stream: a hash in the high bits, the index in
+ * the low bits, so keys are unique and ties impossible. */
+static uint64_t Key(PetscInt seed, uint64_t stream, uint64_t idx) { return (Mix(Mix((uint64_t)seed * 0x100000001b3ULL + stream) ^ idx) & 0xffffffff00000000ULL) | idx; }
+
+/* Smallest T with #{keys <= T} >= need over comm (keys unique: exactly need of them). */
+static PetscErrorCode Threshold(MPI_Comm comm, PetscInt n, const uint64_t *keys, PetscInt64 need, uint64_t *T)
+{
+  uint64_t lo = 0, hi = UINT64_MAX;
+
+  PetscFunctionBegin;
+  while (lo < hi) {
+    uint64_t   mid = lo + (hi - lo) / 2;
+    PetscInt64 cnt = 0;
+    for (PetscInt k = 0; k < n; k++) cnt += keys[k] <= mid;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &cnt, 1, MPIU_INT64, MPI_SUM, comm));
+    if (cnt >= need) hi = mid;
+    else lo = mid + 1;
+  }
+  *T = lo;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void Mark(PetscBool set[256], const PetscInt *l, PetscInt n)
+{
+  for (PetscInt k = 0; k < n; k++)
+    if (l[k] >= 0 && l[k] < 256) set[l[k]] = PETSC_TRUE;
+}
+
+/* Artificialisation on the DMDA: class array c (owned cells, [j][i] = row j, column i). */
+static PetscErrorCode Artificialise(RslLanduse lu, DM da, PetscScalar **c, const PetscBool urban[256], const PetscBool conv[256], PetscInt64 need, PetscInt nx)
+{
+  Vec           dg, dl;
+  PetscScalar **d, **dln;
+  PetscInt      xs, ys, xm, ym, mx, my, K = 0;
+  PetscInt64    cum = 0, prev = 0;
+  uint64_t     *keys, T = 0;
+  PetscInt      nk = 0;
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
+  PetscCall(DMDAGetInfo(da, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMCreateGlobalVector(da, &dg));
+  PetscCall(DMCreateLocalVector(da, &dl));
+  PetscCall(DMDAVecGetArray(da, dg, &d));
+  for (PetscInt j = ys; j < ys + ym; j++)
+    for (PetscInt i = xs; i < xs + xm; i++) d[j][i] = urban[(int)c[j][i]] ? 0 : -1;
+  PetscCall(DMDAVecRestoreArray(da, dg, &d));
+  /* grow rings of chessboard distance k until they hold `need` convertible pixels */
+  for (PetscInt k = 1; cum < need; k++) {
+    PetscInt64 cnt[2] = {0, 0}; /* pixels reached, convertible ones */
+    PetscCall(DMGlobalToLocal(da, dg, INSERT_VALUES, dl));
+    PetscCall(DMDAVecGetArray(da, dg, &d));
+    PetscCall(DMDAVecGetArrayRead(da, dl, &dln));
+    for (PetscInt j = ys; j < ys + ym; j++)
+      for (PetscInt i = xs; i < xs + xm; i++) {
+        PetscBool hit = PETSC_FALSE;
+        if (d[j][i] >= 0) continue;
+        for (PetscInt q = PetscMax(j - 1, 0); q <= PetscMin(j + 1, my - 1) && !hit; q++)
+          for (PetscInt p = PetscMax(i - 1, 0); p <= PetscMin(i + 1, mx - 1); p++)
+            if (dln[q][p] == k - 1) hit = PETSC_TRUE;
+        if (!hit) continue;
+        d[j][i] = k;
+        cnt[0]++;
+        if (conv[(int)c[j][i]]) cnt[1]++;
+      }
+    PetscCall(DMDAVecRestoreArrayRead(da, dl, &dln));
+    PetscCall(DMDAVecRestoreArray(da, dg, &d));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cnt, 2, MPIU_INT64, MPI_SUM, lu->comm));
+    if (!cnt[0]) break;
+    prev = cum;
+    cum += cnt[1];
+    K = k;
+  }
+  if (cum < need) {
+    PetscCall(VecDestroy(&dg));
+    PetscCall(VecDestroy(&dl));
+  }
+  RSLCHECK(lu->comm, cum >= need, "-scenario_artificialise_ha/-scenario_zan: %g ha requested but only %" PetscInt64_FMT " convertible pixels can be reached from the urban fabric%s", (double)lu->ha, cum, K ? "" : " (the map has no urban class)");
+  /* last ring: the need - prev pixels of smallest priority */
+  PetscCall(DMDAVecGetArray(da, dg, &d));
+  PetscCall(PetscMalloc1(xm * ym, &keys));
+  for (PetscInt j = ys; j < ys + ym; j++)
+    for (PetscInt i = xs; i < xs + xm; i++)
+      if (d[j][i] == K && conv[(int)c[j][i]]) keys[nk++] = Key(lu->seed, 1, (uint64_t)j * nx + i);
+  if (need > 0) PetscCall(Threshold(lu->comm, nk, keys, need - prev, &T));
+  for (PetscInt j = ys; j < ys + ym && need > 0; j++)
+    for (PetscInt i = xs; i < xs + xm; i++) {
+      uint64_t key = Key(lu->seed, 1, (uint64_t)j * nx + i);
+      if (!conv[(int)c[j][i]] || d[j][i] < 1 || d[j][i] > K || (d[j][i] == K && key > T)) continue;
+      c[j][i] = lu->newc[(Mix(key) >> 40) % (uint64_t)lu->nnew];
+    }
+  PetscCall(DMDAVecRestoreArray(da, dg, &d));
+  PetscCall(PetscFree(keys));
+  PetscCall(VecDestroy(&dg));
+  PetscCall(VecDestroy(&dl));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* De-sealing: the sealed pixels of orig with the smallest priorities. */
+static PetscErrorCode Deseal(RslLanduse lu, DM da, PetscScalar **c, PetscScalar **orig, const PetscBool sealed[256], PetscInt nx, PetscInt64 *done)
+{
+  PetscInt   xs, ys, xm, ym, nk = 0;
+  PetscInt64 total = 0, need;
+  uint64_t  *keys, T = 0;
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
+  PetscCall(PetscMalloc1(xm * ym, &keys));
+  for (PetscInt j = ys; j < ys + ym; j++)
+    for (PetscInt i = xs; i < xs + xm; i++)
+      if (sealed[(int)orig[j][i]]) keys[nk++] = Key(lu->seed, 2, (uint64_t)j * nx + i);
+  total = nk;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPIU_INT64, MPI_SUM, lu->comm));
+  need = (PetscInt64)llround(lu->pct / 100.0 * (double)total);
+  if (need > 0) {
+    PetscCall(Threshold(lu->comm, nk, keys, need, &T));
+    for (PetscInt j = ys; j < ys + ym; j++)
+      for (PetscInt i = xs; i < xs + xm; i++)
+        if (sealed[(int)orig[j][i]] && Key(lu->seed, 2, (uint64_t)j * nx + i) <= T) c[j][i] = lu->desealed;
+  }
+  PetscCall(PetscFree(keys));
+  *done = need;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
+{
+  MPI_Comm      comm = map->comm;
+  DM            da;
+  AO            ao;
+  Vec           blk, g, gorig;
+  IS            isfrom, isto;
+  VecScatter    sc;
+  PetscInt     *idx, n = map->nc * map->nr, rstart;
+  PetscScalar  *b, **c, **o;
+  PetscBool     urban[256] = {PETSC_FALSE}, conv[256] = {PETSC_FALSE}, sealed[256] = {PETSC_FALSE};
+  double        pixel_ha = fabs(map->gt[1] * map->gt[5]) / 1e4;
+  PetscInt64    need = 0, desealed = 0;
+
+  PetscFunctionBegin;
+  lu->art_ha = lu->des_ha = 0;
+  if (!lu->artificialise && !lu->desealing) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscLogEventBegin(RSL_Landuse, 0, 0, 0, 0));
+  RSLCHECK(comm, (double)map->nx * (double)map->ny < 4294967296.0, "land-use scenario: the class map has more than 2^32 pixels");
+  Mark(urban, lu->urban, lu->nurban), Mark(conv, lu->conv, lu->nconv), Mark(sealed, lu->sealed, lu->nsealed);
+  urban[255] = conv[255] = sealed[255] = PETSC_FALSE;
+  /* the map's blocks -> a DMDA over the whole map (i = column, j = row from the north) */
+  PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, map->nx, map->ny, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &da));
+  PetscCall(DMSetUp(da));
+  PetscCall(DMCreateGlobalVector(da, &g));
+  PetscCall(VecCreateMPI(comm, n, PETSC_DETERMINE, &blk));
+  PetscCall(VecGetOwnershipRange(blk, &rstart, NULL));
+  PetscCall(PetscMalloc1(n, &idx));
+  PetscCall(VecGetArray(blk, &b));
+  for (PetscInt r = 0; r < map->nr; r++)
+    for (PetscInt q = 0; q < map->nc; q++) {
+      idx[r * map->nc + q] = (map->r0 + r) * map->nx + map->c0 + q;
+      b[r * map->nc + q]   = map->data[r * map->nc + q];
+    }
+  PetscCall(VecRestoreArray(blk, &b));
+  PetscCall(DMDAGetAO(da, &ao));
+  PetscCall(AOApplicationToPetsc(ao, n, idx));
+  PetscCall(ISCreateGeneral(comm, n, idx, PETSC_OWN_POINTER, &isto));
+  PetscCall(ISCreateStride(comm, n, rstart, 1, &isfrom));
+  PetscCall(VecScatterCreate(blk, isfrom, g, isto, &sc));
+  PetscCall(VecScatterBegin(sc, blk, g, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sc, blk, g, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecDuplicate(g, &gorig));
+  PetscCall(VecCopy(g, gorig));
+
+  PetscCall(DMDAVecGetArray(da, g, &c));
+  PetscCall(DMDAVecGetArrayRead(da, gorig, &o));
+  if (lu->artificialise) {
+    need = (PetscInt64)llround(lu->ha / pixel_ha);
+    PetscCall(Artificialise(lu, da, c, urban, conv, need, map->nx));
+  }
+  if (lu->desealing) PetscCall(Deseal(lu, da, c, o, sealed, map->nx, &desealed));
+  PetscCall(DMDAVecRestoreArrayRead(da, gorig, &o));
+  PetscCall(DMDAVecRestoreArray(da, g, &c));
+
+  PetscCall(VecScatterBegin(sc, g, blk, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterEnd(sc, g, blk, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecGetArray(blk, &b));
+  for (PetscInt k = 0; k < n; k++) map->data[k] = (unsigned char)b[k];
+  PetscCall(VecRestoreArray(blk, &b));
+  lu->art_ha = need * pixel_ha;
+  lu->des_ha = desealed * pixel_ha;
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(ISDestroy(&isfrom));
+  PetscCall(ISDestroy(&isto));
+  PetscCall(VecDestroy(&blk));
+  PetscCall(VecDestroy(&g));
+  PetscCall(VecDestroy(&gorig));
+  PetscCall(DMDestroy(&da));
+  PetscCall(PetscLogEventEnd(RSL_Landuse, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseGetChanges(RslLanduse lu, PetscReal *artificialised_ha, PetscReal *desealed_ha)
+{
+  PetscFunctionBegin;
+  if (artificialised_ha) *artificialised_ha = lu->art_ha;
+  if (desealed_ha) *desealed_ha = lu->des_ha;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseView(RslLanduse lu, PetscViewer viewer)
+{
+  PetscFunctionBegin;
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(lu->comm, &viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: "));
+  if (!lu->artificialise && !lu->desealing) PetscCall(PetscViewerASCIIPrintf(viewer, "unchanged\n"));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "artificialisation %g ha requested (%g ha done)%s, de-sealing %g %% (%g ha), seed %" PetscInt_FMT "\n", (double)(lu->artificialise ? lu->ha : 0), (double)lu->art_ha, lu->zan_year > 0 ? " [ZAN]" : "", (double)(lu->desealing ? lu->pct : 0), (double)lu->des_ha, lu->seed));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseDestroy(RslLanduse *lu)
+{
+  PetscFunctionBegin;
+  if (!*lu) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree((*lu)->prefix));
+  PetscCall(PetscFree(*lu));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
