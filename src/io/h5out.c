@@ -59,7 +59,8 @@ PetscErrorCode RslH5Create(MPI_Comm comm, const char option[], const char path[]
   H5CHK(comm, H5Pset_coll_metadata_write(fapl, 1));
   h->file = H5Fcreate(h->part, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
-  PetscCall(RslCheckCollective(comm, h->file < 0 ? PETSC_TRUE : PETSC_FALSE, "cannot create the HDF5 file"));
+  if (h->file < 0) PetscCall(PetscSNPrintf(why, sizeof(why), "%s: cannot create '%s' (HDF5/MPI-IO error)", option ? option : "output", h->part));
+  PetscCall(RslCheckCollective(comm, h->file < 0 ? PETSC_TRUE : PETSC_FALSE, why));
   h->dxpl = H5Pcreate(H5P_DATASET_XFER);
   H5CHK(comm, H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE));
   *f = h;
