@@ -48,3 +48,6 @@ set_tests_properties(io_real_reference PROPERTIES FIXTURES_SETUP io_real)
 rsl_test_exe(test_io_real ${IO_DIR}/test_real.c)
 rsl_add_test(NAME io_real_np2 NP 2 LABELS mpi TIMEOUT 120 COMMAND $<TARGET_FILE:test_io_real> ${RUISSEL_DATA_DIR} ${IO_DATA})
 set_tests_properties(io_real_np2 PROPERTIES FIXTURES_REQUIRED io_real)
+
+# end to end: DEM GeoTIFF -> ruissel (2 ranks) -> HDF5 -> h5_to_geotiff -> the same GeoTIFF
+rsl_add_pytest(NAME io_dem_roundtrip LABELS mpi SCRIPT ${IO_DIR}/check_dem_roundtrip.py TIMEOUT 300)
