@@ -193,18 +193,20 @@ PetscErrorCode RslConfusionFree(RslConfusion *c)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* OCS GE cover groups of each target: sealed (CS1.1.1.*), building, vegetation (CS2.*). */
-static PetscErrorCode CoverGroups(MPI_Comm comm, const RslNomenclature *map, PetscBool **sealed, PetscBool **building, PetscBool **veg)
+/* OCS GE cover groups of each target: sealed (CS1.1.1.*), building, vegetation (CS2.*),
+ * woodland (CS2.1.1.*). */
+static PetscErrorCode CoverGroups(MPI_Comm comm, const RslNomenclature *map, PetscBool **sealed, PetscBool **building, PetscBool **veg, PetscBool **wood)
 {
   PetscBool known = PETSC_FALSE;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc3(map->ntargets, sealed, map->ntargets, building, map->ntargets, veg));
+  PetscCall(PetscMalloc4(map->ntargets, sealed, map->ntargets, building, map->ntargets, veg, map->ntargets, wood));
   for (PetscInt k = 0; k < map->ntargets; k++) {
     const char *t = map->targets[k];
     (*sealed)[k]   = !strncmp(t, "CS1.1.1", 7) ? PETSC_TRUE : PETSC_FALSE;
     (*building)[k] = !strcmp(t, "CS1.1.1.1") ? PETSC_TRUE : PETSC_FALSE;
     (*veg)[k]      = !strncmp(t, "CS2", 3) ? PETSC_TRUE : PETSC_FALSE;
+    (*wood)[k]     = !strncmp(t, "CS2.1.1", 7) ? PETSC_TRUE : PETSC_FALSE;
     if (!strncmp(t, "CS", 2)) known = PETSC_TRUE;
   }
   RSLCHECK(comm, known, "-change_map: '%s' column '%s' holds no OCS GE cover code (CS...): use the ocsge column", map->path, map->column);
@@ -215,8 +217,8 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
 {
   RslRasterInfo info;
   PetscInt      r0, r1;
-  PetscInt64    cnt[6] = {0, 0, 0, 0, 0, 0}; /* per RslChange field */
-  PetscBool    *sealed, *building, *veg;
+  PetscInt64    cnt[7] = {0, 0, 0, 0, 0, 0, 0}; /* per RslChange field */
+  PetscBool    *sealed, *building, *veg, *wood;
   double       *bb, *ba, area;
   RslClassMap  *out = NULL;
   char          msg[512] = "";
@@ -224,7 +226,7 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
   PetscFunctionBegin;
   PetscCall(PetscMemzero(ch, sizeof(*ch)));
   PetscCall(SameGrid(comm, "-change_before", before, "-change_after", after, &info));
-  PetscCall(CoverGroups(comm, map, &sealed, &building, &veg));
+  PetscCall(CoverGroups(comm, map, &sealed, &building, &veg, &wood));
   PetscCall(MyRows(comm, info.ny, &r0, &r1));
   if (output) PetscCall(RslClassMapCreate(comm, info.nx, info.ny, 1, 0, r0, info.nx, r1 - r0, info.gt, info.crs_wkt, &out));
   PetscCall(PetscMalloc2((size_t)CHUNK * info.nx, &bb, (size_t)CHUNK * info.nx, &ba));
@@ -235,22 +237,23 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
       PetscInt      b = Lookup(map->map, bb[k]), a = Lookup(map->map, ba[k]);
       unsigned char code = RSL_CHANGE_NODATA;
       if (a >= 0 && b >= 0) {
-        PetscBool nb = !building[b] && building[a], ns = !sealed[b] && sealed[a], lv = veg[b] && !veg[a], ds = sealed[b] && !sealed[a], gv = !veg[b] && veg[a];
+        PetscBool nb = !building[b] && building[a], ns = !sealed[b] && sealed[a], lv = veg[b] && !veg[a], ds = sealed[b] && !sealed[a], gv = !veg[b] && veg[a], lw = wood[b] && !wood[a];
         cnt[0] += nb;
         cnt[1] += ns;
         cnt[2] += lv;
         cnt[3] += ds;
         cnt[4] += gv;
         cnt[5]++;
-        code = nb ? RSL_CHANGE_NEW_BUILDING : ns ? RSL_CHANGE_NEW_SEALED : lv ? RSL_CHANGE_LOST_VEGETATION : ds ? RSL_CHANGE_DESEALED : gv ? RSL_CHANGE_GAINED_VEGETATION : RSL_CHANGE_NONE;
+        cnt[6] += lw;
+        code = nb ? RSL_CHANGE_NEW_BUILDING : ns ? RSL_CHANGE_NEW_SEALED : lv ? RSL_CHANGE_LOST_VEGETATION : lw ? RSL_CHANGE_LOST_WOODLAND : ds ? RSL_CHANGE_DESEALED : gv ? RSL_CHANGE_GAINED_VEGETATION : RSL_CHANGE_NONE;
       }
       if (out) out->data[(size_t)(r - r0) * info.nx + k] = code;
     }
   }
   PetscCall(PetscFree2(bb, ba));
-  PetscCall(PetscFree3(sealed, building, veg));
+  PetscCall(PetscFree4(sealed, building, veg, wood));
   PetscCall(RslCheckCollective(comm, msg[0] ? PETSC_TRUE : PETSC_FALSE, msg));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cnt, 6, MPIU_INT64, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cnt, 7, MPIU_INT64, MPI_SUM, comm));
   area                     = fabs(info.gt[1] * info.gt[5] - info.gt[2] * info.gt[4]);
   ch->new_building_m2      = cnt[0] * area;
   ch->new_sealed_m2        = cnt[1] * area;
@@ -258,6 +261,7 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
   ch->desealed_m2          = cnt[3] * area;
   ch->gained_vegetation_m2 = cnt[4] * area;
   ch->compared_m2          = cnt[5] * area;
+  ch->lost_woodland_m2     = cnt[6] * area;
   if (out) PetscCall(RslClassMapWrite(out, "-change_output", output, PETSC_TRUE, RSL_CHANGE_NODATA));
   PetscCall(RslClassMapDestroy(&out));
   PetscCall(RslRasterInfoFree(&info));
@@ -319,9 +323,9 @@ PetscErrorCode RslMetricsRun(MPI_Comm comm)
     PetscCall(RslNomenclatureLoad(comm, "-change_map", cmapf, "ocsge", &m));
     PetscCall(RslMetricsChange(comm, before, after, &m, has_out ? cout : NULL, &ch));
     PetscCall(PetscPrintf(comm, "change '%s' -> '%s' over %.2f m2 labelled at both dates:\n", before, after, ch.compared_m2));
-    PetscCall(PetscPrintf(comm, "  new building area      %12.2f m2\n  new sealed area        %12.2f m2 (buildings included)\n  lost vegetation        %12.2f m2\n  de-sealed area         %12.2f m2\n  gained vegetation      %12.2f m2\n",
-                          ch.new_building_m2, ch.new_sealed_m2, ch.lost_vegetation_m2, ch.desealed_m2, ch.gained_vegetation_m2));
-    if (has_out) PetscCall(PetscPrintf(comm, "  change map: %s (1 new building, 2 new sealed, 3 lost vegetation, 4 de-sealed, 5 gained vegetation, 255 no label)\n", cout));
+    PetscCall(PetscPrintf(comm, "  new building area      %12.2f m2\n  new sealed area        %12.2f m2 (buildings included)\n  lost vegetation        %12.2f m2\n  lost woodland          %12.2f m2 (to any other cover, e.g. clear cuts)\n  de-sealed area         %12.2f m2\n  gained vegetation      %12.2f m2\n",
+                          ch.new_building_m2, ch.new_sealed_m2, ch.lost_vegetation_m2, ch.lost_woodland_m2, ch.desealed_m2, ch.gained_vegetation_m2));
+    if (has_out) PetscCall(PetscPrintf(comm, "  change map: %s (1 new building, 2 new sealed, 3 lost vegetation, 6 lost woodland, 4 de-sealed, 5 gained vegetation, 0 none, 255 no label)\n", cout));
     PetscCall(RslNomenclatureFree(&m));
   }
   PetscCall(PetscLogEventEnd(ev, 0, 0, 0, 0));

@@ -35,7 +35,7 @@ PetscErrorCode RslConfusionWriteCSV(MPI_Comm comm, const RslConfusion *c, const 
 PetscErrorCode RslConfusionFree(RslConfusion *c);
 
 /* Change categories of the change map (uint8). */
-enum { RSL_CHANGE_NONE = 0, RSL_CHANGE_NEW_BUILDING = 1, RSL_CHANGE_NEW_SEALED = 2, RSL_CHANGE_LOST_VEGETATION = 3, RSL_CHANGE_DESEALED = 4, RSL_CHANGE_GAINED_VEGETATION = 5, RSL_CHANGE_NODATA = 255 };
+enum { RSL_CHANGE_NONE = 0, RSL_CHANGE_NEW_BUILDING = 1, RSL_CHANGE_NEW_SEALED = 2, RSL_CHANGE_LOST_VEGETATION = 3, RSL_CHANGE_DESEALED = 4, RSL_CHANGE_GAINED_VEGETATION = 5, RSL_CHANGE_LOST_WOODLAND = 6, RSL_CHANGE_NODATA = 255 };
 
 typedef struct {
   double new_building_m2;     /* not building before, building (CS1.1.1.1) after */
@@ -43,12 +43,13 @@ typedef struct {
   double lost_vegetation_m2;  /* vegetation (CS2.*) before, not after, sealing included */
   double desealed_m2;         /* sealed before, not after */
   double gained_vegetation_m2;/* not vegetation before, vegetation after */
+  double lost_woodland_m2;    /* woodland (CS2.1.1.*) before, not after (e.g. clear cuts) */
   double compared_m2;         /* area labelled at both dates */
 } RslChange;
 
 /* Change between two label rasters of the same grid, through `map` whose targets are OCS
  * GE cover codes. Writes the change map to `output` when non-NULL (codes above: a pixel
- * gets the first matching category in the order 1, 2, 3, 4, 5). */
+ * gets the first matching category in the order 1, 2, 3, 6, 4, 5). */
 PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char after[], const RslNomenclature *map, const char output[], RslChange *ch);
 
 /* The metrics command: reads the options above, prints the results (rank 0). */
