@@ -1,117 +1,120 @@
 /* ruissel driver: strings the stages together and does nothing else.
- *   DEM -> grid; [rain/scenario] -> swe -> HDF5 result (+ XDMF), with clear errors. */
+ *   [seg]  imagery -> land-cover class map (GeoTIFF), on all ranks;
+ *   [swe]  for each scenario (app/ensemble.c): DEM grid, land use, hydraulic parameters,
+ *          rain, the shallow-water solver, the HDF5 result; then a summary table. */
+#include "app/app.h"
 #include "core/app.h"
-#include "grid/grid.h"
-#include "io/h5out.h"
-#include "scenario/rain.h"
-#include "swe/swe.h"
+#include "seg/segment.h"
 #include <string.h>
 
-static const char help[] = "ruissel: aerial imagery + terrain -> flood-runoff maps.\n"
+static const char help[] = "ruissel: aerial imagery + terrain -> flood-runoff maps, today and under 2050 scenarios.\n"
                            "Usage: mpiexec -n N ruissel -options_file run.opts [-option value ...]\n"
-                           "Stages: -stages swe (see docs/user-guide.md for every option).\n";
+                           "See docs/user-guide.md for every option.\n";
 
 typedef struct {
-  char      dem[PETSC_MAX_PATH_LEN], out_file[PETSC_MAX_PATH_LEN], stages[256];
-  RslH5     out;
-  PetscBool help;
-} Run;
+  PetscBool seg, swe, help;
+  char      out_file[PETSC_MAX_PATH_LEN], seg_output[PETSC_MAX_PATH_LEN];
+} Job;
 
-static PetscErrorCode DriverOptions(Run *run)
+static PetscErrorCode JobOptions(Job *job)
 {
+  char     *st[8];
+  PetscInt  n = 8;
+  PetscBool set, image, dem;
+
   PetscFunctionBegin;
-  PetscCall(PetscStrncpy(run->stages, "swe", sizeof run->stages));
-  PetscCall(PetscStrncpy(run->out_file, "ruissel.h5", sizeof run->out_file));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "ruissel driver", "");
-  PetscCall(PetscOptionsString("-stages", "Stages to run (comma-separated): swe", "", run->stages, run->stages, sizeof run->stages, NULL));
-  PetscCall(PetscOptionsString("-dem", "Terrain raster (any GDAL format, projected CRS in metres; nodata = outside)", "", run->dem, run->dem, sizeof run->dem, NULL));
-  PetscCall(PetscOptionsString("-out_file", "Result file (HDF5)", "", run->out_file, run->out_file, sizeof run->out_file, NULL));
+  PetscCall(PetscStrncpy(job->out_file, "ruissel.h5", sizeof job->out_file));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "ruissel job", "");
+  PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
+  PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", job->out_file, job->out_file, sizeof job->out_file, NULL));
   PetscOptionsEnd();
-  PetscCall(PetscOptionsHasHelp(NULL, &run->help));
-  RSLCHECK(PETSC_COMM_WORLD, !strcmp(run->stages, "swe"), "-stages: '%s' is not available yet (available: swe)", run->stages);
-  RSLCHECK(PETSC_COMM_WORLD, run->help || run->dem[0], "-dem: a terrain raster is required for the swe stage");
+  PetscCall(PetscOptionsHasHelp(NULL, &job->help));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-seg_image", &image));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-dem", &dem));
+  if (set) {
+    for (PetscInt k = 0; k < n; k++) {
+      PetscBool seg, swe;
+      PetscCall(PetscStrcmp(st[k], "seg", &seg));
+      PetscCall(PetscStrcmp(st[k], "swe", &swe));
+      job->seg = (PetscBool)(job->seg || seg);
+      job->swe = (PetscBool)(job->swe || swe);
+      if (!seg && !swe) {
+        RslErrorSetCollective();
+        SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER, "-stages: unknown stage '%s' (expected seg, swe)", st[k]);
+      }
+      PetscCall(PetscFree(st[k]));
+    }
+  } else {
+    job->seg = image;
+    job->swe = (PetscBool)(dem || !image);
+  }
+  RSLCHECK(PETSC_COMM_WORLD, !job->seg || image || job->help, "-stages seg: needs -seg_image FILE");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Provenance(RslH5 out, double wall)
+/* Segmentation of the imagery on every rank; the class map goes to -seg_output (default
+ * OUT_classes.tif), which the scenarios then read as their land cover. */
+static PetscErrorCode RunSeg(Job *job)
 {
-  char       *opts;
-  PetscMPIInt size;
-  PetscInt    ranks;
+  RslSegment seg;
+  RslGrid   *grid = NULL;
+  Vec        z    = NULL;
+  double     nodata;
+  char       dem[PETSC_MAX_PATH_LEN];
+  PetscBool  set;
+  size_t     len = strlen(job->out_file);
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  ranks = size;
-  PetscCall(RslAppOptionsString(&opts));
-  PetscCall(RslH5SetAttrString(out, "/provenance", "version", RSL_VERSION));
-  PetscCall(RslH5SetAttrString(out, "/provenance", "git_commit", RSL_GIT_COMMIT));
-  PetscCall(RslH5SetAttrString(out, "/provenance", "options", opts));
-  PetscCall(RslH5SetAttrInt(out, "/provenance", "ranks", 1, &ranks));
-  PetscCall(RslH5SetAttrDouble(out, "/provenance", "wall_time_s", 1, &wall));
-  PetscCall(PetscFree(opts));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode RunSWE(Run *run)
-{
-  RslGrid   *grid;
-  Vec        z;
-  double     nodata, wall0 = RslWallTime(), wall;
-  RslRain    rain;
-  RslSWE     swe;
-  RslSWERain cb;
-  PetscInt   nact, steps;
-
-  PetscFunctionBegin;
-  if (run->help && !run->dem[0]) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(RslGridCreateFromDEM(PETSC_COMM_WORLD, run->dem, 2, &grid, &z, &nodata));
-  PetscCall(RslSWECreate(grid, &swe));
-  PetscCall(RslSWESetFromOptions(swe));
-  PetscCall(RslRainCreate(PETSC_COMM_WORLD, &rain));
-  PetscCall(RslRainSetFromOptions(rain));
-  PetscCall(RslRainSetUp(rain, grid));
-  cb.ctx        = rain;
-  cb.rate       = RslRainRateCallback;
-  cb.next_break = RslRainNextBreakCallback;
-  PetscCall(RslSWESetRain(swe, &cb));
-  PetscCall(RslSWESetBed(swe, z, nodata));
-  PetscCall(RslSWESetUp(swe));
-  PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));
-  PetscCall(RslSWEView(swe, PETSC_VIEWER_STDOUT_WORLD));
-  PetscCall(RslH5Create(PETSC_COMM_WORLD, "-out_file", run->out_file, &run->out));
-  PetscCall(RslH5WriteGrid(run->out, grid));
-  PetscCall(RslSWESolve(swe, run->out));
-  PetscCall(RslSWEWriteResults(swe, run->out));
-  PetscCall(RslSWEGetStats(swe, &nact, &steps, &wall));
-  PetscCall(Provenance(run->out, RslWallTime() - wall0));
-  PetscCall(RslH5Close(&run->out, PETSC_TRUE));
-  PetscCall(RslSWEWriteXdmf(swe, run->out_file));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ruissel: wrote %s\n", run->out_file));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ruissel: perf cells=%d steps=%d cell_updates_per_s=%.6e wall=%.3f\n", (int)nact, (int)steps, wall > 0 ? (double)nact * steps / wall : 0.0, wall));
-  PetscCall(RslSWEDestroy(&swe));
-  PetscCall(RslRainDestroy(&rain));
+  PetscCall(PetscSNPrintf(job->seg_output, sizeof job->seg_output, "%.*s_classes.tif", (int)(len > 3 && !strcmp(job->out_file + len - 3, ".h5") ? len - 3 : len), job->out_file));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-seg_output", job->seg_output, sizeof job->seg_output, NULL));
+  PetscCall(PetscOptionsSetValue(NULL, "-seg_output", job->seg_output));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-dem", dem, sizeof dem, &set));
+  PetscCall(RslSegmentCreate(PETSC_COMM_WORLD, &seg));
+  if (set && job->swe) { /* blocks aligned with the solver's decomposition */
+    PetscCall(RslGridCreateFromDEM(PETSC_COMM_WORLD, dem, 2, &grid, &z, &nodata));
+    PetscCall(RslSegmentSetGrid(seg, grid));
+  }
+  PetscCall(RslSegmentSetFromOptions(seg));
+  if (job->help) {
+    PetscCall(RslSegmentDestroy(&seg));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(RslSegmentSetUp(seg));
+  PetscCall(RslSegmentView(seg, PETSC_VIEWER_STDOUT_WORLD));
+  PetscCall(RslSegmentRun(seg));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ruissel: wrote %s\n", job->seg_output));
+  PetscCall(RslSegmentDestroy(&seg));
   PetscCall(VecDestroy(&z));
   PetscCall(RslGridDestroy(&grid));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode RunJob(Job *job)
+{
+  PetscFunctionBegin;
+  PetscCall(RslAppInitialize());
+  PetscCall(JobOptions(job));
+  if (job->seg) PetscCall(RunSeg(job));
+  if (job->swe && !job->help) PetscCall(RslEnsembleRun(PETSC_COMM_WORLD, job->seg_output, job->out_file));
+  if (!job->swe || job->help) PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
-  Run            run = {0};
+  Job            job = {0};
   PetscErrorCode ierr;
   PetscMPIInt    rank;
 
   if (PetscInitialize(&argc, &argv, NULL, help)) return 1;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  ierr = RslAppInitialize();
-  if (!ierr) ierr = DriverOptions(&run);
-  if (!ierr) ierr = RunSWE(&run);
+  ierr = RunJob(&job);
   if (ierr) {
-    /* Input errors are detected on every rank alike: report once, remove the partial
-     * output, exit 1 everywhere. Anything else may have left other ranks waiting: abort. */
+    /* Input errors are detected on every rank alike: one line, exit 1 everywhere (partial
+     * outputs were removed by their writers). Anything else may have left other ranks
+     * waiting in a collective call: abort the job. */
     if (RslErrorIsCollective()) {
       if (!rank) fprintf(stderr, "ruissel: error: %s\n", RslAppErrorMessage());
-      if (run.out) RslH5Close(&run.out, PETSC_FALSE);
       PetscFinalize();
       return 1;
     }

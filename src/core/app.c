@@ -1,11 +1,29 @@
 #include "core/app.h"
 #include <stdio.h>
 
-static char rsl_first_error[1024];
+static char      rsl_first_error[1024];
+static PetscInt  rsl_nsaved = -1; /* -1: no saved list */
+static char    **rsl_saved;
+
+PetscErrorCode RslAppSaveUnused(PetscBool save)
+{
+  char **values;
+
+  PetscFunctionBegin;
+  if (rsl_nsaved >= 0) PetscCall(PetscOptionsLeftRestore(NULL, &rsl_nsaved, &rsl_saved, NULL));
+  rsl_nsaved = -1;
+  if (save) {
+    PetscCall(PetscOptionsLeftGet(NULL, &rsl_nsaved, &rsl_saved, &values));
+    PetscCall(PetscFree(values));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *func, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
-  if (!rsl_first_error[0]) {
+  /* keep the message of the latest error raised (p == PETSC_ERROR_INITIAL), not the
+   * repeats of its propagation: an ensemble wraps a member's error in its own message */
+  if (p == PETSC_ERROR_INITIAL) {
     if (mess && mess[0]) snprintf(rsl_first_error, sizeof rsl_first_error, "%s", mess);
     else {
       const char *text = NULL;
@@ -31,10 +49,21 @@ PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n)
   char   **names, **values;
 
   PetscFunctionBegin;
+  PetscInt nwarn = 0;
   PetscCall(PetscOptionsLeftGet(NULL, &N, &names, &values));
-  for (PetscInt k = 0; k < N; k++) PetscCall(PetscPrintf(comm, "ruissel: warning: option -%s was given but no stage used it (misspelt, or for a stage that did not run)\n", names[k]));
+  for (PetscInt k = 0; k < N; k++) {
+    PetscBool used = rsl_nsaved >= 0;
+    for (PetscInt l = 0; l < rsl_nsaved && used; l++) {
+      PetscBool same;
+      PetscCall(PetscStrcmp(names[k], rsl_saved[l], &same));
+      if (same) used = PETSC_FALSE;
+    }
+    if (used) continue;
+    PetscCall(PetscPrintf(comm, "ruissel: warning: option -%s was given but no stage used it (misspelt, or for a stage that did not run)\n", names[k]));
+    nwarn++;
+  }
   PetscCall(PetscOptionsLeftRestore(NULL, &N, &names, &values));
-  if (n) *n = N;
+  if (n) *n = nwarn;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -7,7 +7,11 @@
 PetscErrorCode RslAppInitialize(void);
 /* The first recorded error message ("" when none). */
 const char *RslAppErrorMessage(void);
-/* Warn (rank 0) about options that were given but never read. Returns how many. */
+/* Warn (rank 0 of comm) about options of the current database that were given but never
+ * read — and, after RslAppSaveUnused (ensemble members run on a copy of the job's options),
+ * that were not read in the job's database either. Returns how many. */
 PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n);
+/* Remember which options of the current database are unused so far (NULL clears). */
+PetscErrorCode RslAppSaveUnused(PetscBool save);
 /* All options of the run as one string (caller frees). */
 PetscErrorCode RslAppOptionsString(char **s);

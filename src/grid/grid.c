@@ -53,3 +53,32 @@ PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, Petsc
   *j = g->ny - 1 - (PetscInt)r;
   return PETSC_TRUE;
 }
+
+/* Grid column / raster row of the cell containing the centre of pixel c / row r. */
+static PetscInt CellCol(const double gi[6], const double gg[6], PetscInt c) { return (PetscInt)floor((gi[0] + (c + 0.5) * gi[1] - gg[0]) / gg[1]); }
+static PetscInt CellRow(const double gi[6], const double gg[6], PetscInt r) { return (PetscInt)floor((gi[3] + (r + 0.5) * gi[5] - gg[3]) / gg[5]); }
+
+/* Smallest pixel p in [0, n] whose cell index f(p) >= target (f is non-decreasing), with
+ * target 0 -> 0 and target ncells -> n so the outer blocks take the raster beyond the grid. */
+static PetscInt FirstPixel(PetscInt (*f)(const double *, const double *, PetscInt), const double gi[6], const double gg[6], PetscInt n, PetscInt target, PetscInt ncells)
+{
+  PetscInt lo = 0, hi = n;
+  if (target <= 0) return 0;
+  if (target >= ncells) return n;
+  while (lo < hi) {
+    PetscInt mid = lo + (hi - lo) / 2;
+    if (f(gi, gg, mid) >= target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+void RslGridPixelBlock(const RslGrid *g, const double gi[6], PetscInt nxi, PetscInt nyi, PetscInt *c0, PetscInt *r0, PetscInt *nc, PetscInt *nr)
+{
+  /* owned grid rows j in [ys, ys+ym) are raster rows [ny-ys-ym, ny-ys) of the grid */
+  PetscInt rtop = FirstPixel(CellRow, gi, g->gt, nyi, g->ny - g->ys - g->ym, g->ny);
+  *c0           = FirstPixel(CellCol, gi, g->gt, nxi, g->xs, g->nx);
+  *nc           = FirstPixel(CellCol, gi, g->gt, nxi, g->xs + g->xm, g->nx) - *c0;
+  *r0           = rtop;
+  *nr           = FirstPixel(CellRow, gi, g->gt, nyi, g->ny - g->ys, g->ny) - rtop;
+}

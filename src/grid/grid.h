@@ -31,3 +31,9 @@ PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, Petsc
 /* Grid and bed elevation (dof-1 global Vec) from a DEM raster: projected CRS in metres,
  * north-up; nodata cells keep the nodata value (returned) and are inactive. Collective. */
 PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata);
+
+/* The block of a raster (geotransform gi, nxi x nyi pixels, same CRS, north-up) whose
+ * pixel centres fall in this rank's cells; the outermost ranks also take the pixels beyond
+ * the grid, so the blocks of all ranks tile the raster exactly. Columns [c0, c0+nc),
+ * rows [r0, r0+nr), row 0 = north. */
+void RslGridPixelBlock(const RslGrid *g, const double gi[6], PetscInt nxi, PetscInt nyi, PetscInt *c0, PetscInt *r0, PetscInt *nc, PetscInt *nr);

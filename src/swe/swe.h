@@ -42,3 +42,11 @@ PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);
 PetscErrorCode RslSWEDestroy(RslSWE *swe);
 /* The state vector (dof 3: h, hu, hv) on grid->da. */
 PetscErrorCode RslSWEGetState(RslSWE swe, Vec *U);
+
+/* Run indicators for summaries (collective): peak total outflow (m3/s, from the sampled
+ * hydrograph), area with max depth > flood_depth (m2), rain, outflow, infiltration (m3),
+ * runoff coefficient = outflow / (rain + inflow), budget relative error. */
+typedef struct {
+  double peak_outflow_m3s, flooded_area_m2, rain_m3, inflow_m3, outflow_m3, infiltration_m3, runoff_coefficient, budget_error;
+} RslSWESummary;
+PetscErrorCode RslSWEGetSummary(RslSWE swe, double flood_depth, RslSWESummary *s);

@@ -111,3 +111,31 @@ PetscErrorCode RslSWESampleSeries(RslSWE swe)
   swe->nts++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode RslSWEGetSummary(RslSWE swe, double flood_depth, RslSWESummary *s)
+{
+  double             b[RSL_NSIDES * 2 + 6], area = 0;
+  const PetscScalar *hm;
+  PetscInt           n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(s, sizeof *s));
+  PetscCall(RslSWEBudget(swe, b));
+  for (int k = 0; k < RSL_NSIDES; k++) {
+    s->outflow_m3 += b[k];
+    s->inflow_m3 += b[RSL_NSIDES + k];
+  }
+  s->inflow_m3 += b[2 * RSL_NSIDES + 1];
+  s->rain_m3         = b[2 * RSL_NSIDES];
+  s->infiltration_m3 = b[2 * RSL_NSIDES + 2];
+  s->budget_error    = b[2 * RSL_NSIDES + 5];
+  s->runoff_coefficient = s->rain_m3 + s->inflow_m3 > 0 ? s->outflow_m3 / (s->rain_m3 + s->inflow_m3) : 0;
+  for (PetscInt r = 0; r < swe->nts; r++) s->peak_outflow_m3s = PetscMax(s->peak_outflow_m3s, swe->ts_hydro[r * (RSL_NSIDES + 2) + RSL_NSIDES + 1]);
+  PetscCall(VecGetLocalSize(swe->hmax, &n));
+  PetscCall(VecGetArrayRead(swe->hmax, &hm));
+  for (PetscInt k = 0; k < n; k++) area += hm[k] > flood_depth;
+  PetscCall(VecRestoreArrayRead(swe->hmax, &hm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &area, 1, MPI_DOUBLE, MPI_SUM, swe->comm));
+  s->flooded_area_m2 = area * swe->grid->dx * swe->grid->dy;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

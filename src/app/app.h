@@ -1,0 +1,26 @@
+/* app: the job around the stages — the land-cover map of a grid, one scenario run (a
+ * "member": land use -> hydraulic parameters -> rain -> solver -> result file) on a
+ * communicator, and the ensemble of members on MPI sub-communicators with its summary. */
+#pragma once
+#include "grid/grid.h"
+#include "seg/classmap.h"
+#include "swe/swe.h"
+
+typedef struct {
+  char          name[64];
+  double        climate_factor, artificialised_ha, desealed_ha, wall_s;
+  RslSWESummary swe;
+} RslMemberSummary;
+
+/* Read a class raster (same CRS as the grid, any resolution) as the class map whose rank
+ * blocks hold the pixels centred in the rank's cells (RslGridPixelBlock); nodata -> 255. */
+PetscErrorCode RslLandcoverReadForGrid(const RslGrid *g, const char option[], const char path[], RslClassMap **map);
+
+/* One member on comm with the current options database. landcover: class raster from the
+ * segmentation stage ("" if none; -landcover_file overrides). out_file: its result. */
+PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcover[], const char out_file[], RslMemberSummary *s);
+
+/* -ensemble a,b,c (-ensemble_a FILE.opts: that member's extra options): every member on its
+ * own sub-communicator, each with its result file OUT_<name>.h5, then OUT_summary.csv and a
+ * printed table. Without -ensemble, one member writing out_file. */
+PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char out_file[]);
