@@ -41,7 +41,7 @@ static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const c
   PetscOptions db;
   char        *all, opt[128], file[PETSC_MAX_PATH_LEN];
   PetscBool    set;
-  PetscErrorCode ierr;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-ensemble_%s", name));
@@ -50,17 +50,20 @@ static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const c
   PetscCall(PetscOptionsCreate(&db));
   PetscCall(PetscOptionsInsertString(db, all));
   PetscCall(PetscFree(all));
+  /* errors are returned, not propagated: the caller reports them to every group */
   if (set) {
     char *text; /* a clear error naming the option when the file cannot be read */
-    PetscCall(RslReadTextFile(sub, opt, file, &text));
-    PetscCall(PetscFree(text));
-    PetscCall(PetscOptionsInsertFile(sub, db, file, PETSC_TRUE));
+    ierr = RslReadTextFile(sub, opt, file, &text);
+    if (!ierr) ierr = PetscFree(text);
+    if (!ierr) ierr = PetscOptionsInsertFile(sub, db, file, PETSC_TRUE);
   }
-  PetscCall(RslAppSaveUnused(PETSC_TRUE));
-  PetscCall(PetscOptionsPush(db));
-  ierr = RslMemberRun(sub, name, landcover, out, s);
-  PetscCall(PetscOptionsPop());
-  PetscCall(RslAppSaveUnused(PETSC_FALSE));
+  if (!ierr) {
+    PetscCall(RslAppSaveUnused(PETSC_TRUE));
+    PetscCall(PetscOptionsPush(db));
+    ierr = RslMemberRun(sub, name, landcover, out, s);
+    PetscCall(PetscOptionsPop());
+    PetscCall(RslAppSaveUnused(PETSC_FALSE));
+  }
   PetscCall(PetscOptionsDestroy(&db));
   return ierr;
 }
