@@ -14,6 +14,9 @@ void RslGDALRegister(void)
   static int registered;
   if (!registered) {
     GDALAllRegister();
+    /* Each rank reads its window once: GDAL's default cache (5% of RAM per process) would
+     * only multiply memory by the ranks per node. GDAL_CACHEMAX still overrides. */
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", NULL)) GDALSetCacheMax64((GIntBig)64 << 20);
     registered = 1;
   }
 }

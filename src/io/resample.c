@@ -132,11 +132,12 @@ static PetscErrorCode ResampleStrip(GDALDatasetH ds, const char path[], int band
   for (PetscInt r = 0; r <= rb - ra; r++) v[r] = Snap((ggt[3] - sgt[3]) / sgt[5] + (double)(row0 + ra + r) * (ggt[5] / sgt[5]));
   for (PetscInt c = 0; c < ncols; c++) maxc = PetscMax(maxc, (PetscInt)(ceil(u[c + 1]) - floor(u[c])));
   for (PetscInt r = 0; r < rb - ra; r++) maxr = PetscMax(maxr, (PetscInt)(ceil(v[r + 1]) - floor(v[r])));
-  /* one pixel of margin: bilinear reaches the neighbours of the centre's pixel */
-  s.c0 = (PetscInt)floor(u[0]) - 1;
-  s.r0 = (PetscInt)floor(v[0]) - 1;
-  s.nc = (PetscInt)ceil(u[ncols]) + 1 - s.c0;
-  s.nr = (PetscInt)ceil(v[rb - ra]) + 1 - s.r0;
+  /* one pixel of margin (bilinear reaches the neighbours of the centre's pixel), clipped to
+   * the raster: pixels beyond it are missing anyway, and need no memory */
+  s.c0 = PetscMax((PetscInt)floor(u[0]) - 1, 0);
+  s.r0 = PetscMax((PetscInt)floor(v[0]) - 1, 0);
+  s.nc = PetscMax(PetscMin((PetscInt)ceil(u[ncols]) + 1, (PetscInt)GDALGetRasterXSize(ds)) - s.c0, 0);
+  s.nr = PetscMax(PetscMin((PetscInt)ceil(v[rb - ra]) + 1, (PetscInt)GDALGetRasterYSize(ds)) - s.r0, 0);
   PetscCall(PetscMalloc2((size_t)s.nc * (size_t)s.nr, &s.v, (size_t)maxc * (size_t)maxr, &work));
   PetscCall(RslGDALReadWindow(ds, path, band, s.c0, s.r0, s.nc, s.nr, NAN, s.v));
   for (PetscInt r = ra; r < rb; r++) {
