@@ -128,7 +128,8 @@ def tilted_plane(work, order):
 
 def decomposition(work, order, nx=60, ny=50, dx=5.0, seed=7):
     """Rough terrain with a 2 m deep pool released at t = 0 (wet/dry front), rain, free
-    outflow on the east side, nodata patch, two gauges: the rank-count invariance case."""
+    outflow on the east side, nodata patch, two gauges: the rank-count invariance case
+    (fields, maxima and gauge series must be bitwise identical on any number of ranks)."""
     z = fractal_terrain(nx, ny, seed, relief=6.0)
     h0 = np.zeros_like(z)
     h0[10:30, 5:25] = np.maximum(0.0, z[10:30, 5:25].max() + 0.5 - z[10:30, 5:25])
@@ -136,7 +137,8 @@ def decomposition(work, order, nx=60, ny=50, dx=5.0, seed=7):
     dem = write_raster(Path(work) / "dem.tif", z, X0, Y0, dx, nodata=NODATA)
     depth = write_raster(Path(work) / "depth0.tif", h0, X0, Y0, dx)
     gauges = Path(work) / "gauges.csv"
-    gauges.write_text(f"pool,{X0 + 15 * dx},{Y0 - 20 * dx}\nvalley,{X0 + 45 * dx},{Y0 - 25 * dx}\n")
+    # one gauge on a cell corner (its cell must not depend on the decomposition), one at a centre
+    gauges.write_text(f"pool,{X0 + 15 * dx},{Y0 - 20 * dx}\nvalley,{X0 + 45.5 * dx},{Y0 - 25.5 * dx}\n")
     return {"dem": dem, "stages": "swe", "swe_order": order, "swe_tfinal": 60.0,
             "swe_init_depth_file": depth, "rain_rate": 200.0, "swe_manning": 0.04,
             "swe_bc_east": "free", "swe_nodata_bc": "free", "swe_gauges": gauges,

@@ -177,6 +177,9 @@ def case_tilted_plane(rep, work):
 
 # ------------------------------------------------------------------ 5. rank counts
 def _decomposition(rep, work, order):
+    def bits(a):
+        return np.ascontiguousarray(a, dtype=np.float64).view(np.uint64)
+
     ref = None
     for n in (1, 2, 3, 4):
         opts, _ = cases.decomposition(work / f"o{order}_np{n}", order)
@@ -184,15 +187,20 @@ def _decomposition(rep, work, order):
         with h5py.File(run.out_file) as f:
             _common(rep, f, f"o{order} np={n}: ")
             fields = {k: f[f"/fields/{k}"][()] for k in ("h", "hu", "hv")}
+            other = {f"max/{k}": f[f"/max/{k}"][()] for k in ("h", "speed")}
+            other.update({f"gauges/{k}": f[f"/gauges/{k}"][()] for k in f["/gauges"]})
             steps = int(attrs(f, "/run")["steps"])
         if ref is None:
-            ref = fields, steps
+            ref = fields, other, steps
             rep.info(f"o{order}: steps / wet cells", f"{steps} / {int(np.count_nonzero(fields['h'] > 0))}")
             continue
-        same = all(np.array_equal(fields[k].view(np.uint64), ref[0][k].view(np.uint64)) for k in fields)
+        same = all(np.array_equal(bits(fields[k]), bits(ref[0][k])) for k in fields)
         dmax = max(float(np.abs(fields[k] - ref[0][k]).max()) for k in fields)
         rep.check(f"o{order} np={n} vs np=1: bitwise h,hu,hv (max diff)", dmax, 0.0, ok=same)
-        rep.check(f"o{order} np={n}: steps", steps, ref[1], ok=steps == ref[1])
+        diff = [k for k in ref[1] if k not in other or other[k].shape != ref[1][k].shape
+                or not np.array_equal(bits(other[k]), bits(ref[1][k]))]
+        rep.check(f"o{order} np={n}: maxima and gauges differing", ",".join(diff) or "none", "none", ok=not diff)
+        rep.check(f"o{order} np={n}: steps", steps, ref[2], ok=steps == ref[2])
 
 
 def case_decomposition(rep, work):
