@@ -138,9 +138,10 @@ static void shape_str(char *buf, size_t len, PetscInt nd, const PetscInt64 *s)
 static PetscErrorCode load_tensor(Loader *L, const char name[], PetscInt nd, const PetscInt64 shape[], float **out)
 {
   char               full[512], exp[128], got[128];
-  const RslSTTensor *t;
+  const RslSTTensor *t = NULL;
   PetscInt           idx;
   PetscBool          ok;
+  PetscErrorCode     ierr;
 
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(full, sizeof full, "%s%s", L->prefix, name));
@@ -154,7 +155,9 @@ static PetscErrorCode load_tensor(Loader *L, const char name[], PetscInt nd, con
   RSLCHECK(L->comm, ok, "seg weights %s: tensor '%s': expected shape %s, found %s", L->file, full, exp, got);
   L->used[idx] = PETSC_TRUE;
   PetscCall(PetscMalloc1(RslSTTensorNumel(t), out));
-  PetscCall(RslSafetensorsReadFloat(L->st, t, *out));
+  ierr = RslSafetensorsReadFloat(L->st, t, *out); /* fails on a non-float dtype */
+  if (ierr) PetscCall(PetscFree(*out));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
