@@ -3,8 +3,11 @@
  * order manning, impervious, ks, psi_dtheta, initial_abstraction; absent fields as -1).
  * -test_fractions: class fractions of 3 classes from a formula of the global cell index
  *   (f0 = (i mod 4)/4 * 0.5, f1 = (j mod 3)/3 * 0.5, f2 = 1 - f0 - f1), given through
- *   RslHydroSetClassFractions. */
+ *   RslHydroSetClassFractions.
+ * -test_classmap FILE: the class raster read into a class map (RslGridPixelBlock blocks,
+ *   nodata -> 255) and given through RslHydroSetClassMap. */
 #include "hydro/hydro.h"
+#include "io/raster.h"
 
 int main(int argc, char **argv)
 {
@@ -12,7 +15,8 @@ int main(int argc, char **argv)
   RslHydro    hydro;
   PetscInt    nx = 20, ny = 16;
   PetscReal   dx = 10, x0 = 0, y0 = 0;
-  char        crs[256] = "EPSG:2154", dump[PETSC_MAX_PATH_LEN] = "";
+  char        crs[256] = "EPSG:2154", dump[PETSC_MAX_PATH_LEN] = "", cmfile[PETSC_MAX_PATH_LEN] = "";
+  RslClassMap *cmap = NULL;
   PetscBool   test_fractions = PETSC_FALSE;
   Vec         fr[3], f[5];
   PetscViewer bin;
@@ -26,6 +30,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-grid_crs", crs, sizeof crs, NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dump", dump, sizeof dump, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-test_fractions", &test_fractions, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-test_classmap", cmfile, sizeof cmfile, NULL));
   {
     double gt[6] = {x0, dx, 0, y0, 0, -dx};
     PetscCall(RslGridCreate(PETSC_COMM_WORLD, nx, ny, gt, crs, 1, NULL, NULL, &grid));
@@ -47,6 +52,20 @@ int main(int argc, char **argv)
     for (int c = 0; c < 3; c++) PetscCall(DMDAVecRestoreArray(grid->da1, fr[c], &a[c]));
     PetscCall(RslHydroSetClassFractions(hydro, 3, fr));
   }
+  if (cmfile[0]) {
+    RslRasterInfo info;
+    PetscInt      c0, r0, nc, nr;
+    double       *buf;
+    PetscCall(RslRasterInfoRead(PETSC_COMM_WORLD, "-test_classmap", cmfile, &info));
+    RslGridPixelBlock(grid, info.gt, info.nx, info.ny, &c0, &r0, &nc, &nr);
+    PetscCall(RslClassMapCreate(PETSC_COMM_WORLD, info.nx, info.ny, 1, c0, r0, nc, nr, info.gt, info.crs_wkt, &cmap));
+    PetscCall(PetscMalloc1((size_t)nc * nr, &buf));
+    if (nc > 0 && nr > 0) PetscCall(RslRasterReadWindow(cmfile, 1, c0, r0, nc, nr, 255, buf));
+    for (PetscInt k = 0; k < nc * nr; k++) cmap->data[k] = (unsigned char)buf[k];
+    PetscCall(PetscFree(buf));
+    PetscCall(RslRasterInfoFree(&info));
+    PetscCall(RslHydroSetClassMap(hydro, cmap));
+  }
   PetscCall(RslHydroSetUp(hydro, grid));
   PetscCall(RslHydroView(hydro, NULL));
   PetscCall(RslHydroGetFields(hydro, &f[0], &f[1], &f[2], &f[3], &f[4]));
@@ -61,6 +80,7 @@ int main(int argc, char **argv)
   }
   if (test_fractions)
     for (int c = 0; c < 3; c++) PetscCall(VecDestroy(&fr[c]));
+  PetscCall(RslClassMapDestroy(&cmap));
   PetscCall(RslHydroDestroy(&hydro));
   PetscCall(RslGridDestroy(&grid));
   PetscCall(PetscFinalize());

@@ -1,6 +1,6 @@
 """Class-fraction aggregation vs numpy: (1) -landcover_file, a random IGN naf class raster at
 1/8 of the cell size with nodata pixels, fractions counted by pixel centres; (2) class
-fractions given through RslHydroSetClassFractions; (3) 1 and 3 ranks give identical fields;
+fractions given through RslHydroSetClassFractions; (3) 1 and 3 ranks and the class-map API (2 ranks) give identical fields;
 (4) a soil texture raster overrides Ks and psi*dtheta (Rawls et al. 1983 table)."""
 import os
 import tempfile
@@ -55,6 +55,9 @@ with tempfile.TemporaryDirectory() as d:
     run(grid + ["-landcover_file", lcf, "-hydro_table", naf, "-dump", out1])
     run(grid + ["-landcover_file", lcf, "-hydro_table", naf, "-dump", out3], np_=3)
     check(open(out1, "rb").read() == open(out3, "rb").read(), "fields differ between 1 and 3 ranks")
+    out2 = os.path.join(d, "h2.bin")  # the same land cover as a class map (RslHydroSetClassMap)
+    run(grid + ["-test_classmap", lcf, "-hydro_table", naf, "-dump", out2], np_=2)
+    check(open(out1, "rb").read() == open(out2, "rb").read(), "RslHydroSetClassMap differs from -landcover_file")
     got = read_fields(out1, ny, nx)
     inner = lc[1:-1, 1:-1]  # pixels whose centres are in the grid; row 0 = north
     w = {}
