@@ -100,12 +100,16 @@ static PetscErrorCode Sources(RslSWE swe, PetscReal dt)
 PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tlimit)
 {
   RslGrid *g = swe->grid;
-  double   ax, ay, lrate, rate, dt, out0[RSL_NSIDES], in0[RSL_NSIDES];
+  double   ax, ay, a[2], rate, dt, out0[RSL_NSIDES], in0[RSL_NSIDES];
 
   PetscFunctionBegin;
   PetscCall(RslSWEResidual(swe, swe->U, swe->t, &ax, &ay));
-  lrate = ax / g->dx + ay / g->dy;
-  PetscCallMPI(MPI_Allreduce(&lrate, &rate, 1, MPI_DOUBLE, MPI_MAX, swe->comm));
+  /* reduce the x and y speeds separately: max over ranks of (ax/dx + ay/dy) would depend on
+   * which rank holds the fastest x- and y-faces (decomposition independence) */
+  a[0] = ax;
+  a[1] = ay;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, a, 2, MPI_DOUBLE, MPI_MAX, swe->comm));
+  rate = a[0] / g->dx + a[1] / g->dy;
   dt = rate > 0 ? swe->cfl / rate : swe->dtmax;
   dt = PetscMin(dt, swe->dtmax);
   if (swe->t + dt > tlimit) dt = tlimit - swe->t;
