@@ -20,7 +20,8 @@ const char    *RslH5Path(RslH5 f); /* final path */
  * (nx+1, ny+1 cell edges, same orders; the XDMF mesh uses them). */
 PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g);
 /* Write a dof-1 global Vec of g->da1 as dataset `dset` (e.g. "/fields/h"; parent groups are
- * created), float64, chunked, collective. */
+ * created), float64, chunked min(256,ny) x min(256,nx), collective. Writing a dataset that
+ * exists (same shape) overwrites it in place (checkpoints). */
 PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], const RslGrid *g, Vec v);
 /* Same, stored as float32 (snapshots). */
 PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], const RslGrid *g, Vec v);
@@ -35,14 +36,17 @@ PetscErrorCode RslH5SnapshotName(PetscInt k, char buf[], size_t len);
  * datasets <group>/h, <group>/hu, <group>/hv, with attribute `time` on the group. */
 PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, const RslGrid *g, Vec U);
 
-/* Attributes on an object (group created when missing). Same value on every rank. */
+/* Attributes on an object (groups along the path created when missing; an existing attribute
+ * is replaced). Collective, same value on every rank. n = 1 gives a scalar attribute; strings
+ * are variable-length UTF-8 (h5py reads them as str). */
 PetscErrorCode RslH5SetAttrDouble(RslH5 f, const char obj[], const char name[], PetscInt n, const double *v);
 PetscErrorCode RslH5SetAttrInt(RslH5 f, const char obj[], const char name[], PetscInt n, const PetscInt *v);
 PetscErrorCode RslH5SetAttrString(RslH5 f, const char obj[], const char name[], const char *value);
 /* A small table (nrows x ncols doubles, same on every rank) with a "columns" attribute
  * (comma-separated names): time series, hydrographs. */
 PetscErrorCode RslH5WriteTable(RslH5 f, const char dset[], PetscInt nrows, PetscInt ncols, const double *data, const char columns[]);
-/* uint8 class map per cell etc.: a dof-1 Vec written as uint8. */
+/* uint8 class map per cell etc.: a dof-1 Vec written as uint8 (rounded, clamped to 0..255,
+ * NaN -> 0). */
 PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v);
 
 /* XDMF sidecar for ParaView: a temporal collection of the snapshots k = 0..nsnap-1 at times[k],
