@@ -17,8 +17,8 @@ PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, const char prefix[], RslScenar
   PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_artificialise_ha", &art));
   PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_zan", &zan));
   PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_desealing_pct", &des));
-  types->climate = warm;
   if (!given) {
+    types->climate       = warm;
     types->artificialise = art;
     types->zan           = zan;
     types->desealing     = des;

@@ -16,8 +16,9 @@
  *         minus -scenario_warming_ref (1.7 °C, warming France had already reached around
  *         2020, the present climate of observed rain and IDF statistics; Météo-France /
  *         TRACC), i.e. dT = 1.0 °C for "2050 vs today".
- * The climate component is on when -scenario_type lists "climate" or -scenario_warming is
- * given; -scenario_warming 0 gives factor 1 exactly.
+ * The climate component is on when -scenario_type lists "climate", or, without
+ * -scenario_type, when -scenario_warming is given; -scenario_warming 0 gives factor 1
+ * exactly.
  *
  * ZAN (zéro artificialisation nette), loi n° 2021-1104 du 22 août 2021 "Climat et
  * Résilience", art. 191 & 194: land consumption over 2021-2031 at most half that of
@@ -34,8 +35,9 @@ typedef struct {
   PetscBool climate, artificialise, zan, desealing;
 } RslScenarioTypes;
 
-/* -scenario_type LIST (comma-separated: none, climate, artificialise, zan, desealing);
- * without it the components are those whose options are given. Unknown names: collective
+/* -scenario_type LIST (comma-separated: none, climate, artificialise, zan, desealing):
+ * exactly the listed components are on (so members of an ensemble can share an options
+ * file); without it, the components whose options are given. Unknown names: collective
  * error. prefix may be NULL (ensembles give each member its own prefix). */
 PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, const char prefix[], RslScenarioTypes *types);
 /* The climate factor from the options (1 when the climate component is off); dT and rate
