@@ -3,6 +3,7 @@
   weights.safetensors  tiny random-weight U-Net (resnet18, width 0.25, 7 classes; seeded)
   image.tif            300 x 260 px crop of the demo scene (5 bands, 1 m, Lambert-93)
   dem.tif              the DEM under it (2 m): 150 x 130 cells
+  dsm.tif              surface model (1 m): the nDSM band can be rebuilt as DSM - DEM
   ref_map.tif          class map from PyTorch with the same global tiling (tile 64, margin
                        16): the independent reference of the C stage
   bad_3bands.tif       only R, G, B
@@ -56,6 +57,7 @@ def main():
     write(os.path.join(out, "image.tif"), img, gt, 2154)
     dem = sc["dem"][R0 // 2:(R0 + NY) // 2, C0 // 2:(C0 + NX) // 2]
     write(os.path.join(out, "dem.tif"), dem, (x0, 2.0, 0.0, y0, 0.0, -2.0), 2154, gdal.GDT_Float32)
+    write(os.path.join(out, "dsm.tif"), sc["dsm"][R0:R0 + NY, C0:C0 + NX], gt, 2154, gdal.GDT_Float32)
     write(os.path.join(out, "bad_3bands.tif"), img[:3], gt, 2154)
     write(os.path.join(out, "bad_crs.tif"), img, gt, 32631)
     write(os.path.join(out, "bad_far.tif"), img, (x0 + 1e5, 1.0, 0.0, y0, 0.0, -1.0), 2154)

@@ -30,6 +30,14 @@ foreach(np 1 2 3 4)
   set_tests_properties(seg_pipeline_grid_np${np} seg_pipeline_split_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
   list(APPEND SEGP_RUNS seg_pipeline_grid_np${np} seg_pipeline_split_np${np})
 endforeach()
+# nDSM band rebuilt from DSM - DTM (bilinear on the image grid) instead of band 5
+foreach(np 1 3)
+  rsl_add_test(NAME seg_pipeline_ndsm_np${np} NP ${np} LABELS mpi TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+    -seg_image ${SEGP_FIX}/image.tif ${SEGP_MODEL} -seg_bands 1,2,3,4 -seg_ndsm_dsm ${SEGP_FIX}/dsm.tif
+    -seg_ndsm_dtm ${SEGP_FIX}/dem.tif -seg_output ${SEGP_FIX}/map_ndsm_np${np}.tif)
+  set_tests_properties(seg_pipeline_ndsm_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
+  list(APPEND SEGP_RUNS seg_pipeline_ndsm_np${np})
+endforeach()
 # bitwise equality across rank counts, agreement with PyTorch, fractions vs numpy
 rsl_add_pytest(NAME seg_pipeline_check LABELS mpi SCRIPT ${SEGP_DIR}/check_pipeline.py ARGS ${SEGP_FIX})
 set_tests_properties(seg_pipeline_check PROPERTIES FIXTURES_REQUIRED "segp_fix;segp_runs" DEPENDS "${SEGP_RUNS}")
@@ -42,6 +50,6 @@ set_tests_properties(seg_pipeline_bad_inputs PROPERTIES FIXTURES_REQUIRED segp_f
 # metrics and change maps vs numpy: synthetic rasters, then the real Gers labels (skipped
 # when RUISSEL_DATA_DIR lacks them)
 rsl_add_pytest(NAME seg_metrics_synthetic LABELS unit SCRIPT ${SEGP_DIR}/check_metrics.py
-  ARGS synthetic ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics $<TARGET_FILE:seg_metrics>)
+  ARGS synthetic ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_synthetic $<TARGET_FILE:seg_metrics>)
 rsl_add_pytest(NAME seg_metrics_gers LABELS validation SCRIPT ${SEGP_DIR}/check_metrics.py
   ARGS gers ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_gers $<TARGET_FILE:seg_metrics>)
