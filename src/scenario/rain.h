@@ -55,7 +55,8 @@ PetscErrorCode RslRainSetOptionsPrefix(RslRain rain, const char prefix[]);
 PetscErrorCode RslRainSetFromOptions(RslRain rain);
 /* Reads the inputs (collective); the grid must outlive the object. */
 PetscErrorCode RslRainSetUp(RslRain rain, const RslGrid *grid);
-/* Rain rate (m/s) valid on [t, next break) into a dof-1 global Vec of grid->da1. */
+/* Rain rate (m/s) valid on [t, next break) into a dof-1 global Vec of grid->da1.
+ * Collective (a raster series reads its next file here). */
 PetscErrorCode RslRainGetRate(RslRain rain, PetscReal t, Vec rate);
 /* First time > t at which the rate changes (PETSC_MAX_REAL when it never does). */
 PetscErrorCode RslRainNextBreak(RslRain rain, PetscReal t, PetscReal *tnext);

@@ -35,6 +35,8 @@ with tempfile.TemporaryDirectory() as d:
         f, scen = run(src + ["-scenario_type", "climate", "-dump_tmax", 7200])
         q = ratios(base, scen)
         check(abs(f - 1.07) < 1e-15 and all(abs(x - 1.07) < 3e-16 * 1.07 * 2 for x in q), f"{name}: TRACC default factor {f} (expected 1.07^1.0)")
+        f, same = run(src + ["-scenario_type", "none", "-scenario_warming", 1.5, "-dump_tmax", 7200])
+        check(f == 1.0 and same == base, f"{name}: -scenario_type none must switch the climate factor off")
         print(f"{name}: factor applied once ({len(q)} intervals)")
     # hyetograph semantics: 0 before the first time, steps hold, the last row holds after
     _, iv = run(["-rain_hyetograph", hy, "-dump_tmax", 5000])
