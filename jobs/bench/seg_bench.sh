@@ -10,7 +10,8 @@
 # in the same run with the same thread count, plus the `ref` oracle; peak memory per tile
 # (getrusage maxrss: after set-up, and peak after the passes = set-up + one tile's
 # activations and scratch). Times are the best of TILES passes after a warm-up (shared
-# machines are noisy); the mean is reported too.
+# machines are noisy); the mean is reported too, and the least CPU time of a pass
+# (cpu_ratio = PyTorch CPU s / ours), which other jobs on the node barely inflate.
 #
 #   jobs/bench/seg_bench.sh                 # locally, or: sbatch jobs/bench/seg_bench.sh
 #   ctest -L bench -R seg_bench             # the same, from the build tree
@@ -39,12 +40,13 @@ OPTS=(-seg_weights "$W/weights.safetensors" -seg_arch "unet_$ARCH" -seg_width_mu
 
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 CSV=$BENCH_DIR/seg_bench.csv
-echo "impl,threads,best_s_per_tile,mean_s_per_tile,tiles_per_s,ratio_vs_torch,rss_setup_mb,rss_peak_mb" >"$CSV"
-printf "%-10s %7s %11s %11s %9s %9s %12s %11s\n" impl threads best_s/tile mean_s/tile tiles/s vs_torch rss_setup_MB rss_peak_MB
+echo "impl,threads,best_s_per_tile,mean_s_per_tile,tiles_per_s,ratio_vs_torch,cpu_s_per_tile,cpu_ratio_vs_torch,rss_setup_mb,rss_peak_mb" >"$CSV"
+printf "%-9s %7s %11s %11s %8s %8s %10s %9s %12s %11s\n" impl threads best_s/tile mean_s/tile tiles/s vs_torch cpu_s/tile cpu_ratio rss_setup_MB rss_peak_MB
 for t in $THREADS; do
   export OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t
   tl=$("$PY" "$ROOT/scripts/seg/torch_bench.py" "$W/weights.safetensors" "$ARCH" "$WIDTH" "$CLASSES" "$SIZE" "$TILES" "$t")
   tref=$(field "$tl" tiles_per_s)
+  cref=$(field "$tl" cpu_s_per_tile)
   rows=("torch $tl")
   for conv in dnnl gemm; do
     rows+=("cpu-$conv $(rsl_launch 1 1 "$SEG_BENCH" "${OPTS[@]}" -seg_backend cpu -seg_cpu_conv $conv -seg_bench_tiles "$TILES" | grep '^seg_bench')")
@@ -55,9 +57,11 @@ for t in $THREADS; do
   for r in "${rows[@]}"; do
     name=${r%% *}
     tps=$(field "$r" tiles_per_s)
+    cpu=$(field "$r" cpu_s_per_tile)
     ratio=$(awk -v a="$tps" -v b="$tref" 'BEGIN{printf "%.3f", a/b}')
-    printf "%-10s %7s %11s %11s %9s %9s %12s %11s\n" "$name" "$t" "$(field "$r" s_per_tile)" "$(field "$r" mean_s_per_tile)" "$tps" "$ratio" "$(field "$r" rss_setup_mb)" "$(field "$r" rss_peak_mb)"
-    echo "$name,$t,$(field "$r" s_per_tile),$(field "$r" mean_s_per_tile),$tps,$ratio,$(field "$r" rss_setup_mb),$(field "$r" rss_peak_mb)" >>"$CSV"
+    cratio=$(awk -v a="$cpu" -v b="$cref" 'BEGIN{printf "%.3f", b/a}')
+    printf "%-9s %7s %11s %11s %8s %8s %10s %9s %12s %11s\n" "$name" "$t" "$(field "$r" s_per_tile)" "$(field "$r" mean_s_per_tile)" "$tps" "$ratio" "$cpu" "$cratio" "$(field "$r" rss_setup_mb)" "$(field "$r" rss_peak_mb)"
+    echo "$name,$t,$(field "$r" s_per_tile),$(field "$r" mean_s_per_tile),$tps,$ratio,$cpu,$cratio,$(field "$r" rss_setup_mb),$(field "$r" rss_peak_mb)" >>"$CSV"
   done
 done
 echo "seg_bench: $CSV (vs_torch = best tiles/s over PyTorch CPU best tiles/s, same threads; goal >= 1 for cpu)"
