@@ -5,6 +5,11 @@
 #include "kernels/rsl_hd.h"
 #include <math.h>
 
+/* max and min as comparisons: inlined, where libm's fmax/fmin are function calls in the CPU
+ * build; equal to fmax/fmin for the non-NaN values met here. */
+RSL_HD double rsl_max(double a, double b) { return a > b ? a : b; }
+RSL_HD double rsl_min(double a, double b) { return a < b ? a : b; }
+
 /* Velocity from momentum; zero below the wet/dry threshold so that a film of water
  * never produces a division by a vanishing depth. */
 RSL_HD double rsl_swe_vel(double h, double q, double hdry) { return h > hdry ? q / h : 0.0; }
@@ -30,8 +35,8 @@ RSL_HD double rsl_swe_hll(double hl, double ul, double vl, double hr, double ur,
     sl = ul - cl;
     sr = ul + 2.0 * cl;
   } else {
-    sl = fmin(ul - cl, ur - cr);
-    sr = fmax(ul + cl, ur + cr);
+    sl = rsl_min(ul - cl, ur - cr);
+    sr = rsl_max(ul + cl, ur + cr);
   }
   double ml = hl * ul, mr = hr * ur;
   double pl = ml * ul + 0.5 * g * hl * hl, pr = mr * ur + 0.5 * g * hr * hr;
@@ -47,7 +52,7 @@ RSL_HD double rsl_swe_hll(double hl, double ul, double vl, double hr, double ur,
     f[1]       = (sr * pl - sl * pr + sl * sr * (mr - ml)) * inv;
   }
   f[2] = f[0] * (f[0] > 0.0 ? vl : vr);
-  return fmax(fabs(sl), fabs(sr));
+  return rsl_max(fabs(sl), fabs(sr));
 }
 
 /* One face with the hydrostatic reconstruction of Audusse et al. (2004): the face values
@@ -58,8 +63,8 @@ RSL_HD double rsl_swe_hll(double hl, double ul, double vl, double hr, double ur,
  * cell, tangential momentum}. Returns the largest wave speed magnitude. */
 RSL_HD double rsl_swe_face(double hl, double ul, double vl, double zl, double hr, double ur, double vr, double zr, double g, double out[4])
 {
-  double zs = fmax(zl, zr);
-  double hls = fmax(0.0, hl + zl - zs), hrs = fmax(0.0, hr + zr - zs), f[3];
+  double zs = rsl_max(zl, zr);
+  double hls = rsl_max(0.0, hl + zl - zs), hrs = rsl_max(0.0, hr + zr - zs), f[3];
   double a = rsl_swe_hll(hls, ul, vl, hrs, ur, vr, g, f);
   out[0]   = f[0];
   out[1]   = f[1] + 0.5 * g * (hl * hl - hls * hls);
@@ -68,27 +73,30 @@ RSL_HD double rsl_swe_face(double hl, double ul, double vl, double zl, double hr
   return a;
 }
 
-/* MUSCL face value of cell 0 towards side s (+1: towards p, -1: towards m) from the cells
- * m, 0, p (depth h, velocities u (normal), v (tangential), bed z). Depth, free surface,
- * and velocities are limited with minmod; z at the face follows from eta - h so a lake at
- * rest stays at rest. Near a dry or missing neighbour (ok == 0) the value stays first order,
- * which keeps shorelines well-balanced and depths positive. face = {h, un, ut, z}. */
-RSL_HD void rsl_swe_muscl(int ok, double hm, double um, double vm, double zm, double h0, double u0, double v0, double z0, double hp, double up, double vp, double zp, double s, double face[4])
+/* MUSCL face value of a cell towards side s (+1: plus side, -1: minus side) from its state
+ * (h0, u0, v0, z0) and its limited slopes of depth dh, free surface de, velocities du, dv. */
+RSL_HD void rsl_swe_muscl_face(double h0, double u0, double v0, double z0, double dh, double de, double du, double dv, double s, double face[4])
 {
-  if (!ok) {
-    face[0] = h0;
-    face[1] = u0;
-    face[2] = v0;
-    face[3] = z0;
-    return;
-  }
-  double dh = rsl_minmod(h0 - hm, hp - h0);
-  double de = rsl_minmod((h0 + z0) - (hm + zm), (hp + zp) - (h0 + z0));
   double hf = h0 + 0.5 * s * dh;
   face[0]   = hf;
-  face[1]   = u0 + 0.5 * s * rsl_minmod(u0 - um, up - u0);
-  face[2]   = v0 + 0.5 * s * rsl_minmod(v0 - vm, vp - v0);
+  face[1]   = u0 + 0.5 * s * du;
+  face[2]   = v0 + 0.5 * s * dv;
   face[3]   = (h0 + z0 + 0.5 * s * de) - hf;
+}
+
+/* MUSCL face values of cell 0 towards its minus (fm) and plus (fp) sides from the cells m, 0,
+ * p (depth h, velocities u (normal), v (tangential), bed z). Depth, free surface, and
+ * velocities are limited with minmod; z at the face follows from eta - h so a lake at rest
+ * stays at rest. face = {h, un, ut, z}. Callers keep the cell's own state as its face values
+ * (first order) near a dry or missing neighbour, which keeps shorelines well-balanced and
+ * depths positive. */
+RSL_HD void rsl_swe_muscl_pair(double hm, double um, double vm, double zm, double h0, double u0, double v0, double z0, double hp, double up, double vp, double zp, double fm[4], double fp[4])
+{
+  double dh = rsl_minmod(h0 - hm, hp - h0);
+  double de = rsl_minmod((h0 + z0) - (hm + zm), (hp + zp) - (h0 + z0));
+  double du = rsl_minmod(u0 - um, up - u0), dv = rsl_minmod(v0 - vm, vp - v0);
+  rsl_swe_muscl_face(h0, u0, v0, z0, dh, de, du, dv, -1.0, fm);
+  rsl_swe_muscl_face(h0, u0, v0, z0, dh, de, du, dv, +1.0, fp);
 }
 
 /* Second-order well-balanced centred source of Audusse et al. (2004) for one direction:
@@ -118,7 +126,7 @@ RSL_HD double rsl_swe_rating_face(double h, double ut, double ub, double g, doub
  * the inflow without an infinite velocity). nout as above. */
 RSL_HD double rsl_swe_inflow_face(double h, double q, double g, double nout, double out[4])
 {
-  double hc = cbrt(q * q / g), hb = fmax(h, hc), u = hb > 0.0 ? q / hb : 0.0;
+  double hc = cbrt(q * q / g), hb = rsl_max(h, hc), u = hb > 0.0 ? q / hb : 0.0;
   out[0]    = -nout * q;
   out[1]    = q * u + 0.5 * g * h * h;
   out[2]    = out[1];

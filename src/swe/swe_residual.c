@@ -1,46 +1,94 @@
-/* The finite-volume residual L(U): one pass over the owned rows, x-face fluxes of the row
- * in a buffer, y-face fluxes rolled from one row to the next, so every face is computed
- * once per rank and identically on every rank that needs it (decomposition independence). */
+/* The finite-volume residual L(U): one pass over the owned rows. Each row of cells is turned
+ * once into row buffers — active flags, primitive values (h, u, v, z) and, at second order,
+ * MUSCL face values — so velocities and reconstructions are computed once per cell, not once
+ * per face side. x-face fluxes of the row go to a buffer, y-face fluxes roll from one row to
+ * the next, so every face is computed once per rank and identically on every rank that needs
+ * it (decomposition independence). A face between two active cells is a plain flux; the
+ * others go through the boundary conditions. */
 #include "swe/swe_impl.h"
 #include "kernels/swe_flux.h"
 
+/* Face values {h, un, ut, z} of a row of cells towards one side, as structure of arrays. */
 typedef struct {
-  RslSWE             swe;
+  double *h, *un, *ut, *z;
+} Side;
+
+/* One buffered row of cells, columns xs-2 .. xe+1 at index i - xs + 2. */
+typedef struct {
+  char  *act, *wet;      /* active; active with h > hdry */
+  double *h, *u, *v, *z; /* primitive values */
+  Side   xm, xp, ym, yp; /* face values towards west, east, south, north */
+} Row;
+
+/* Fluxes of a row of faces (rsl_swe_face's out[4]), structure of arrays. */
+typedef struct {
+  double *m, *pl, *pr, *t;
+} Flux;
+
+typedef struct {
+  RslSWE              swe;
   const RslSWEField **U;
   const PetscScalar **z, **act, **n;
-  PetscInt           nx, ny, xs, xe, ys, ye; /* grid size, owned range */
-  double             hdry, g;
-  PetscBool          o2;
+  PetscInt            nx, ny, xs, xe, ys, ye, w; /* grid size, owned range, buffered row width */
+  double              hdry, g;
+  PetscBool           o2;
+  Row                 row[4]; /* ring of rows: row r in slot (r - ys + 2) % 4 */
 } Ctx;
 
-static inline PetscBool Active(const Ctx *c, PetscInt i, PetscInt j)
-{
-  return i >= 0 && j >= 0 && i < c->nx && j < c->ny && c->act[j][i] > 0.5;
-}
+static inline Row *RowOf(Ctx *c, PetscInt r) { return &c->row[(r - c->ys + 2) & 3]; }
 
-/* Second order only between three wet active cells along the direction. */
-static inline PetscBool Smooth(const Ctx *c, PetscInt i, PetscInt j, PetscInt di, PetscInt dj)
+/* Flags and primitive values of row r; at second order also its x-face values. */
+static void LoadRow(Ctx *c, PetscInt r)
 {
-  return c->o2 && Active(c, i - di, j - dj) && Active(c, i + di, j + dj) && c->U[j][i].h > c->hdry && c->U[j - dj][i - di].h > c->hdry && c->U[j + dj][i + di].h > c->hdry;
-}
+  Row     *b  = RowOf(c, r);
+  PetscInt i0 = c->xs - 2, w = c->w;
+  int      rin = r >= 0 && r < c->ny;
 
-/* Face value {h, un, ut, z} of cell (i,j) towards side s along x (dx=1) or y (dx=0). */
-static inline void FaceValue(const Ctx *c, PetscInt i, PetscInt j, int alongx, double s, double f[4])
-{
-  PetscInt di = alongx ? 1 : 0, dj = alongx ? 0 : 1;
-  int      ok = Smooth(c, i, j, di, dj);
-#define NRM(I, J) rsl_swe_vel(c->U[J][I].h, alongx ? c->U[J][I].hu : c->U[J][I].hv, c->hdry)
-#define TAN(I, J) rsl_swe_vel(c->U[J][I].h, alongx ? c->U[J][I].hv : c->U[J][I].hu, c->hdry)
-  if (!ok) {
-    f[0] = c->U[j][i].h;
-    f[1] = NRM(i, j);
-    f[2] = TAN(i, j);
-    f[3] = c->z[j][i];
-    return;
+  for (PetscInt k = 0; k < w; k++) {
+    PetscInt           i = i0 + k;
+    const RslSWEField *u = &c->U[r][i];
+    b->act[k]            = rin && i >= 0 && i < c->nx && c->act[r][i] > 0.5;
+    b->wet[k]            = b->act[k] && u->h > c->hdry;
+    b->h[k]              = u->h;
+    b->u[k]              = rsl_swe_vel(u->h, u->hu, c->hdry);
+    b->v[k]              = rsl_swe_vel(u->h, u->hv, c->hdry);
+    b->z[k]              = c->z[r][i];
   }
-  rsl_swe_muscl(1, c->U[j - dj][i - di].h, NRM(i - di, j - dj), TAN(i - di, j - dj), c->z[j - dj][i - di], c->U[j][i].h, NRM(i, j), TAN(i, j), c->z[j][i], c->U[j + dj][i + di].h, NRM(i + di, j + dj), TAN(i + di, j + dj), c->z[j + dj][i + di], s, f);
-#undef NRM
-#undef TAN
+  if (!c->o2 || r < c->ys || r >= c->ye) return;
+  /* second order only between three wet active cells along the direction */
+  for (PetscInt k = 1; k < w - 1; k++) {
+    double fm[4], fp[4];
+    if (b->wet[k - 1] && b->wet[k] && b->wet[k + 1]) {
+      rsl_swe_muscl_pair(b->h[k - 1], b->u[k - 1], b->v[k - 1], b->z[k - 1], b->h[k], b->u[k], b->v[k], b->z[k], b->h[k + 1], b->u[k + 1], b->v[k + 1], b->z[k + 1], fm, fp);
+    } else {
+      fm[0] = fp[0] = b->h[k];
+      fm[1] = fp[1] = b->u[k];
+      fm[2] = fp[2] = b->v[k];
+      fm[3] = fp[3] = b->z[k];
+    }
+    b->xm.h[k] = fm[0], b->xm.un[k] = fm[1], b->xm.ut[k] = fm[2], b->xm.z[k] = fm[3];
+    b->xp.h[k] = fp[0], b->xp.un[k] = fp[1], b->xp.ut[k] = fp[2], b->xp.z[k] = fp[3];
+  }
+}
+
+/* Second order: y-face values of row r (owned columns) from rows r-1, r, r+1. */
+static void LoadRowY(Ctx *c, PetscInt r)
+{
+  Row *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
+
+  for (PetscInt k = 2; k < c->w - 2; k++) {
+    double fm[4], fp[4];
+    if (m->wet[k] && b->wet[k] && p->wet[k]) {
+      rsl_swe_muscl_pair(m->h[k], m->v[k], m->u[k], m->z[k], b->h[k], b->v[k], b->u[k], b->z[k], p->h[k], p->v[k], p->u[k], p->z[k], fm, fp);
+    } else {
+      fm[0] = fp[0] = b->h[k];
+      fm[1] = fp[1] = b->v[k];
+      fm[2] = fp[2] = b->u[k];
+      fm[3] = fp[3] = b->z[k];
+    }
+    b->ym.h[k] = fm[0], b->ym.un[k] = fm[1], b->ym.ut[k] = fm[2], b->ym.z[k] = fm[3];
+    b->yp.h[k] = fp[0], b->yp.un[k] = fp[1], b->yp.ut[k] = fp[2], b->yp.z[k] = fp[3];
+  }
 }
 
 /* Flux through a boundary face of the interior cell with face value fi; nout = +1 when the
@@ -73,38 +121,31 @@ static double BoundaryFace(const Ctx *c, RslBCType type, PetscInt forcing, doubl
   return rsl_swe_face(gh[0], gh[1], gh[2], gh[3], h, un, ut, z, c->g, out);
 }
 
-/* Face between cell a (negative side) and cell b (positive side) along x or y; `k` is the
- * index along the domain side for boundary faces. Accounts boundary discharge (m3/s). */
-static double Face(Ctx *c, PetscInt ia, PetscInt ja, PetscInt ib, PetscInt jb, int alongx, double t, double len, double out[4])
+/* Face between cell a (negative side, face value fa when active) and cell b (positive side,
+ * fb) along x or y, with at most one of them active. Accounts boundary discharge (m3/s). */
+static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa[4], PetscInt ib, PetscInt jb, int ab, const double fb[4], int alongx, double t, double len, double out[4])
 {
   RslSWE    swe = c->swe;
-  PetscBool aa = Active(c, ia, ja), ab = Active(c, ib, jb);
-  double    fa[4], fb[4], a;
+  double    a;
   int       side;
   RslBCType type;
   PetscInt  forcing = -1;
 
-  if (aa && ab) {
-    FaceValue(c, ia, ja, alongx, +1.0, fa);
-    FaceValue(c, ib, jb, alongx, -1.0, fb);
-    return rsl_swe_face(fa[0], fa[1], fa[2], fa[3], fb[0], fb[1], fb[2], fb[3], c->g, out);
-  }
   out[0] = out[1] = out[2] = out[3] = 0.0;
   if (!aa && !ab) return 0.0;
-  PetscInt ii = aa ? ia : ib, jj = aa ? ja : jb, io = aa ? ib : ia, jo = aa ? jb : ja;
-  double   nout = aa ? 1.0 : -1.0;
+  PetscInt  ii = aa ? ia : ib, jj = aa ? ja : jb, io = aa ? ib : ia, jo = aa ? jb : ja;
+  double    nout    = aa ? 1.0 : -1.0;
   PetscBool outside = io < 0 || jo < 0 || io >= c->nx || jo >= c->ny;
   if (outside) {
-    side    = alongx ? (aa ? RSL_E : RSL_W) : (aa ? RSL_N : RSL_S);
+    side       = alongx ? (aa ? RSL_E : RSL_W) : (aa ? RSL_N : RSL_S);
     PetscInt k = alongx ? jj : ii;
-    type    = swe->side[side].type[k];
-    forcing = swe->side[side].forcing[k];
+    type       = swe->side[side].type[k];
+    forcing    = swe->side[side].forcing[k];
   } else {
     side = RSL_NODATA;
     type = swe->nodata_bc;
   }
-  FaceValue(c, ii, jj, alongx, nout, fa);
-  a = BoundaryFace(c, type, forcing, t, c->n[jj][ii], side < 4 ? swe->slope[side] : 0.0, fa, nout, out);
+  a = BoundaryFace(c, type, forcing, t, c->n[jj][ii], side < 4 ? swe->slope[side] : 0.0, aa ? fa : fb, nout, out);
   /* a face on a rank boundary is computed by both ranks; only the owner of the cell counts it */
   if (ii >= c->xs && ii < c->xe && jj >= c->ys && jj < c->ye) {
     double q = out[0] * nout * len; /* outward discharge */
@@ -114,12 +155,104 @@ static double Face(Ctx *c, PetscInt ia, PetscInt ja, PetscInt ib, PetscInt jb, i
   return a;
 }
 
+static inline void Put(const Flux *f, PetscInt k, const double out[4])
+{
+  f->m[k]  = out[0];
+  f->pl[k] = out[1];
+  f->pr[k] = out[2];
+  f->t[k]  = out[3];
+}
+
+static inline void Get(const Side *s, PetscInt k, double v[4])
+{
+  v[0] = s->h[k];
+  v[1] = s->un[k];
+  v[2] = s->ut[k];
+  v[3] = s->z[k];
+}
+
+/* x faces of row j, between cells xs-1+f and xs+f for f = 0..xm. Returns the max wave speed. */
+static double FacesX(Ctx *c, PetscInt j, double t, double len, const Flux *fx)
+{
+  const Row *b = RowOf(c, j);
+  double     amax = 0, out[4], a;
+
+  for (PetscInt f = 0; f < c->w - 3; f++) {
+    PetscInt ka = f + 1, kb = f + 2;
+    if (b->act[ka] && b->act[kb]) {
+      a = rsl_swe_face(b->xp.h[ka], b->xp.un[ka], b->xp.ut[ka], b->xp.z[ka], b->xm.h[kb], b->xm.un[kb], b->xm.ut[kb], b->xm.z[kb], c->g, out);
+    } else {
+      double fa[4], fb[4];
+      Get(&b->xp, ka, fa);
+      Get(&b->xm, kb, fb);
+      a = EdgeFace(c, c->xs - 2 + ka, j, b->act[ka], fa, c->xs - 2 + kb, j, b->act[kb], fb, 1, t, len, out);
+    }
+    Put(fx, f, out);
+    amax = a > amax ? a : amax;
+  }
+  return amax;
+}
+
+/* y faces between rows j and j+1 at the owned columns. Returns the max wave speed. */
+static double FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
+{
+  const Row *b = RowOf(c, j), *p = RowOf(c, j + 1);
+  double     amax = 0, out[4], a;
+
+  for (PetscInt k = 2; k < c->w - 2; k++) {
+    if (b->act[k] && p->act[k]) {
+      a = rsl_swe_face(b->yp.h[k], b->yp.un[k], b->yp.ut[k], b->yp.z[k], p->ym.h[k], p->ym.un[k], p->ym.ut[k], p->ym.z[k], c->g, out);
+    } else {
+      double fa[4], fb[4];
+      Get(&b->yp, k, fa);
+      Get(&p->ym, k, fb);
+      a = EdgeFace(c, c->xs - 2 + k, j, b->act[k], fa, c->xs - 2 + k, j + 1, p->act[k], fb, 0, t, len, out);
+    }
+    Put(fy, k - 2, out);
+    amax = a > amax ? a : amax;
+  }
+  return amax;
+}
+
+/* Carve the row ring and the flux rows out of one allocation. At first order the face values
+ * are the primitive values themselves (views, nothing copied). */
+static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **flags, Flux *fx, Flux *fy0, Flux *fy1)
+{
+  PetscInt w = c->w, nrow = c->o2 ? 20 : 4, n = 4 * nrow * w + 4 * (xm + 1) + 8 * xm;
+  double  *p;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(n, work, 8 * w, flags));
+  p = *work;
+#define TAKE(ptr, len) (ptr = p, p += (len))
+  for (int s = 0; s < 4; s++) {
+    Row *b = &c->row[s];
+    b->act = *flags + 2 * s * w;
+    b->wet = *flags + (2 * s + 1) * w;
+    TAKE(b->h, w), TAKE(b->u, w), TAKE(b->v, w), TAKE(b->z, w);
+    if (c->o2) {
+      Side *sd[4] = {&b->xm, &b->xp, &b->ym, &b->yp};
+      for (int q = 0; q < 4; q++) TAKE(sd[q]->h, w), TAKE(sd[q]->un, w), TAKE(sd[q]->ut, w), TAKE(sd[q]->z, w);
+    } else {
+      b->xm = b->xp = (Side){b->h, b->u, b->v, b->z};
+      b->ym = b->yp = (Side){b->h, b->v, b->u, b->z};
+    }
+  }
+  TAKE(fx->m, xm + 1), TAKE(fx->pl, xm + 1), TAKE(fx->pr, xm + 1), TAKE(fx->t, xm + 1);
+  TAKE(fy0->m, xm), TAKE(fy0->pl, xm), TAKE(fy0->pr, xm), TAKE(fy0->t, xm);
+  TAKE(fy1->m, xm), TAKE(fy1->pl, xm), TAKE(fy1->pr, xm), TAKE(fy1->t, xm);
+#undef TAKE
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double *ay)
 {
   RslGrid      *g = swe->grid;
   Ctx           c;
   RslSWEField **R;
-  double      (*fx)[4], (*fy0)[4], (*fy1)[4], (*fyb)[4], (*fyt)[4], axl = 0, ayl = 0;
+  Flux          fx = {0}, fya = {0}, fyb = {0}, *fys = &fya, *fyn = &fyb;
+  double       *work, axl = 0, ayl = 0, a;
+  char         *flags;
   const double  idx = 1.0 / g->dx, idy = 1.0 / g->dy;
   PetscInt      xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
 
@@ -138,46 +271,48 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double
   c.xe   = xs + xm;
   c.ys   = ys;
   c.ye   = ys + ym;
+  c.w    = xm + 4;
   PetscCall(DMDAVecGetArrayRead(g->da, swe->Uloc, (void *)&c.U));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->zloc, (void *)&c.z));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->actloc, (void *)&c.act));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->nmanloc, (void *)&c.n));
   PetscCall(DMDAVecGetArray(g->da, swe->R, &R));
-  PetscCall(PetscMalloc3(xm + 1, &fx, xm, &fy0, xm, &fy1));
-  fyb = fy0;
-  fyt = fy1;
+  PetscCall(SetUpBuffers(&c, xm, &work, &flags, &fx, &fya, &fyb));
   for (int s = 0; s < RSL_NSIDES; s++) swe->bflux[s] = swe->bflux_in[s] = 0;
 
-  /* (fmax, not PetscMax: the macro would evaluate Face twice) */
-  for (PetscInt i = xs; i < xs + xm; i++) ayl = fmax(ayl, Face(&c, i, ys - 1, i, ys, 0, t, g->dx, fyb[i - xs]));
+  /* row j needs the y-face values of rows j and j+1, which need the primitive values of rows
+   * j-1 .. j+2: the ring holds those four */
+  for (PetscInt r = ys - 2; r < ys + 2; r++) LoadRow(&c, r);
+  if (c.o2) LoadRowY(&c, ys - 1), LoadRowY(&c, ys);
+  ayl = FacesY(&c, ys - 1, t, g->dx, fys);
   for (PetscInt j = ys; j < ys + ym; j++) {
-    for (PetscInt i = xs - 1; i < xs + xm; i++) axl = fmax(axl, Face(&c, i, j, i + 1, j, 1, t, g->dy, fx[i - xs + 1]));
-    for (PetscInt i = xs; i < xs + xm; i++) ayl = fmax(ayl, Face(&c, i, j, i, j + 1, 0, t, g->dx, fyt[i - xs]));
+    const Row *b = RowOf(&c, j);
+    LoadRow(&c, j + 2);
+    if (c.o2) LoadRowY(&c, j + 1);
+    a   = FacesX(&c, j, t, g->dy, &fx);
+    axl = a > axl ? a : axl;
+    a   = FacesY(&c, j, t, g->dx, fyn);
+    ayl = a > ayl ? a : ayl;
     for (PetscInt i = xs; i < xs + xm; i++) {
-      const double *w = fx[i - xs], *e = fx[i - xs + 1], *s = fyb[i - xs], *n = fyt[i - xs];
-      if (c.act[j][i] < 0.5) {
+      PetscInt k = i - xs + 2, f = i - xs;
+      if (!b->act[k]) {
         R[j][i].h = R[j][i].hu = R[j][i].hv = 0;
         continue;
       }
       double sx = 0, sy = 0;
       if (c.o2) {
-        double fw[4], fe[4], fs[4], fn[4];
-        FaceValue(&c, i, j, 1, -1.0, fw);
-        FaceValue(&c, i, j, 1, +1.0, fe);
-        FaceValue(&c, i, j, 0, -1.0, fs);
-        FaceValue(&c, i, j, 0, +1.0, fn);
-        sx = rsl_swe_centred_source(fw[0], fw[3], fe[0], fe[3], c.g);
-        sy = rsl_swe_centred_source(fs[0], fs[3], fn[0], fn[3], c.g);
+        sx = rsl_swe_centred_source(b->xm.h[k], b->xm.z[k], b->xp.h[k], b->xp.z[k], c.g);
+        sy = rsl_swe_centred_source(b->ym.h[k], b->ym.z[k], b->yp.h[k], b->yp.z[k], c.g);
       }
-      R[j][i].h  = -(e[0] - w[0]) * idx - (n[0] - s[0]) * idy;
-      R[j][i].hu = -(e[1] - w[2] - sx) * idx - (n[3] - s[3]) * idy;
-      R[j][i].hv = -(e[3] - w[3]) * idx - (n[1] - s[2] - sy) * idy;
+      R[j][i].h  = -(fx.m[f + 1] - fx.m[f]) * idx - (fyn->m[f] - fys->m[f]) * idy;
+      R[j][i].hu = -(fx.pl[f + 1] - fx.pr[f] - sx) * idx - (fyn->t[f] - fys->t[f]) * idy;
+      R[j][i].hv = -(fx.t[f + 1] - fx.t[f]) * idx - (fyn->pl[f] - fys->pr[f] - sy) * idy;
     }
-    double(*tmp)[4] = fyb;
-    fyb = fyt;
-    fyt = tmp;
+    Flux *tmp = fys;
+    fys       = fyn;
+    fyn       = tmp;
   }
-  PetscCall(PetscFree3(fx, fy0, fy1));
+  PetscCall(PetscFree2(work, flags));
   PetscCall(DMDAVecRestoreArray(g->da, swe->R, &R));
   PetscCall(DMDAVecRestoreArrayRead(g->da, swe->Uloc, (void *)&c.U));
   PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->zloc, (void *)&c.z));
