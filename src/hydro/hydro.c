@@ -112,43 +112,34 @@ static PetscErrorCode CountPixels(RslHydro h, const unsigned char *data, PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -landcover_file: the window of pixels around the owned cells, then CountPixels. */
-static PetscErrorCode CountLandcoverFile(RslHydro h, PetscInt *nc, double **w)
+PetscErrorCode RslHydroReadClassMap(const RslGrid *g, const char option[], const char path[], RslClassMap **map)
 {
-  const RslGrid *g = h->grid;
-  RslRasterInfo  info;
-  PetscInt       c0 = 0, c1 = 0, r0 = 0, r1 = 0, bad = 0, npx;
-  double        *buf = NULL;
-  unsigned char *cls = NULL;
+  RslRasterInfo info;
+  PetscInt      c0, r0, nc, nr, bad = 0;
+  double       *buf;
+  RslClassMap  *m;
 
   PetscFunctionBegin;
-  PetscCall(RslRasterInfoRead(h->comm, "-landcover_file", h->landcover, &info));
-  RSLCHECK(h->comm, RslCRSSame(info.crs_wkt, g->crs_wkt), "-landcover_file: '%s' is not in the grid's CRS (reproject it first, e.g. gdalwarp -t_srs)", h->landcover);
-  RSLCHECK(h->comm, info.gt[2] == 0 && info.gt[4] == 0, "-landcover_file: '%s' is rotated (not north-up)", h->landcover);
-  if (g->xm && g->ym) {
-    double xa = g->gt[0] + g->xs * g->gt[1], xb = g->gt[0] + (g->xs + g->xm) * g->gt[1];
-    double ya = g->gt[3] + (g->ny - g->ys - g->ym) * g->gt[5], yb = g->gt[3] + (g->ny - g->ys) * g->gt[5];
-    double u0 = (xa - info.gt[0]) / info.gt[1], u1 = (xb - info.gt[0]) / info.gt[1];
-    double v0 = (ya - info.gt[3]) / info.gt[5], v1 = (yb - info.gt[3]) / info.gt[5];
-    c0 = PetscMax(0, (PetscInt)floor(PetscMin(u0, u1)) - 1), c1 = PetscMin(info.nx, (PetscInt)ceil(PetscMax(u0, u1)) + 1);
-    r0 = PetscMax(0, (PetscInt)floor(PetscMin(v0, v1)) - 1), r1 = PetscMin(info.ny, (PetscInt)ceil(PetscMax(v0, v1)) + 1);
-    c1 = PetscMax(c0, c1), r1 = PetscMax(r0, r1);
-  }
-  npx = (c1 - c0) * (r1 - r0);
-  PetscCall(PetscMalloc2(npx, &buf, npx, &cls));
-  if (npx && RslRasterReadWindow(h->landcover, 1, c0, r0, c1 - c0, r1 - r0, -1.0, buf)) bad = 1;
-  for (PetscInt k = 0; !bad && k < npx; k++) {
+  PetscCall(RslRasterInfoRead(g->comm, option, path, &info));
+  RSLCHECK(g->comm, RslCRSSame(info.crs_wkt, g->crs_wkt), "%s: '%s' is not in the grid's CRS (reproject it first, e.g. gdalwarp -t_srs)", option, path);
+  RSLCHECK(g->comm, info.gt[2] == 0 && info.gt[4] == 0 && info.gt[1] > 0 && info.gt[5] < 0, "%s: '%s' is not a north-up raster", option, path);
+  RslGridPixelBlock(g, info.gt, info.nx, info.ny, &c0, &r0, &nc, &nr);
+  PetscCall(RslClassMapCreate(g->comm, info.nx, info.ny, 1, c0, r0, nc, nr, info.gt, info.crs_wkt, &m));
+  PetscCall(PetscMalloc1((size_t)nc * nr, &buf));
+  if (nc > 0 && nr > 0 && RslRasterReadWindow(path, 1, c0, r0, nc, nr, -1.0, buf)) bad = 1;
+  for (PetscInt k = 0; !bad && k < nc * nr; k++) {
     double v = buf[k];
-    if (v == -1.0) cls[k] = 255;
-    else if (v >= 0 && v < 255 && v == floor(v)) cls[k] = (unsigned char)v;
+    if (v == -1.0) m->data[k] = 255;
+    else if (v >= 0 && v < 255 && v == floor(v)) m->data[k] = (unsigned char)v;
     else bad = 2;
   }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, h->comm));
-  RSLCHECK(h->comm, bad != 1, "-landcover_file: cannot read the pixels of '%s'", h->landcover);
-  RSLCHECK(h->comm, bad != 2, "-landcover_file: '%s' holds values that are not class codes 0..254", h->landcover);
-  PetscCall(CountPixels(h, cls, c0, r0, c1 - c0, r1 - r0, info.gt, nc, w));
-  PetscCall(PetscFree2(buf, cls));
+  PetscCall(PetscFree(buf));
   PetscCall(RslRasterInfoFree(&info));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, g->comm));
+  if (bad) PetscCall(RslClassMapDestroy(&m));
+  RSLCHECK(g->comm, bad != 1, "%s: cannot read the pixels of '%s'", option, path);
+  RSLCHECK(g->comm, bad != 2, "%s: '%s' holds values that are not class codes 0..254", option, path);
+  *map = m;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -341,8 +332,11 @@ PetscErrorCode RslHydroSetUp(RslHydro h, const RslGrid *grid)
     h->source = "class map";
     PetscCall(CountPixels(h, h->map->data, h->map->c0, h->map->r0, h->map->nc, h->map->nr, h->map->gt, &nc, &w));
   } else if (h->landcover[0]) {
+    RslClassMap *map;
     h->source = "-landcover_file";
-    PetscCall(CountLandcoverFile(h, &nc, &w));
+    PetscCall(RslHydroReadClassMap(grid, "-landcover_file", h->landcover, &map));
+    PetscCall(CountPixels(h, map->data, map->c0, map->r0, map->nc, map->nr, map->gt, &nc, &w));
+    PetscCall(RslClassMapDestroy(&map));
   } else if (h->has_manning || h->has_soil) h->source = "uniform options";
   if (w) PetscCall(FieldsFromClasses(h, nc, w));
   PetscCall(PetscFree(w));

@@ -40,6 +40,10 @@ PetscErrorCode RslHydroSetClassFractions(RslHydro hydro, PetscInt nclasses, Vec 
 /* A class map whose rank blocks hold the pixels centred in the rank's grid cells (as made
  * by RslSegment with a grid); 255 = nodata. Referenced until SetUp. */
 PetscErrorCode RslHydroSetClassMap(RslHydro hydro, const RslClassMap *map);
+/* A class raster (grid CRS, north-up, values 0..254, nodata -> 255) read into a class map
+ * whose rank blocks hold the pixels centred in the rank's cells (RslGridPixelBlock): the
+ * map -landcover_file gives, and the input of land-use scenarios. Collective. */
+PetscErrorCode RslHydroReadClassMap(const RslGrid *grid, const char option[], const char path[], RslClassMap **map);
 /* Computes the fields (collective). */
 PetscErrorCode RslHydroSetUp(RslHydro hydro, const RslGrid *grid);
 /* Borrowed dof-1 global Vecs of grid->da1 (arguments may be NULL). manning is NULL when no
