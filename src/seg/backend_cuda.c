@@ -46,14 +46,16 @@ static size_t numel(const RslSegTensor *t)
 static PetscErrorCode CudaAlloc(RslSegBackend be, RslSegTensor *t)
 {
   PetscFunctionBegin;
-  CUDACALL(cudaMalloc((void **)&t->data, numel(t) * sizeof(float)));
+  /* stream-ordered allocator: freeing between layers neither synchronises nor returns
+   * memory to the driver, so it acts as the activation pool */
+  CUDACALL(cudaMallocAsync((void **)&t->data, numel(t) * sizeof(float), ((CudaData *)be->data)->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode CudaFree(RslSegBackend be, RslSegTensor *t)
 {
   PetscFunctionBegin;
-  CUDACALL(cudaFree(t->data));
+  CUDACALL(cudaFreeAsync(t->data, ((CudaData *)be->data)->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -133,6 +135,7 @@ static PetscErrorCode CudaConvRun(RslSegBackend be, const RslSegConv *cv, const 
     c->w_ = x->w;
   }
   if (c->ws > d->ws_size) {
+    CUDACALL(cudaStreamSynchronize(d->stream)); /* queued convolutions may use the old one */
     CUDACALL(cudaFree(d->ws));
     CUDACALL(cudaMalloc(&d->ws, c->ws));
     d->ws_size = c->ws;
@@ -168,6 +171,7 @@ static PetscErrorCode CudaDestroy(RslSegBackend be)
   CudaData *d = (CudaData *)be->data;
 
   PetscFunctionBegin;
+  CUDACALL(cudaStreamSynchronize(d->stream));
   CUDACALL(cudaFree(d->ws));
   CUDNNCALL(cudnnDestroy(d->h));
   CUDACALL(cudaStreamDestroy(d->stream));
@@ -194,6 +198,14 @@ PetscErrorCode RslSegBackendCreate_CUDA(RslSegBackend be)
   PetscCall(PetscNew(&d));
   be->data = d;
   CUDACALL(cudaStreamCreate(&d->stream));
+  { /* keep freed activations in the pool across forward passes */
+    cudaMemPool_t pool;
+    uint64_t      keep = UINT64_MAX;
+    int           dev;
+    CUDACALL(cudaGetDevice(&dev));
+    CUDACALL(cudaDeviceGetDefaultMemPool(&pool, dev));
+    CUDACALL(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep));
+  }
   CUDNNCALL(cudnnCreate(&d->h));
   CUDNNCALL(cudnnSetStream(d->h, d->stream));
   be->ops.name         = "cuda";
