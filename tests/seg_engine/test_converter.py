@@ -4,6 +4,7 @@ Lightning-style .pth (nested under "state_dict", prefix "model."), converted to
 safetensors and read back bitwise. Names/shapes are checked against independent sources:
 torchvision's resnet34 (encoder) and smp's published decoder shapes."""
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -51,7 +52,9 @@ with tempfile.TemporaryDirectory() as d:
     pth = os.path.join(d, "flair.pth")
     torch.save({"epoch": 3, "state_dict": {"model." + k: v for k, v in sd.items()}}, pth)
     out = os.path.join(d, "flair.safetensors")
-    convert(pth, out)
+    script = os.path.join(os.environ.get("RUISSEL_SOURCE_DIR", "."), "scripts", "seg", "pth_to_safetensors.py")
+    r = subprocess.run([sys.executable, script, pth, out], capture_output=True, text=True)
+    check(r.returncode == 0, "converter command line failed: " + r.stderr[-500:])
     back = load_safetensors(out)
     check(list(back) == list(sd), "key order/names differ after round trip")
     for k, v in sd.items():
