@@ -98,4 +98,26 @@ with tempfile.TemporaryDirectory() as d:
     check(np.array_equal(g2["ks"], ks) and np.allclose(g2["psi_dtheta"], psd, rtol=1e-15, atol=0), "soil map override wrong")
     check(np.array_equal(g2["manning"], got["manning"]) and np.array_equal(g2["impervious"], got["impervious"]), "soil map must not change n or imperviousness")
     print("soil texture override OK")
+
+# Real IGN labels (Gers, 2016 and 2019 naf tiles, 0.25 m) on a 5 m grid: same rule, and the
+# 2016 -> 2019 change (conifers cut: class 8 -> 9) shows in the parameters.
+data = os.environ.get("RUISSEL_DATA_DIR", "")
+tiles = [os.path.join(data, f"landcover/gers_ocsge_ia/{y}/naf/zone_v13_478208-0000_6275328-0000.tiff") for y in (2016, 2019)]
+if all(os.path.exists(t) for t in tiles):
+    gnx = 51
+    g = ["-grid_nx", gnx, "-grid_ny", gnx, "-grid_dx", 5.0, "-grid_x0", 478208.0, "-grid_y0", 6275328.0, "-grid_crs", "EPSG:2154"]
+    fields = {}
+    with tempfile.TemporaryDirectory() as d:
+        for y, t in zip((2016, 2019), tiles):
+            out = os.path.join(d, f"{y}.bin")
+            run(g + ["-landcover_file", t, "-hydro_table", naf, "-dump", out], np_=2)
+            fields[y] = read_fields(out, gnx, gnx)
+            lab = gdal.Open(t).ReadAsArray()[: gnx * 20, : gnx * 20]
+            w = {}
+            for c in np.unique(lab):
+                w[int(c)] = (lab == c).reshape(gnx, 20, gnx, 20).sum(axis=(1, 3)).astype(float)[::-1]
+            compare(fields[y], aggregate(T, w), f"Gers {y} labels")
+    check((fields[2019]["ia"] != fields[2016]["ia"]).any(), "the 2016 -> 2019 land-cover change does not show")
+else:
+    print("Gers labels absent: real-data part skipped")
 print("aggregation OK")
