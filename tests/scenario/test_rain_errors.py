@@ -59,6 +59,18 @@ with tempfile.TemporaryDirectory() as d:
     _, iv = run(grid + ["-rain_raster_series", one, "-rain_raster_nodata", "zero", "-dump_tmax", 3600])
     check(iv[0][3] == 0.0 and abs(iv[0][4] * 3.6e6 - 4.0) < 1e-12, f"nodata zero: {iv[0]}")
     print("nodata handling ok")
+    # a .txt list with times (relative paths), and a comma-separated list with -rain_raster_dt
+    for k, v in ((0, 2.0), (1, 6.0)):
+        raster(os.path.join(d, f"r{k}.tif"), 2154, (829000, 1000, 0, 6461000, 0, -1000), np.full((6, 6), v, np.float32))
+    with open(os.path.join(d, "list.txt"), "w") as f:
+        f.write("# time_s,path\n600,r0.tif\n2400,r1.tif\n")
+    _, iv = run(grid + ["-rain_raster_series", os.path.join(d, "list.txt"), "-rain_raster_dt", 900, "-dump_tmax", 1e5])
+    got = [(a, b, round(m * 3.6e6, 12)) for a, b, m, _, _ in iv]
+    check(got == [(0.0, 600.0, 0.0), (600.0, 2400.0, 2.0), (2400.0, 3300.0, 6.0), (3300.0, 1.7976931348623157e308, 0.0)], f"list.txt series: {got}")
+    _, iv = run(grid + ["-rain_raster_series", os.path.join(d, "r1.tif") + "," + os.path.join(d, "r0.tif"), "-rain_raster_dt", 300, "-rain_raster_start", 100, "-dump_tmax", 1e5])
+    got = [(a, b, round(m * 3.6e6, 12)) for a, b, m, _, _ in iv]
+    check(got == [(0.0, 100.0, 0.0), (100.0, 400.0, 6.0), (400.0, 700.0, 2.0), (700.0, 1.7976931348623157e308, 0.0)], f"comma list series: {got}")
+    print("raster lists ok")
     expect(["-scenario_type", "climate,flood2100"], "-scenario_type: unknown scenario 'flood2100'")
     expect(["-rain_rate", -3], "-rain_rate: -3")
     expect(["-rain_rate", 3, "-rain_hyetograph", "x.csv"], "give at most one of")
