@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import h5py
 import numpy as np
 from osgeo import gdal, osr
 

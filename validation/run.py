@@ -22,7 +22,7 @@ import numpy as np
 
 from validation import cases
 from validation.harness import (SKIP, Report, Skipped, attrs, run_ruissel, snapshots, table,
-                                tolerances)
+                                tolerances, write_raster)
 
 TOL = tolerances()
 
@@ -213,7 +213,6 @@ def case_decomposition(rep, work):
 def case_bad_inputs(rep, work):
     """Each bad input: non-zero exit, a one-line error naming the option/file, no output
     left behind, no hang (2 ranks, timeout)."""
-    from validation.harness import write_raster
     base, _ = cases.small_valid(work)
     text = work / "notadem.tif"
     text.write_text("this is not a raster\n")
