@@ -222,8 +222,9 @@ static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscI
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Keep the centre of tile (tr0, tc0) of the batch (logits C x T x T) inside this block. */
-static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt tc0, const unsigned char *valid, PetscInt wc0, PetscInt wnc, PetscInt wr0)
+/* Keep the centre of the tile at (tr0, tc0) (logits C x T x T) inside this block; valid
+ * is the strip's mask (T x wnc, origin (tr0, wc0)). */
+static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt tc0, const unsigned char *valid, PetscInt wc0, PetscInt wnc)
 {
   RslClassMap   *m = s->classes;
   const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
@@ -236,7 +237,7 @@ static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt
       size_t        t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - m->r0) * m->nc + (c - m->c0);
       unsigned char cls;
       PetscInt      best = 0;
-      if (!valid[(size_t)(r - wr0) * wnc + (c - wc0)]) {
+      if (!valid[(size_t)(r - tr0) * wnc + (c - wc0)]) {
         m->data[o] = RSL_SEG_NODATA;
         for (PetscInt k = 0; s->prob && k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = 0;
         continue;
@@ -294,7 +295,7 @@ PetscErrorCode RslSegmentRun(RslSegment s)
         PetscCall(RslSegModelForward(s->model, nb, T, T, in, logits));
         s->t_infer += RslWallTime() - t0;
         PetscCall(PetscLogEventEnd(SEG_Infer, 0, 0, 0, 0));
-        for (PetscInt k = 0; k < nb; k++) KeepCentre(s, logits + (size_t)k * C * T * T, wr0, bcol[k], valid, wc0, wnc, wr0);
+        for (PetscInt k = 0; k < nb; k++) KeepCentre(s, logits + (size_t)k * C * T * T, wr0, bcol[k], valid, wc0, wnc);
         ntiles += nb;
         nb = 0;
       }
