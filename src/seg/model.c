@@ -22,7 +22,7 @@ struct _p_RslSegModel {
   RslSegConv    stem, decconv[5][2], head;
   BasicBlock   *layer[4];
   RslSegBackend be;
-  PetscLogEvent ev_setup, ev_forward;
+  PetscLogEvent ev_setup, ev_forward, ev_conv;
 };
 
 static PetscInt scaled(PetscInt c, PetscReal w)
@@ -46,6 +46,7 @@ PetscErrorCode RslSegModelCreate(MPI_Comm comm, RslSegModel *out)
   PetscCall(PetscStrncpy(m->backend, "cpu", sizeof m->backend));
   PetscCall(RslLogEventRegister("SegModelSetUp", &m->ev_setup));
   PetscCall(RslLogEventRegister("SegForward", &m->ev_forward));
+  PetscCall(RslLogEventRegister("SegConv", &m->ev_conv));
   *out = m;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -362,7 +363,10 @@ static PetscErrorCode run_conv(RslSegModel m, const RslSegConv *cv, const RslSeg
   PetscFunctionBegin;
   PetscCheck(x->c == cv->cin, PETSC_COMM_SELF, PETSC_ERR_PLIB, "conv expects %" PetscInt_FMT " channels, got %" PetscInt_FMT, cv->cin, x->c);
   PetscCall(RslSegTensorAlloc(m->be, y, x->n, cv->cout, oh, ow));
+  PetscCall(PetscLogEventBegin(m->ev_conv, 0, 0, 0, 0));
   PetscCall(m->be->ops.conv(m->be, cv, x, res, relu, y));
+  PetscCall(PetscLogFlops(2.0 * x->n * oh * ow * cv->cout * cv->cin * cv->k * cv->k));
+  PetscCall(PetscLogEventEnd(m->ev_conv, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

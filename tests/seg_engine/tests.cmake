@@ -23,9 +23,13 @@ foreach(dt F16 BF16)
 endforeach()
 
 foreach(be ref cpu)
+  set(prefix_opt) # ref finds the "model." prefix itself, cpu is told
+  if(be STREQUAL cpu)
+    set(prefix_opt -seg_weights_prefix model.)
+  endif()
   rsl_add_test(NAME seg_parity_small_${be} NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity>
     -fixture ${SEG_FIX}/small/fixture.safetensors -seg_weights ${SEG_FIX}/small/weights.safetensors
-    -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_classes 19 -seg_backend ${be})
+    -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_classes 19 -seg_backend ${be} ${prefix_opt})
   set_tests_properties(seg_parity_small_${be} PROPERTIES FIXTURES_REQUIRED seg_fix_small)
   rsl_add_test(NAME seg_parity_full_${be} NP 1 LABELS validation COMMAND $<TARGET_FILE:seg_parity>
     -fixture ${SEG_FIX}/full/fixture.safetensors -seg_weights ${SEG_FIX}/full/weights.safetensors
