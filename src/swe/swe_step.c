@@ -1,30 +1,35 @@
 /* One time step: CFL-limited dt from the face wave speeds, forward Euler (order 1) or
- * SSP-RK2 (order 2) on the flux residual, then the point-wise sources — rain, point
- * inflows, infiltration, semi-implicit friction — and the per-cell maxima. */
+ * SSP-RK2 (order 2) on the flux residual, its last update fused with the point-wise
+ * sources — point inflows, rain, semi-implicit friction — and the per-cell maxima. */
 #include "swe/swe_impl.h"
 #include "kernels/swe_flux.h"
 
-/* w = a*y + b*(x + dt*r), point-wise in plain C: BLAS axpy kernels may fuse multiply-adds
- * in their vector body but not in their tail, which would make results depend on where a
- * cell falls in a rank's array (decomposition independence, DESIGN invariant 1). */
-static PetscErrorCode Combine(Vec w, PetscReal a, Vec y, PetscReal b, Vec x, PetscReal dt, Vec r)
+/* w = a*y + b*(x + dt*r) (just x + dt*r when y is NULL) on entries k0..k1-1, point-wise in
+ * plain C: BLAS axpy kernels may fuse multiply-adds in their vector body but not in their
+ * tail, which would make results depend on where a cell falls in a rank's array
+ * (decomposition independence, DESIGN invariant 1). */
+static inline void CombineRange(double *w, double a, const double *y, double b, const double *x, double dt, const double *r, PetscInt k0, PetscInt k1)
+{
+  if (y)
+    for (PetscInt k = k0; k < k1; k++) w[k] = a * y[k] + b * (x[k] + dt * r[k]);
+  else
+    for (PetscInt k = k0; k < k1; k++) w[k] = x[k] + dt * r[k];
+}
+
+/* Euler stage w = x + dt*r over whole vectors. */
+static PetscErrorCode Euler(Vec w, Vec x, PetscReal dt, Vec r)
 {
   PetscScalar       *pw;
-  const PetscScalar *py = NULL, *px, *pr;
+  const PetscScalar *px, *pr;
   PetscInt           n;
 
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(w, &n));
   PetscCall(VecGetArrayRead(x, &px));
   PetscCall(VecGetArrayRead(r, &pr));
-  if (y) PetscCall(VecGetArrayRead(y, &py));
   PetscCall(VecGetArray(w, &pw));
-  if (py)
-    for (PetscInt k = 0; k < n; k++) pw[k] = a * py[k] + b * (px[k] + dt * pr[k]);
-  else
-    for (PetscInt k = 0; k < n; k++) pw[k] = px[k] + dt * pr[k];
+  CombineRange(pw, 0, NULL, 1, px, dt, pr, 0, n);
   PetscCall(VecRestoreArray(w, &pw));
-  if (y) PetscCall(VecRestoreArrayRead(y, &py));
   PetscCall(VecRestoreArrayRead(r, &pr));
   PetscCall(VecRestoreArrayRead(x, &px));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -38,61 +43,81 @@ static void AccumulateBoundary(RslSWE swe, const double *out, const double *in, 
   }
 }
 
-/* Point-wise sources and maxima over the owned cells after the flux update. */
-static PetscErrorCode Sources(RslSWE swe, PetscReal dt)
+/* Point-wise sources of one cell after its flux update: rain, semi-implicit friction, maxima.
+ * Returns the rain depth added. */
+static inline double CellSources(RslSWE swe, double *u, double rain, double n, double dt, double *hmax, double *smax)
+{
+  double dh = rain * dt;
+  u[0] += dh;
+  if (u[0] < 0) swe->negative_cells++;
+  if (u[0] <= swe->hdry) {
+    u[1] = u[2] = 0;
+  } else {
+    double f = rsl_swe_friction_factor(u[0], u[1], u[2], n, swe->g, dt, swe->hdry);
+    u[1] *= f;
+    u[2] *= f;
+    double s = sqrt(u[1] * u[1] + u[2] * u[2]) / u[0];
+    if (s > *smax) *smax = s;
+  }
+  if (u[0] > *hmax) *hmax = u[0];
+  return dh;
+}
+
+/* The last update of a step fused with the point-wise sources, in one sweep over the owned
+ * rows: U = a*y + b*(x + dt*R) (just x + dt*R when y is NULL), point inflows, then rain,
+ * friction and the per-cell maxima. Each cell sees the same operations in the same order as
+ * separate passes would apply them. */
+static PetscErrorCode UpdateWithSources(RslSWE swe, PetscReal dt, PetscReal a, Vec y, PetscReal b, Vec x)
 {
   RslGrid           *g = swe->grid;
-  RslSWEField      **U;
-  const PetscScalar **act, **n, **r = NULL;
-  PetscScalar      **hmax, **smax;
+  PetscScalar       *pu, *hmax, *smax, *dhsrc;
+  const PetscScalar *py = NULL, *px, *pr, *act, *n, *rain = NULL;
   const double       area = g->dx * g->dy;
+  const PetscInt     xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
   double             rainv = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_source, 0, 0, 0, 0));
-  PetscCall(DMDAVecGetArray(g->da, swe->U, &U));
-  /* point inflows first, so friction and maxima see them */
+  /* point inflow depths of this step (volume counted in source order) */
+  PetscCall(PetscMalloc1(swe->nsrc, &dhsrc));
   for (PetscInt k = 0; k < swe->nsrc; k++) {
     RslPointSource *p = &swe->src[k];
-    if (p->i < g->xs || p->i >= g->xs + g->xm || p->j < g->ys || p->j >= g->ys + g->ym) continue;
+    dhsrc[k]          = 0;
+    if (p->i < xs || p->i >= xs + xm || p->j < ys || p->j >= ys + ym) continue;
     double q = RslSeriesMean(&p->q, swe->t, swe->t + dt);
-    U[p->j][p->i].h += q * dt / area;
+    dhsrc[k] = q * dt / area;
     RslKahanAdd(&swe->src_vol, q * dt);
   }
-  PetscCall(DMDAVecGetArrayRead(g->da1, swe->act, (void *)&act));
-  PetscCall(DMDAVecGetArrayRead(g->da1, swe->nman, (void *)&n));
-  if (swe->have_rain) PetscCall(DMDAVecGetArrayRead(g->da1, swe->rain, (void *)&r));
-  PetscCall(DMDAVecGetArray(g->da1, swe->hmax, &hmax));
-  PetscCall(DMDAVecGetArray(g->da1, swe->smax, &smax));
-  for (PetscInt j = g->ys; j < g->ys + g->ym; j++) {
-    for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
-      RslSWEField *u = &U[j][i];
-      if (act[j][i] < 0.5) continue;
-      if (r) {
-        double dh = r[j][i] * dt;
-        u->h += dh;
-        rainv += dh;
-      }
-      if (u->h < 0) swe->negative_cells++;
-      if (u->h <= swe->hdry) {
-        u->hu = u->hv = 0;
-      } else {
-        double f = rsl_swe_friction_factor(u->h, u->hu, u->hv, n[j][i], swe->g, dt, swe->hdry);
-        u->hu *= f;
-        u->hv *= f;
-        double s = sqrt(u->hu * u->hu + u->hv * u->hv) / u->h;
-        if (s > smax[j][i]) smax[j][i] = s;
-      }
-      if (u->h > hmax[j][i]) hmax[j][i] = u->h;
+  PetscCall(VecGetArray(swe->U, &pu));
+  PetscCall(VecGetArrayRead(x, &px));
+  PetscCall(VecGetArrayRead(swe->R, &pr));
+  if (y) PetscCall(VecGetArrayRead(y, &py));
+  PetscCall(VecGetArrayRead(swe->act, &act));
+  PetscCall(VecGetArrayRead(swe->nman, &n));
+  if (swe->have_rain) PetscCall(VecGetArrayRead(swe->rain, &rain));
+  PetscCall(VecGetArray(swe->hmax, &hmax));
+  PetscCall(VecGetArray(swe->smax, &smax));
+  for (PetscInt j = 0; j < ym; j++) {
+    PetscInt c0 = j * xm, c1 = c0 + xm; /* cells of the row */
+    CombineRange(pu, a, py, b, px, dt, pr, 3 * c0, 3 * c1);
+    for (PetscInt k = 0; k < swe->nsrc; k++)
+      if (dhsrc[k] != 0 && swe->src[k].j == ys + j) pu[3 * (c0 + swe->src[k].i - xs)] += dhsrc[k];
+    for (PetscInt c = c0; c < c1; c++) {
+      if (act[c] < 0.5) continue;
+      rainv += CellSources(swe, &pu[3 * c], rain ? rain[c] : 0.0, n[c], dt, &hmax[c], &smax[c]);
     }
   }
   RslKahanAdd(&swe->rain_vol, rainv * area);
-  PetscCall(DMDAVecRestoreArray(g->da1, swe->hmax, &hmax));
-  PetscCall(DMDAVecRestoreArray(g->da1, swe->smax, &smax));
-  if (r) PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->rain, (void *)&r));
-  PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->nman, (void *)&n));
-  PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->act, (void *)&act));
-  PetscCall(DMDAVecRestoreArray(g->da, swe->U, &U));
+  PetscCall(VecRestoreArray(swe->smax, &smax));
+  PetscCall(VecRestoreArray(swe->hmax, &hmax));
+  if (rain) PetscCall(VecRestoreArrayRead(swe->rain, &rain));
+  PetscCall(VecRestoreArrayRead(swe->nman, &n));
+  PetscCall(VecRestoreArrayRead(swe->act, &act));
+  if (y) PetscCall(VecRestoreArrayRead(y, &py));
+  PetscCall(VecRestoreArrayRead(swe->R, &pr));
+  PetscCall(VecRestoreArrayRead(x, &px));
+  PetscCall(VecRestoreArray(swe->U, &pu));
+  PetscCall(PetscFree(dhsrc));
   PetscCall(PetscLogEventEnd(swe->ev_source, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -115,23 +140,20 @@ PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tlimit)
   if (swe->t + dt > tlimit) dt = tlimit - swe->t;
   swe->dt = dt;
 
-  PetscCall(PetscLogEventBegin(swe->ev_update, 0, 0, 0, 0));
   if (swe->order == 1) {
-    PetscCall(Combine(swe->U, 0, NULL, 1, swe->U, dt, swe->R));
+    PetscCall(UpdateWithSources(swe, dt, 0, NULL, 1, swe->U));
     AccumulateBoundary(swe, swe->bflux, swe->bflux_in, dt);
   } else {
-    PetscCall(Combine(swe->U1, 0, NULL, 1, swe->U, dt, swe->R));
+    PetscCall(PetscLogEventBegin(swe->ev_update, 0, 0, 0, 0));
+    PetscCall(Euler(swe->U1, swe->U, dt, swe->R));
+    PetscCall(PetscLogEventEnd(swe->ev_update, 0, 0, 0, 0));
     PetscCall(PetscArraycpy(out0, swe->bflux, RSL_NSIDES));
     PetscCall(PetscArraycpy(in0, swe->bflux_in, RSL_NSIDES));
-    PetscCall(PetscLogEventEnd(swe->ev_update, 0, 0, 0, 0));
     PetscCall(RslSWEResidual(swe, swe->U1, swe->t + dt, &ax, &ay));
-    PetscCall(PetscLogEventBegin(swe->ev_update, 0, 0, 0, 0));
-    PetscCall(Combine(swe->U, 0.5, swe->U, 0.5, swe->U1, dt, swe->R));
+    PetscCall(UpdateWithSources(swe, dt, 0.5, swe->U, 0.5, swe->U1));
     AccumulateBoundary(swe, out0, in0, 0.5 * dt);
     AccumulateBoundary(swe, swe->bflux, swe->bflux_in, 0.5 * dt);
   }
-  PetscCall(PetscLogEventEnd(swe->ev_update, 0, 0, 0, 0));
-  PetscCall(Sources(swe, dt));
   swe->t += dt;
   swe->step++;
   if (dt < swe->dt_min) swe->dt_min = dt;
