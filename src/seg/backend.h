@@ -63,13 +63,13 @@ PetscErrorCode RslSegHostDownload(RslSegBackend, const RslSegTensor *, float *);
 PetscErrorCode RslSegHostMaxpool(RslSegBackend, const RslSegTensor *, RslSegTensor *);
 PetscErrorCode RslSegHostUpsample2(RslSegBackend, const RslSegTensor *, RslSegTensor *);
 PetscErrorCode RslSegHostConcat(RslSegBackend, const RslSegTensor *, const RslSegTensor *, RslSegTensor *);
-/* The cpu backend's oneDNN convolution (backend_cpu_dnnl.c, when RSL_HAVE_DNNL):
- * y = conv(x) without bias; cv->impl caches its primitives. */
+/* The cpu backend's oneDNN convolution (backend_cpu_dnnl.c, when RSL_HAVE_DNNL), epilogue
+ * included; cv->impl caches its primitives. */
 struct RslSegDnnl;
 PetscErrorCode RslSegDnnlCreate(struct RslSegDnnl **);
 PetscErrorCode RslSegDnnlDestroy(struct RslSegDnnl **);
 PetscErrorCode RslSegDnnlConvSetUp(RslSegConv *);
-PetscErrorCode RslSegDnnlConv(struct RslSegDnnl *, const RslSegConv *, const RslSegTensor *x, RslSegTensor *y);
+PetscErrorCode RslSegDnnlConv(struct RslSegDnnl *, const RslSegConv *, const RslSegTensor *x, const RslSegTensor *res, PetscBool relu, RslSegTensor *y);
 PetscErrorCode RslSegDnnlConvDestroy(RslSegConv *);
 /* The epilogue over a host NCHW tensor whose data holds raw accumulators (in place). */
 PetscErrorCode RslSegHostEpilogue(const float *b, const RslSegTensor *res, PetscBool relu, RslSegTensor *y);

@@ -53,8 +53,7 @@ static PetscErrorCode CPUConv(RslSegBackend be, const RslSegConv *cv, const RslS
   PetscFunctionBegin;
   #if defined(RSL_HAVE_DNNL)
   if (d->impl == CONV_DNNL) {
-    PetscCall(RslSegDnnlConv(d->dnnl, cv, x, y));
-    PetscCall(RslSegHostEpilogue(cv->b, res, relu, y));
+    PetscCall(RslSegDnnlConv(d->dnnl, cv, x, res, relu, y));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   #endif

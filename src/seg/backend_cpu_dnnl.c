@@ -1,14 +1,17 @@
 /* seg/backend_cpu_dnnl: the cpu backend's oneDNN convolution. Activations stay NCHW
  * between operations; each convolution reorders its input into the layout oneDNN's JIT
- * kernel prefers (blocked), runs without bias and reorders back, then the single-source
- * epilogue (kernels/conv_epilogue.h) adds bias, residual and ReLU in one pass. Primitives
- * and reordered weights are cached per convolution for the last input shape. */
+ * kernel prefers (channel-blocked, nChw8c on AVX2), runs without bias, and one pass both
+ * converts the result back to NCHW and applies the single-source epilogue
+ * (kernels/conv_epilogue.h: bias, residual, ReLU). Primitives and reordered weights are
+ * cached per convolution for the last input shape. */
 #include "seg/backend.h"
+#include "kernels/conv_epilogue.h"
 #if defined(RSL_HAVE_DNNL)
   #include <oneapi/dnnl/dnnl.h>
 
 typedef struct {
   PetscInt           n, h, w; /* shape the primitives were made for */
+  PetscBool          direct;  /* dst is plain or channel-blocked: epilogue reads it directly */
   dnnl_primitive_t   conv, r_in, r_out;
   dnnl_memory_desc_t user_src, user_dst, src, dst;
   dnnl_memory_t      wmem; /* weights in the primitive's layout */
@@ -135,45 +138,80 @@ static PetscErrorCode prepare(struct RslSegDnnl *d, const RslSegConv *cv, DnnlCo
   DNNLCALL(dnnl_primitive_create(&c->conv, pd));
   DNNLCALL(dnnl_primitive_desc_destroy(pd));
   PetscCall(reorder(d, &c->user_src, &c->src, &c->r_in));
-  PetscCall(reorder(d, &c->dst, &c->user_dst, &c->r_out));
+  { /* one block (or none) on the channel axis only */
+    const dnnl_blocking_desc_t *b = &c->dst.format_desc.blocking;
+    c->direct = (PetscBool)(c->dst.format_kind == dnnl_blocked && (b->inner_nblks == 0 || (b->inner_nblks == 1 && b->inner_idxs[0] == 1)));
+  }
+  if (!c->direct) PetscCall(reorder(d, &c->dst, &c->user_dst, &c->r_out));
   c->n = n;
   c->h = h;
   c->w = w;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* y = conv(x) without bias (raw accumulators, NCHW); the caller applies the epilogue. */
-PetscErrorCode RslSegDnnlConv(struct RslSegDnnl *d, const RslSegConv *cv, const RslSegTensor *x, RslSegTensor *y)
+/* y (NCHW) = act(z + b + res) from the convolution result z in oneDNN's layout md: one
+ * pass, reading z contiguously (channel blocks innermost) and writing blk NCHW streams. */
+static void epilogue_from(const dnnl_memory_desc_t *md, const float *z, const float *bias, const RslSegTensor *res, PetscBool relu, RslSegTensor *y)
+{
+  const dnnl_blocking_desc_t *b   = &md->format_desc.blocking;
+  const dnnl_dim_t           *st  = b->strides;
+  PetscInt                    blk = b->inner_nblks ? (PetscInt)b->inner_blks[0] : 1, nb = (y->c + blk - 1) / blk, H = y->h, W = y->w;
+  size_t                      hw  = (size_t)H * W;
+
+  #pragma omp parallel for collapse(2) schedule(static)
+  for (PetscInt n = 0; n < y->n; n++)
+    for (PetscInt cb = 0; cb < nb; cb++) {
+      PetscInt cend = PetscMin(blk, y->c - cb * blk);
+      for (PetscInt h = 0; h < H; h++) {
+        const float *zr = z + md->offset0 + n * st[0] + cb * st[1] + h * st[2];
+        for (PetscInt j = 0; j < cend; j++) {
+          PetscInt     ch  = cb * blk + j;
+          size_t       o   = ((size_t)n * y->c + ch) * hw + (size_t)h * W;
+          float       *yo  = y->data + o;
+          const float *r   = res ? res->data + o : NULL;
+          float        bch = bias[ch];
+          for (PetscInt w = 0; w < W; w++) yo[w] = rsl_conv_epilogue(zr[w * st[3] + j], bch, r ? r[w] : 0.0f, (int)relu);
+        }
+      }
+    }
+}
+
+/* y = act(conv(x) + b [+ res]) in NCHW. */
+PetscErrorCode RslSegDnnlConv(struct RslSegDnnl *d, const RslSegConv *cv, const RslSegTensor *x, const RslSegTensor *res, PetscBool relu, RslSegTensor *y)
 {
   DnnlConv     *c = (DnnlConv *)cv->impl;
-  dnnl_memory_t usrc, udst, src, dst;
+  dnnl_memory_t usrc, src, dst;
   void         *sbuf = NULL, *dbuf = NULL;
 
   PetscFunctionBegin;
   if (!c->conv || c->n != x->n || c->h != x->h || c->w != x->w) PetscCall(prepare(d, cv, c, x->n, x->h, x->w, y->h, y->w));
   DNNLCALL(dnnl_memory_create(&usrc, &c->user_src, d->eng, x->data));
-  DNNLCALL(dnnl_memory_create(&udst, &c->user_dst, d->eng, y->data));
   src = usrc;
-  dst = udst;
   if (c->r_in) {
     PetscCall(PetscMalloc(dnnl_memory_desc_get_size(&c->src), &sbuf));
     DNNLCALL(dnnl_memory_create(&src, &c->src, d->eng, sbuf));
     PetscCall(run2(d, c->r_in, DNNL_ARG_FROM, usrc, DNNL_ARG_TO, src));
   }
-  if (c->r_out) {
-    PetscCall(PetscMalloc(dnnl_memory_desc_get_size(&c->dst), &dbuf));
-    DNNLCALL(dnnl_memory_create(&dst, &c->dst, d->eng, dbuf));
-  }
+  PetscCall(PetscMalloc(dnnl_memory_desc_get_size(&c->dst), &dbuf));
+  DNNLCALL(dnnl_memory_create(&dst, &c->dst, d->eng, dbuf));
   {
     dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, c->wmem}, {DNNL_ARG_DST, dst}};
     DNNLCALL(dnnl_primitive_execute(c->conv, d->stream, 3, args));
   }
-  if (c->r_out) PetscCall(run2(d, c->r_out, DNNL_ARG_FROM, dst, DNNL_ARG_TO, udst));
-  DNNLCALL(dnnl_stream_wait(d->stream));
+  if (c->direct) {
+    DNNLCALL(dnnl_stream_wait(d->stream));
+    epilogue_from(&c->dst, (const float *)dbuf, cv->b, res, relu, y);
+  } else { /* other layouts: oneDNN converts, then the plain epilogue */
+    dnnl_memory_t udst;
+    DNNLCALL(dnnl_memory_create(&udst, &c->user_dst, d->eng, y->data));
+    PetscCall(run2(d, c->r_out, DNNL_ARG_FROM, dst, DNNL_ARG_TO, udst));
+    DNNLCALL(dnnl_stream_wait(d->stream));
+    DNNLCALL(dnnl_memory_destroy(udst));
+    PetscCall(RslSegHostEpilogue(cv->b, res, relu, y));
+  }
   if (c->r_in) DNNLCALL(dnnl_memory_destroy(src));
-  if (c->r_out) DNNLCALL(dnnl_memory_destroy(dst));
+  DNNLCALL(dnnl_memory_destroy(dst));
   DNNLCALL(dnnl_memory_destroy(usrc));
-  DNNLCALL(dnnl_memory_destroy(udst));
   PetscCall(PetscFree(sbuf));
   PetscCall(PetscFree(dbuf));
   PetscFunctionReturn(PETSC_SUCCESS);
