@@ -103,7 +103,7 @@ def _dam_break(rep, work, kind, resolutions=(100, 200, 400, 800)):
             err[order, nx] = (float(np.sum(diff) * dx), float(np.sum(diff[core]) * dx))
             rep.info(f"o{order} n={nx}: L1(h) (m^2)", err[order, nx][0])
             rep.info(f"o{order} n={nx}: L1(h) fan core (m^2)", err[order, nx][1])
-    lim = TOL["dam_break"]["min_l1_order_order1"]
+    lim = TOL["dam_break"]["min_l1_order_order1"][kind]
     for order in (1, 2):
         for a, b in zip(resolutions, resolutions[1:]):
             rep.info(f"o{order} L1 order {a}->{b} (fan core)",
