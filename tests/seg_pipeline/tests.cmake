@@ -53,3 +53,8 @@ rsl_add_pytest(NAME seg_metrics_synthetic LABELS unit SCRIPT ${SEGP_DIR}/check_m
   ARGS synthetic ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_synthetic $<TARGET_FILE:seg_metrics>)
 rsl_add_pytest(NAME seg_metrics_gers LABELS validation SCRIPT ${SEGP_DIR}/check_metrics.py
   ARGS gers ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_gers $<TARGET_FILE:seg_metrics>)
+
+# the committed demo model, through the C stage, on the held-out demo scene: the accuracy
+# recorded in input/demo/demo_model.json
+rsl_add_pytest(NAME seg_demo_model LABELS validation TIMEOUT 600 SCRIPT ${SEGP_DIR}/check_demo.py
+  ARGS ${CMAKE_CURRENT_BINARY_DIR}/seg_demo_heldout $<TARGET_FILE:seg_run> $<TARGET_FILE:seg_metrics>)
