@@ -1,4 +1,4 @@
-/* app: the job around the stages — the land-cover map of a grid, one scenario run (a
+/* app: the job around the stages — one scenario run (a
  * "member": land use -> hydraulic parameters -> rain -> solver -> result file) on a
  * communicator, and the ensemble of members on MPI sub-communicators with its summary. */
 #pragma once
@@ -11,10 +11,6 @@ typedef struct {
   double        climate_factor, artificialised_ha, desealed_ha, wall_s;
   RslSWESummary swe;
 } RslMemberSummary;
-
-/* Read a class raster (same CRS as the grid, any resolution) as the class map whose rank
- * blocks hold the pixels centred in the rank's cells (RslGridPixelBlock); nodata -> 255. */
-PetscErrorCode RslLandcoverReadForGrid(const RslGrid *g, const char option[], const char path[], RslClassMap **map);
 
 /* One member on comm with the current options database. landcover: class raster from the
  * segmentation stage ("" if none; -landcover_file overrides). out_file: its result. */

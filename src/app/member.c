@@ -35,7 +35,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   PetscCall(RslLanduseIsActive(m->landuse, &active));
   RSLCHECK(comm, !active || path[0], "-scenario_type: a land-use change needs a land-cover map (-landcover_file or the seg stage)");
   if (!path[0]) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(RslLandcoverReadForGrid(m->grid, "-landcover_file", path, &m->map));
+  PetscCall(RslHydroReadClassMap(m->grid, "-landcover_file", path, &m->map));
   if (!active) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));

@@ -1,3 +1,3 @@
-foreach(f landcover.c member.c ensemble.c)
+foreach(f member.c ensemble.c)
   list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/${f})
 endforeach()

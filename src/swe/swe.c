@@ -14,7 +14,7 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
   s->cfl               = 0.45;
   s->hdry              = 1e-6;
   s->tfinal            = 3600;
-  s->dtmax             = 60;
+  s->dtmax             = 5;
   s->order             = 1;
   s->max_steps         = -1;
   s->ts_interval       = 10;

@@ -4,8 +4,8 @@
 
 static const char *const Comp[] = {"h", "hu", "hv"};
 
-/* Write the three state components under group `grp`, double or single precision. */
-static PetscErrorCode WriteState(RslSWE swe, RslH5 out, const char grp[], PetscBool single)
+/* Write the three state components under group `grp`. */
+static PetscErrorCode WriteState(RslSWE swe, RslH5 out, const char grp[])
 {
   Vec  c;
   char name[PETSC_MAX_PATH_LEN];
@@ -15,8 +15,7 @@ static PetscErrorCode WriteState(RslSWE swe, RslH5 out, const char grp[], PetscB
   for (PetscInt k = 0; k < 3; k++) {
     PetscCall(VecStrideGather(swe->U, k, c, INSERT_VALUES));
     PetscCall(PetscSNPrintf(name, sizeof name, "%s/%s", grp, Comp[k]));
-    if (single) PetscCall(RslH5WriteFieldFloat(out, name, swe->grid, c));
-    else PetscCall(RslH5WriteField(out, name, swe->grid, c));
+    PetscCall(RslH5WriteField(out, name, swe->grid, c));
   }
   PetscCall(DMRestoreGlobalVector(swe->grid->da1, &c));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -24,13 +23,9 @@ static PetscErrorCode WriteState(RslSWE swe, RslH5 out, const char grp[], PetscB
 
 PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out)
 {
-  char grp[64];
-
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_output, 0, 0, 0, 0));
-  PetscCall(PetscSNPrintf(grp, sizeof grp, "/snapshots/%06d", (int)swe->nsnap));
-  PetscCall(WriteState(swe, out, grp, PETSC_TRUE));
-  PetscCall(RslH5SetAttrDouble(out, grp, "time", 1, &swe->t));
+  PetscCall(RslH5WriteSnapshot(out, swe->nsnap, swe->t, swe->grid, swe->U));
   PetscCall(PetscRealloc(sizeof(double) * (swe->nsnap + 1), &swe->snap_t));
   swe->snap_t[swe->nsnap++] = swe->t;
   PetscCall(PetscLogEventEnd(swe->ev_output, 0, 0, 0, 0));
@@ -47,7 +42,7 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_output, 0, 0, 0, 0));
   PetscCall(RslH5WriteField(out, "/fields/z", swe->grid, swe->z));
-  PetscCall(WriteState(swe, out, "/fields", PETSC_FALSE));
+  PetscCall(WriteState(swe, out, "/fields"));
   PetscCall(RslH5WriteField(out, "/max/h", swe->grid, swe->hmax));
   PetscCall(RslH5WriteField(out, "/max/speed", swe->grid, swe->smax));
   PetscCall(RslH5WriteField(out, "/fields/infiltration", swe->grid, swe->F));

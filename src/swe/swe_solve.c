@@ -37,7 +37,9 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
     next_out = swe->out_interval;
   }
   while (swe->t < swe->tfinal - eps && (swe->max_steps < 0 || swe->step < swe->max_steps)) {
-    PetscReal tlimit = PetscMin(swe->tfinal, next_out);
+    /* steps end exactly on output and sampling times: a sliver step before a sample
+     * would turn its mean discharge into a difference of nearly equal volumes */
+    PetscReal tlimit = PetscMin(PetscMin(swe->tfinal, next_out), next_ts);
     int       print  = 0;
     if (swe->have_rain && swe->t >= rain_until) PetscCall(UpdateRain(swe, &rain_until));
     if (swe->have_rain) tlimit = PetscMin(tlimit, rain_until);
