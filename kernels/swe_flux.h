@@ -134,11 +134,13 @@ RSL_HD double rsl_swe_inflow_face(double h, double q, double g, double nout, dou
   return u + sqrt(g * hb);
 }
 
-/* Semi-implicit Manning friction: the momentum is divided by 1 + dt g n^2 |u| / h^(4/3),
- * which never changes its sign and tends to zero, not to a blow-up, as h -> 0. */
-RSL_HD double rsl_swe_friction_factor(double h, double hu, double hv, double n, double g, double dt, double hdry)
+/* Semi-implicit Manning friction: the momentum (of magnitude q) is multiplied by
+ * 1 / (1 + dt g n^2 |u| / h^(4/3)) = h^(7/3) / (h^(7/3) + dt g n^2 q), which never changes its
+ * sign and tends to zero, not to a blow-up, as h -> 0. h^(7/3) = h^2 cbrt(h): one cbrt and
+ * one division (pow and three divisions cost about twice as much on the CPU). */
+RSL_HD double rsl_swe_friction_factor(double h, double q, double n, double g, double dt, double hdry)
 {
   if (h <= hdry || n <= 0.0) return 1.0;
-  double speed = sqrt(hu * hu + hv * hv) / h;
-  return 1.0 / (1.0 + dt * g * n * n * speed / pow(h, 4.0 / 3.0));
+  double h73 = h * h * cbrt(h);
+  return h73 / (h73 + dt * g * n * n * q);
 }

@@ -53,10 +53,10 @@ static inline double CellSources(RslSWE swe, double *u, double rain, double n, d
   if (u[0] <= swe->hdry) {
     u[1] = u[2] = 0;
   } else {
-    double f = rsl_swe_friction_factor(u[0], u[1], u[2], n, swe->g, dt, swe->hdry);
+    double q = sqrt(u[1] * u[1] + u[2] * u[2]), f = rsl_swe_friction_factor(u[0], q, n, swe->g, dt, swe->hdry);
     u[1] *= f;
     u[2] *= f;
-    double s = sqrt(u[1] * u[1] + u[2] * u[2]) / u[0];
+    double s = f * q / u[0]; /* speed after friction */
     if (s > *smax) *smax = s;
   }
   if (u[0] > *hmax) *hmax = u[0];
