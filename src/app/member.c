@@ -73,8 +73,17 @@ static PetscErrorCode WriteParameters(Member *m, RslMemberSummary *s)
 
   PetscFunctionBegin;
   PetscCall(RslHydroGetFields(m->hydro, &f[0], &f[1], &f[2], &f[3], &f[4]));
+  const Vec *frac;
+  PetscInt   nc;
+  char       dset[64];
+
   for (int k = 0; k < 5; k++)
     if (f[k]) PetscCall(RslH5WriteField(m->out, names[k], m->grid, f[k]));
+  PetscCall(RslHydroGetClassFractions(m->hydro, &nc, &frac));
+  for (PetscInt c = 0; c < nc; c++) {
+    PetscCall(PetscSNPrintf(dset, sizeof dset, "/landcover/fraction_%02d", (int)c));
+    PetscCall(RslH5WriteField(m->out, dset, m->grid, frac[c]));
+  }
   PetscCall(RslH5SetAttrString(m->out, "/scenario", "name", s->name));
   PetscCall(RslH5SetAttrDouble(m->out, "/scenario", "climate_factor", 1, &s->climate_factor));
   PetscCall(RslH5SetAttrDouble(m->out, "/scenario", "artificialised_ha", 1, &s->artificialised_ha));

@@ -20,8 +20,36 @@ struct _p_RslHydro {
   const RslGrid     *grid;
   const char        *source;
   Vec                f[NF];
+  PetscInt           ncls; /* class fractions per cell kept for the output */
+  Vec               *cls;
   PetscBool          has_manning, has_soil;
 };
+
+/* Weights (ncells x nc pixel counts or fractions) -> nc fraction Vecs, kept for output. */
+static PetscErrorCode KeepFractions(RslHydro h, PetscInt nc, const double *w)
+{
+  const RslGrid *g = h->grid;
+  PetscScalar  **a;
+  Vec            proto;
+
+  PetscFunctionBegin;
+  h->ncls = nc;
+  PetscCall(DMGetGlobalVector(g->da1, &proto));
+  PetscCall(VecDuplicateVecs(proto, nc, &h->cls));
+  PetscCall(DMRestoreGlobalVector(g->da1, &proto));
+  for (PetscInt c = 0; c < nc; c++) {
+    PetscCall(DMDAVecGetArray(g->da1, h->cls[c], &a));
+    for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
+      for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
+        const double *wc = w + ((j - g->ys) * g->xm + (i - g->xs)) * nc;
+        double        t  = 0;
+        for (PetscInt k = 0; k < nc; k++) t += wc[k];
+        a[j][i] = t > 0 ? wc[c] / t : 0;
+      }
+    PetscCall(DMDAVecRestoreArray(g->da1, h->cls[c], &a));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 static PetscLogEvent RSL_HydroSetUp;
 
@@ -339,11 +367,20 @@ PetscErrorCode RslHydroSetUp(RslHydro h, const RslGrid *grid)
     PetscCall(RslClassMapDestroy(&map));
   } else if (h->has_manning || h->has_soil) h->source = "uniform options";
   if (w) PetscCall(FieldsFromClasses(h, nc, w));
+  if (w) PetscCall(KeepFractions(h, nc, w));
   PetscCall(PetscFree(w));
   PetscCall(ApplyOverrides(h));
   h->frac = NULL;
   h->map  = NULL;
   PetscCall(PetscLogEventEnd(RSL_HydroSetUp, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslHydroGetClassFractions(RslHydro h, PetscInt *nclasses, const Vec **fractions)
+{
+  PetscFunctionBegin;
+  *nclasses  = h->ncls;
+  *fractions = h->cls;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -381,6 +418,7 @@ PetscErrorCode RslHydroDestroy(RslHydro *hydro)
   PetscFunctionBegin;
   if (!*hydro) PetscFunctionReturn(PETSC_SUCCESS);
   for (int q = 0; q < NF; q++) PetscCall(VecDestroy(&(*hydro)->f[q]));
+  if ((*hydro)->ncls) PetscCall(VecDestroyVecs((*hydro)->ncls, &(*hydro)->cls));
   PetscCall(PetscFree((*hydro)->prefix));
   PetscCall(PetscFree(*hydro));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -50,5 +50,8 @@ PetscErrorCode RslHydroSetUp(RslHydro hydro, const RslGrid *grid);
  * source defines it (the solver keeps -swe_manning); the four soil fields are NULL when no
  * source defines infiltration (no losses). */
 PetscErrorCode RslHydroGetFields(RslHydro hydro, Vec *manning, Vec *impervious, Vec *ks, Vec *psi_dtheta, Vec *initial_abstraction);
+/* After SetUp: the fraction of each class c (0..nclasses-1) of the land cover in every cell
+ * (borrowed Vecs of grid->da1; nclasses = 0 without land cover). */
+PetscErrorCode RslHydroGetClassFractions(RslHydro hydro, PetscInt *nclasses, const Vec **fractions);
 PetscErrorCode RslHydroView(RslHydro hydro, PetscViewer viewer);
 PetscErrorCode RslHydroDestroy(RslHydro *hydro);
