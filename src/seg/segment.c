@@ -94,31 +94,6 @@ PetscErrorCode RslSegmentSetFromOptions(RslSegment s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Grid cell column / raster row containing the centre of image pixel c / row r. */
-static PetscInt CellCol(const double gi[6], const double gg[6], PetscInt c)
-{
-  return (PetscInt)floor((gi[0] + (c + 0.5) * gi[1] - gg[0]) / gg[1]);
-}
-static PetscInt CellRow(const double gi[6], const double gg[6], PetscInt r)
-{
-  return (PetscInt)floor((gi[3] + (r + 0.5) * gi[5] - gg[3]) / gg[5]);
-}
-
-/* Smallest pixel p in [0, n] whose cell index f(p) >= target (f is non-decreasing), with
- * target 0 -> 0 and target ncells -> n so the outer blocks take the image beyond the grid. */
-static PetscInt FirstPixel(PetscInt (*f)(const double *, const double *, PetscInt), const double gi[6], const double gg[6], PetscInt n, PetscInt target, PetscInt ncells)
-{
-  PetscInt lo = 0, hi = n;
-  if (target <= 0) return 0;
-  if (target >= ncells) return n;
-  while (lo < hi) {
-    PetscInt mid = lo + (hi - lo) / 2;
-    if (f(gi, gg, mid) >= target) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /* Checks against the DEM grid, then this rank's block of image pixels. */
 static PetscErrorCode Decompose(RslSegment s, PetscInt *c0, PetscInt *r0, PetscInt *nc, PetscInt *nr)
 {
@@ -131,18 +106,10 @@ static PetscErrorCode Decompose(RslSegment s, PetscInt *c0, PetscInt *r0, PetscI
     const double  *gg = g->gt;
     double ix0 = gi[0], ix1 = gi[0] + nxi * gi[1], iy1 = gi[3], iy0 = gi[3] + nyi * gi[5];
     double gx0 = gg[0], gx1 = gg[0] + g->nx * gg[1], gy1 = gg[3], gy0 = gg[3] + g->ny * gg[5];
-    PetscInt xs, ys, xm, ym, rtop, rbot;
     RSLCHECK(s->comm, s->info.has_geotransform && gi[1] > 0 && gi[5] < 0 && gi[2] == 0 && gi[4] == 0, "-seg_image '%s': not a north-up georeferenced raster (geotransform %g %g %g %g %g %g)", s->image, gi[0], gi[1], gi[2], gi[3], gi[4], gi[5]);
     RSLCHECK(s->comm, RslCRSSame(s->info.crs_wkt, g->crs_wkt), "-seg_image '%s': its CRS differs from the DEM's (reproject the imagery to the DEM's CRS, e.g. gdalwarp -t_srs)", s->image);
     RSLCHECK(s->comm, ix0 < gx1 && gx0 < ix1 && iy0 < gy1 && gy0 < iy1, "-seg_image '%s': extent x %.2f..%.2f, y %.2f..%.2f does not overlap the DEM's (x %.2f..%.2f, y %.2f..%.2f)", s->image, ix0, ix1, iy0, iy1, gx0, gx1, gy0, gy1);
-    xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
-    /* owned grid j in [ys, ys+ym) are DEM raster rows [ny-ys-ym, ny-ys) */
-    *c0  = FirstPixel(CellCol, gi, gg, nxi, xs, g->nx);
-    *nc  = FirstPixel(CellCol, gi, gg, nxi, xs + xm, g->nx) - *c0;
-    rtop = FirstPixel(CellRow, gi, gg, nyi, g->ny - ys - ym, g->ny);
-    rbot = FirstPixel(CellRow, gi, gg, nyi, g->ny - ys, g->ny);
-    *r0  = rtop;
-    *nr  = rbot - rtop;
+    RslGridPixelBlock(g, gi, nxi, nyi, c0, r0, nc, nr);
   } else {
     PetscMPIInt rank, size, dims[2] = {0, 0};
     PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
@@ -326,12 +293,11 @@ PetscErrorCode RslSegmentClassFractions(RslSegment s, const RslGrid *g, PetscInt
   PetscCall(PetscLogEventBegin(SEG_Fractions, 0, 0, 0, 0));
   PetscCall(PetscCalloc1((size_t)(C + 1) * g->xm * g->ym, &count)); /* per owned cell: C classes + valid total */
   for (PetscInt r = 0; r < m->nr; r++) {
-    PetscInt gr = CellRow(m->gt, g->gt, m->r0 + r), j = g->ny - 1 - gr;
-    if (gr < 0 || gr >= g->ny) continue;
     for (PetscInt c = 0; c < m->nc; c++) {
-      PetscInt      i   = CellCol(m->gt, g->gt, m->c0 + c);
       unsigned char cls = m->data[(size_t)r * m->nc + c];
-      if (i < 0 || i >= g->nx || cls == RSL_SEG_NODATA) continue;
+      double        x = m->gt[0] + (m->c0 + c + 0.5) * m->gt[1], y = m->gt[3] + (m->r0 + r + 0.5) * m->gt[5];
+      PetscInt      i, j;
+      if (cls == RSL_SEG_NODATA || !RslGridLocate(g, x, y, &i, &j)) continue;
       /* the decomposition puts every pixel centre of an owned cell in this block */
       PetscCheck(i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym, PETSC_COMM_SELF, PETSC_ERR_PLIB, "pixel (%" PetscInt_FMT ",%" PetscInt_FMT ") maps to cell (%" PetscInt_FMT ",%" PetscInt_FMT ") outside this rank", m->c0 + c, m->r0 + r, i, j);
       {
