@@ -1,9 +1,11 @@
 /* ruissel driver: strings the stages together and does nothing else.
  *   [seg]  imagery -> land-cover class map (GeoTIFF), on all ranks;
  *   [swe]  for each scenario (app/ensemble.c): DEM grid, land use, hydraulic parameters,
- *          rain, the shallow-water solver, the HDF5 result; then a summary table. */
+ *          rain, the shallow-water solver, the HDF5 result; then a summary table;
+ *   [metrics] accuracy of a class map against labels, change between two vintages. */
 #include "app/app.h"
 #include "core/app.h"
+#include "seg/metrics.h"
 #include "seg/segment.h"
 #include <string.h>
 
@@ -12,7 +14,7 @@ static const char help[] = "ruissel: aerial imagery + terrain -> flood-runoff ma
                            "See docs/user-guide.md for every option.\n";
 
 typedef struct {
-  PetscBool seg, swe, help;
+  PetscBool seg, swe, metrics, help;
   char      out_file[PETSC_MAX_PATH_LEN], seg_output[PETSC_MAX_PATH_LEN];
 } Job;
 
@@ -25,7 +27,7 @@ static PetscErrorCode JobOptions(Job *job)
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(job->out_file, "ruissel.h5", sizeof job->out_file));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "ruissel job", "");
-  PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
+  PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe, metrics (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
   PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", job->out_file, job->out_file, sizeof job->out_file, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &job->help));
@@ -33,14 +35,16 @@ static PetscErrorCode JobOptions(Job *job)
   PetscCall(PetscOptionsHasName(NULL, NULL, "-dem", &dem));
   if (set) {
     for (PetscInt k = 0; k < n; k++) {
-      PetscBool seg, swe;
+      PetscBool seg, swe, met;
       PetscCall(PetscStrcmp(st[k], "seg", &seg));
       PetscCall(PetscStrcmp(st[k], "swe", &swe));
-      job->seg = (PetscBool)(job->seg || seg);
-      job->swe = (PetscBool)(job->swe || swe);
-      if (!seg && !swe) {
+      PetscCall(PetscStrcmp(st[k], "metrics", &met));
+      job->seg     = (PetscBool)(job->seg || seg);
+      job->swe     = (PetscBool)(job->swe || swe);
+      job->metrics = (PetscBool)(job->metrics || met);
+      if (!seg && !swe && !met) {
         RslErrorSetCollective();
-        SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER, "-stages: unknown stage '%s' (expected seg, swe)", st[k]);
+        SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER, "-stages: unknown stage '%s' (expected seg, swe, metrics)", st[k]);
       }
       PetscCall(PetscFree(st[k]));
     }
@@ -96,6 +100,7 @@ static PetscErrorCode RunJob(Job *job)
   PetscCall(JobOptions(job));
   if (job->seg) PetscCall(RunSeg(job));
   if (job->swe && !job->help) PetscCall(RslEnsembleRun(PETSC_COMM_WORLD, job->seg_output, job->out_file));
+  if (job->metrics && !job->help) PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
   if (!job->swe || job->help) PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
