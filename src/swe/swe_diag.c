@@ -6,16 +6,16 @@ PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet)
   RslGrid            *g = swe->grid;
   const RslSWEField **U;
   double              s[2] = {0, 0};
-  RslKahan            vol  = {0, 0}; /* compensated: the budget closes to round-off */
+  RslKahan            sum  = {0, 0}; /* compensated: the budget closes to round-off */
 
   PetscFunctionBegin;
   PetscCall(DMDAVecGetArrayRead(g->da, swe->U, (void *)&U));
   for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
     for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
-      RslKahanAdd(&vol, U[j][i].h);
+      RslKahanAdd(&sum, U[j][i].h);
       s[1] += U[j][i].h > swe->hdry;
     }
-  s[0] = vol.sum;
+  s[0] = sum.sum;
   PetscCall(DMDAVecRestoreArrayRead(g->da, swe->U, (void *)&U));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, swe->comm));
   *vol = s[0] * g->dx * g->dy;
