@@ -3,8 +3,9 @@
  * MUSCL face values — so velocities and reconstructions are computed once per cell, not once
  * per face side. x-face fluxes of the row go to a buffer, y-face fluxes roll from one row to
  * the next, so every face is computed once per rank and identically on every rank that needs
- * it (decomposition independence). A face between two active cells is a plain flux; the
- * others go through the boundary conditions. */
+ * it (decomposition independence). A row of faces is first computed as plain fluxes in a
+ * vectorized loop; the faces that do not join two active cells are then redone through the
+ * boundary conditions. */
 #include "swe/swe_impl.h"
 #include "kernels/swe_flux.h"
 
@@ -20,9 +21,9 @@ typedef struct {
   Side   xm, xp, ym, yp; /* face values towards west, east, south, north */
 } Row;
 
-/* Fluxes of a row of faces (rsl_swe_face's out[4]), structure of arrays. */
+/* Fluxes of a row of faces (rsl_swe_face's out[4]) and wave speeds, structure of arrays. */
 typedef struct {
-  double *m, *pl, *pr, *t;
+  double *m, *pl, *pr, *t, *a;
 } Flux;
 
 typedef struct {
@@ -44,15 +45,19 @@ static void LoadRow(Ctx *c, PetscInt r)
   PetscInt i0 = c->xs - 2, w = c->w;
   int      rin = r >= 0 && r < c->ny;
 
+  /* inactive cells read as dry flat zeros: their values never reach a flux, but the plain
+   * face pass computes with them (a nodata bed may be NaN) */
   for (PetscInt k = 0; k < w; k++) {
     PetscInt           i = i0 + k;
     const RslSWEField *u = &c->U[r][i];
-    b->act[k]            = rin && i >= 0 && i < c->nx && c->act[r][i] > 0.5;
-    b->wet[k]            = b->act[k] && u->h > c->hdry;
-    b->h[k]              = u->h;
-    b->u[k]              = rsl_swe_vel(u->h, u->hu, c->hdry);
-    b->v[k]              = rsl_swe_vel(u->h, u->hv, c->hdry);
-    b->z[k]              = c->z[r][i];
+    int                a = rin && i >= 0 && i < c->nx && c->act[r][i] > 0.5;
+    double             h = a ? u->h : 0.0;
+    b->act[k]            = (char)a;
+    b->wet[k]            = (char)(a && h > c->hdry);
+    b->h[k]              = h;
+    b->u[k]              = rsl_swe_vel(h, a ? u->hu : 0.0, c->hdry);
+    b->v[k]              = rsl_swe_vel(h, a ? u->hv : 0.0, c->hdry);
+    b->z[k]              = a ? c->z[r][i] : 0.0;
   }
   if (!c->o2 || r < c->ys || r >= c->ye) return;
   /* second order only between three wet active cells along the direction */
@@ -155,14 +160,6 @@ static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa
   return a;
 }
 
-static inline void Put(const Flux *f, PetscInt k, const double out[4])
-{
-  f->m[k]  = out[0];
-  f->pl[k] = out[1];
-  f->pr[k] = out[2];
-  f->t[k]  = out[3];
-}
-
 static inline void Get(const Side *s, PetscInt k, double v[4])
 {
   v[0] = s->h[k];
@@ -171,54 +168,65 @@ static inline void Get(const Side *s, PetscInt k, double v[4])
   v[3] = s->z[k];
 }
 
-/* x faces of row j, between cells xs-1+f and xs+f for f = 0..xm. Returns the max wave speed. */
-static double FacesX(Ctx *c, PetscInt j, double t, double len, const Flux *fx)
+/* n faces as if both cells were active: a loop without branches, which the compiler
+ * vectorizes (restrict parameters: no run-time alias checks). */
+static void PlainFacesLoop(PetscInt n, double g, const double *restrict lh, const double *restrict lun, const double *restrict lut, const double *restrict lz, const double *restrict rh, const double *restrict run, const double *restrict rut, const double *restrict rz, double *restrict m, double *restrict pl, double *restrict pr, double *restrict t, double *restrict a)
 {
-  const Row *b = RowOf(c, j);
-  double     amax = 0, out[4], a;
+  for (PetscInt q = 0; q < n; q++) {
+    double out[4];
+    a[q]  = rsl_swe_face(lh[q], lun[q], lut[q], lz[q], rh[q], run[q], rut[q], rz[q], g, out);
+    m[q]  = out[0];
+    pl[q] = out[1];
+    pr[q] = out[2];
+    t[q]  = out[3];
+  }
+}
 
-  for (PetscInt f = 0; f < c->w - 3; f++) {
-    PetscInt ka = f + 1, kb = f + 2;
-    if (b->act[ka] && b->act[kb]) {
-      a = rsl_swe_face(b->xp.h[ka], b->xp.un[ka], b->xp.ut[ka], b->xp.z[ka], b->xm.h[kb], b->xm.un[kb], b->xm.ut[kb], b->xm.z[kb], c->g, out);
-    } else {
-      double fa[4], fb[4];
-      Get(&b->xp, ka, fa);
-      Get(&b->xm, kb, fb);
-      a = EdgeFace(c, c->xs - 2 + ka, j, b->act[ka], fa, c->xs - 2 + kb, j, b->act[kb], fb, 1, t, len, out);
+/* Faces q = 0..n-1 of a row, between cell kl+q of row bl (face values l) and cell kr+q of row
+ * br (face values r); (il, jl), (ir, jr): global indices of cells kl and kr. A first pass
+ * treats every face as joining two active cells, a second redoes those that do not (boundary
+ * conditions, in face order). Returns the max wave speed. */
+static double Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il, PetscInt jl, const Row *br, const Side *r, PetscInt kr, PetscInt ir, PetscInt jr, PetscInt n, int alongx, double t, double len, const Flux *f)
+{
+  double amax = 0;
+
+  PlainFacesLoop(n, c->g, l->h + kl, l->un + kl, l->ut + kl, l->z + kl, r->h + kr, r->un + kr, r->ut + kr, r->z + kr, f->m, f->pl, f->pr, f->t, f->a);
+  for (PetscInt q = 0; q < n; q++) {
+    int aa = bl->act[kl + q], ab = br->act[kr + q];
+    if (!(aa && ab)) {
+      double fa[4], fb[4], out[4];
+      Get(l, kl + q, fa);
+      Get(r, kr + q, fb);
+      f->a[q]  = EdgeFace(c, il + q, jl, aa, fa, ir + q, jr, ab, fb, alongx, t, len, out);
+      f->m[q]  = out[0];
+      f->pl[q] = out[1];
+      f->pr[q] = out[2];
+      f->t[q]  = out[3];
     }
-    Put(fx, f, out);
-    amax = a > amax ? a : amax;
+    amax = f->a[q] > amax ? f->a[q] : amax;
   }
   return amax;
 }
 
-/* y faces between rows j and j+1 at the owned columns. Returns the max wave speed. */
+/* x faces of row j, between cells xs-1+q and xs+q for q = 0..xm. */
+static double FacesX(Ctx *c, PetscInt j, double t, double len, const Flux *fx)
+{
+  const Row *b = RowOf(c, j);
+  return Faces(c, b, &b->xp, 1, c->xs - 1, j, b, &b->xm, 2, c->xs, j, c->w - 3, 1, t, len, fx);
+}
+
+/* y faces between rows j and j+1 at the owned columns. */
 static double FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
 {
   const Row *b = RowOf(c, j), *p = RowOf(c, j + 1);
-  double     amax = 0, out[4], a;
-
-  for (PetscInt k = 2; k < c->w - 2; k++) {
-    if (b->act[k] && p->act[k]) {
-      a = rsl_swe_face(b->yp.h[k], b->yp.un[k], b->yp.ut[k], b->yp.z[k], p->ym.h[k], p->ym.un[k], p->ym.ut[k], p->ym.z[k], c->g, out);
-    } else {
-      double fa[4], fb[4];
-      Get(&b->yp, k, fa);
-      Get(&p->ym, k, fb);
-      a = EdgeFace(c, c->xs - 2 + k, j, b->act[k], fa, c->xs - 2 + k, j + 1, p->act[k], fb, 0, t, len, out);
-    }
-    Put(fy, k - 2, out);
-    amax = a > amax ? a : amax;
-  }
-  return amax;
+  return Faces(c, b, &b->yp, 2, c->xs, j, p, &p->ym, 2, c->xs, j + 1, c->w - 4, 0, t, len, fy);
 }
 
 /* Carve the row ring and the flux rows out of one allocation. At first order the face values
  * are the primitive values themselves (views, nothing copied). */
 static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **flags, Flux *fx, Flux *fy0, Flux *fy1)
 {
-  PetscInt w = c->w, nrow = c->o2 ? 20 : 4, n = 4 * nrow * w + 4 * (xm + 1) + 8 * xm;
+  PetscInt w = c->w, nrow = c->o2 ? 20 : 4, n = 4 * nrow * w + 5 * (xm + 1) + 10 * xm;
   double  *p;
 
   PetscFunctionBegin;
@@ -238,9 +246,9 @@ static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **fl
       b->ym = b->yp = (Side){b->h, b->v, b->u, b->z};
     }
   }
-  TAKE(fx->m, xm + 1), TAKE(fx->pl, xm + 1), TAKE(fx->pr, xm + 1), TAKE(fx->t, xm + 1);
-  TAKE(fy0->m, xm), TAKE(fy0->pl, xm), TAKE(fy0->pr, xm), TAKE(fy0->t, xm);
-  TAKE(fy1->m, xm), TAKE(fy1->pl, xm), TAKE(fy1->pr, xm), TAKE(fy1->t, xm);
+  TAKE(fx->m, xm + 1), TAKE(fx->pl, xm + 1), TAKE(fx->pr, xm + 1), TAKE(fx->t, xm + 1), TAKE(fx->a, xm + 1);
+  TAKE(fy0->m, xm), TAKE(fy0->pl, xm), TAKE(fy0->pr, xm), TAKE(fy0->t, xm), TAKE(fy0->a, xm);
+  TAKE(fy1->m, xm), TAKE(fy1->pl, xm), TAKE(fy1->pr, xm), TAKE(fy1->t, xm), TAKE(fy1->a, xm);
 #undef TAKE
   PetscFunctionReturn(PETSC_SUCCESS);
 }
