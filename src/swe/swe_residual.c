@@ -16,7 +16,8 @@ typedef struct {
 
 /* One buffered row of cells, columns xs-2 .. xe+1 at index i - xs + 2. */
 typedef struct {
-  char  *act, *wet;      /* active; active with h > hdry */
+  char  *act;            /* active */
+  double *wet;           /* 1 when active with h > hdry, else 0 */
   double *h, *u, *v, *z; /* primitive values */
   Side   xm, xp, ym, yp; /* face values towards west, east, south, north */
 } Row;
@@ -38,6 +39,37 @@ typedef struct {
 
 static inline Row *RowOf(Ctx *c, PetscInt r) { return &c->row[(r - c->ys + 2) & 3]; }
 
+/* Cells along a direction: depth, normal and tangential velocities, bed, wet flag (1/0). */
+typedef struct {
+  const double *h, *un, *ut, *z, *w;
+} Cells;
+
+/* MUSCL face values towards minus (fm*) and plus (fp*) of n cells o from their neighbours m
+ * and p along the direction: the reconstruction where the three cells are wet and active,
+ * the cell's own values (first order) elsewhere. Branch-free, so the compiler vectorizes it. */
+static void MusclLoop(PetscInt n, const double *restrict mh, const double *restrict mun, const double *restrict mut, const double *restrict mz, const double *restrict mw, const double *restrict oh, const double *restrict oun, const double *restrict out, const double *restrict oz, const double *restrict ow, const double *restrict ph, const double *restrict pun, const double *restrict put, const double *restrict pz, const double *restrict pw, double *restrict fmh, double *restrict fmun, double *restrict fmut, double *restrict fmz, double *restrict fph, double *restrict fpun, double *restrict fput, double *restrict fpz)
+{
+  for (PetscInt q = 0; q < n; q++) {
+    double fm[4], fp[4], ok = mw[q] + ow[q] + pw[q]; /* 3: second order */
+    rsl_swe_muscl_pair(mh[q], mun[q], mut[q], mz[q], oh[q], oun[q], out[q], oz[q], ph[q], pun[q], put[q], pz[q], fm, fp);
+    fmh[q]  = ok > 2.5 ? fm[0] : oh[q];
+    fmun[q] = ok > 2.5 ? fm[1] : oun[q];
+    fmut[q] = ok > 2.5 ? fm[2] : out[q];
+    fmz[q]  = ok > 2.5 ? fm[3] : oz[q];
+    fph[q]  = ok > 2.5 ? fp[0] : oh[q];
+    fpun[q] = ok > 2.5 ? fp[1] : oun[q];
+    fput[q] = ok > 2.5 ? fp[2] : out[q];
+    fpz[q]  = ok > 2.5 ? fp[3] : oz[q];
+  }
+}
+
+/* Face values fm, fp at index k0.. of n cells: cell k0+q of o with neighbours km+q of m and
+ * kp+q of p. */
+static void Muscl(PetscInt n, Cells m, PetscInt km, Cells o, PetscInt ko, Cells p, PetscInt kp, const Side *fm, const Side *fp, PetscInt k0)
+{
+  MusclLoop(n, m.h + km, m.un + km, m.ut + km, m.z + km, m.w + km, o.h + ko, o.un + ko, o.ut + ko, o.z + ko, o.w + ko, p.h + kp, p.un + kp, p.ut + kp, p.z + kp, p.w + kp, fm->h + k0, fm->un + k0, fm->ut + k0, fm->z + k0, fp->h + k0, fp->un + k0, fp->ut + k0, fp->z + k0);
+}
+
 /* Flags and primitive values of row r; at second order also its x-face values. */
 static void LoadRow(Ctx *c, PetscInt r)
 {
@@ -53,27 +85,14 @@ static void LoadRow(Ctx *c, PetscInt r)
     int                a = rin && i >= 0 && i < c->nx && c->act[r][i] > 0.5;
     double             h = a ? u->h : 0.0;
     b->act[k]            = (char)a;
-    b->wet[k]            = (char)(a && h > c->hdry);
+    b->wet[k]            = a && h > c->hdry ? 1.0 : 0.0;
     b->h[k]              = h;
     b->u[k]              = rsl_swe_vel(h, a ? u->hu : 0.0, c->hdry);
     b->v[k]              = rsl_swe_vel(h, a ? u->hv : 0.0, c->hdry);
     b->z[k]              = a ? c->z[r][i] : 0.0;
   }
   if (!c->o2 || r < c->ys || r >= c->ye) return;
-  /* second order only between three wet active cells along the direction */
-  for (PetscInt k = 1; k < w - 1; k++) {
-    double fm[4], fp[4];
-    if (b->wet[k - 1] && b->wet[k] && b->wet[k + 1]) {
-      rsl_swe_muscl_pair(b->h[k - 1], b->u[k - 1], b->v[k - 1], b->z[k - 1], b->h[k], b->u[k], b->v[k], b->z[k], b->h[k + 1], b->u[k + 1], b->v[k + 1], b->z[k + 1], fm, fp);
-    } else {
-      fm[0] = fp[0] = b->h[k];
-      fm[1] = fp[1] = b->u[k];
-      fm[2] = fp[2] = b->v[k];
-      fm[3] = fp[3] = b->z[k];
-    }
-    b->xm.h[k] = fm[0], b->xm.un[k] = fm[1], b->xm.ut[k] = fm[2], b->xm.z[k] = fm[3];
-    b->xp.h[k] = fp[0], b->xp.un[k] = fp[1], b->xp.ut[k] = fp[2], b->xp.z[k] = fp[3];
-  }
+  Muscl(w - 2, (Cells){b->h, b->u, b->v, b->z, b->wet}, 0, (Cells){b->h, b->u, b->v, b->z, b->wet}, 1, (Cells){b->h, b->u, b->v, b->z, b->wet}, 2, &b->xm, &b->xp, 1);
 }
 
 /* Second order: y-face values of row r (owned columns) from rows r-1, r, r+1. */
@@ -81,19 +100,7 @@ static void LoadRowY(Ctx *c, PetscInt r)
 {
   Row *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
 
-  for (PetscInt k = 2; k < c->w - 2; k++) {
-    double fm[4], fp[4];
-    if (m->wet[k] && b->wet[k] && p->wet[k]) {
-      rsl_swe_muscl_pair(m->h[k], m->v[k], m->u[k], m->z[k], b->h[k], b->v[k], b->u[k], b->z[k], p->h[k], p->v[k], p->u[k], p->z[k], fm, fp);
-    } else {
-      fm[0] = fp[0] = b->h[k];
-      fm[1] = fp[1] = b->v[k];
-      fm[2] = fp[2] = b->u[k];
-      fm[3] = fp[3] = b->z[k];
-    }
-    b->ym.h[k] = fm[0], b->ym.un[k] = fm[1], b->ym.ut[k] = fm[2], b->ym.z[k] = fm[3];
-    b->yp.h[k] = fp[0], b->yp.un[k] = fp[1], b->yp.ut[k] = fp[2], b->yp.z[k] = fp[3];
-  }
+  Muscl(c->w - 4, (Cells){m->h, m->v, m->u, m->z, m->wet}, 2, (Cells){b->h, b->v, b->u, b->z, b->wet}, 2, (Cells){p->h, p->v, p->u, p->z, p->wet}, 2, &b->ym, &b->yp, 2);
 }
 
 /* Flux through a boundary face of the interior cell with face value fi; nout = +1 when the
@@ -226,18 +233,17 @@ static double FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
  * are the primitive values themselves (views, nothing copied). */
 static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **flags, Flux *fx, Flux *fy0, Flux *fy1)
 {
-  PetscInt w = c->w, nrow = c->o2 ? 20 : 4, n = 4 * nrow * w + 5 * (xm + 1) + 10 * xm;
+  PetscInt w = c->w, nrow = c->o2 ? 21 : 5, n = 4 * nrow * w + 5 * (xm + 1) + 10 * xm;
   double  *p;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2(n, work, 8 * w, flags));
+  PetscCall(PetscMalloc2(n, work, 4 * w, flags));
   p = *work;
 #define TAKE(ptr, len) (ptr = p, p += (len))
   for (int s = 0; s < 4; s++) {
     Row *b = &c->row[s];
-    b->act = *flags + 2 * s * w;
-    b->wet = *flags + (2 * s + 1) * w;
-    TAKE(b->h, w), TAKE(b->u, w), TAKE(b->v, w), TAKE(b->z, w);
+    b->act = *flags + s * w;
+    TAKE(b->wet, w), TAKE(b->h, w), TAKE(b->u, w), TAKE(b->v, w), TAKE(b->z, w);
     if (c->o2) {
       Side *sd[4] = {&b->xm, &b->xp, &b->ym, &b->yp};
       for (int q = 0; q < 4; q++) TAKE(sd[q]->h, w), TAKE(sd[q]->un, w), TAKE(sd[q]->ut, w), TAKE(sd[q]->z, w);
