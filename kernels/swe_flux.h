@@ -133,15 +133,15 @@ RSL_HD double rsl_cbrt(double x) { return cbrt(x); }
 #else
   #include <stdint.h>
   #include <string.h>
-/* Cube root of a normal x > 0 within a few ulps of cbrt: a first guess from a third of the
- * exponent bits (~3 %), two Halley steps and a Newton step. Inline arithmetic, where libm's
+/* Cube root of a normal x > 0 within 3 ulps of cbrt: a first guess from a third of the high
+ * word's bits (a few %), two Halley steps and a Newton step. Inline arithmetic, where libm's
  * cbrt is a call into frexp and ldexp that cost as much as the rest of the friction step. */
 RSL_HD double rsl_cbrt(double x)
 {
   uint64_t i;
   double   y;
   memcpy(&i, &x, sizeof i);
-  i = i / 3 + UINT64_C(0x2A9F7893782DA1CE);
+  i = (uint64_t)((uint32_t)(i >> 32) / 3 + UINT32_C(0x2A9F7893)) << 32; /* 32-bit: vectorizes */
   memcpy(&y, &i, sizeof y);
   for (int k = 0; k < 2; k++) {
     double y3 = y * y * y;
@@ -157,7 +157,8 @@ RSL_HD double rsl_cbrt(double x)
  * divisions cost about twice as much on the CPU). */
 RSL_HD double rsl_swe_friction_factor(double h, double q, double n, double g, double dt, double hdry)
 {
-  if (h <= hdry || n <= 0.0) return 1.0;
-  double h73 = h * h * rsl_cbrt(h);
-  return h73 / (h73 + dt * g * n * n * q);
+  double hw  = h > hdry ? h : 1.0; /* a dry lane computes with 1 */
+  double h73 = hw * hw * rsl_cbrt(hw);
+  double f   = h73 / (h73 + dt * g * n * n * q);
+  return h > hdry ? (n > 0.0 ? f : 1.0) : 1.0;
 }

@@ -1,8 +1,8 @@
 foreach(f swe.c swe_bc.c swe_residual.c swe_step.c swe_solve.c swe_diag.c swe_output.c swe_losses.c)
   list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/${f})
 endforeach()
-# The face loop of the residual is written with selects so that it vectorizes; GCC also needs
+# The face, MUSCL and source loops are written with selects so that they vectorize; GCC also needs
 # to know that sqrt need not set errno and that floating-point operations do not trap. Neither
 # option changes a computed value (unlike -ffast-math): results stay bitwise reproducible.
-set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/swe_residual.c
+set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/swe_residual.c ${CMAKE_CURRENT_LIST_DIR}/swe_step.c
   PROPERTIES COMPILE_OPTIONS "$<$<C_COMPILER_ID:GNU,Clang>:-fno-math-errno;-fno-trapping-math>")

@@ -43,24 +43,23 @@ static void AccumulateBoundary(RslSWE swe, const double *out, const double *in, 
   }
 }
 
-/* Point-wise sources of one cell after its flux update: rain, semi-implicit friction, maxima.
- * Returns the rain depth added. */
-static inline double CellSources(RslSWE swe, double *u, double rain, double n, double dt, double *hmax, double *smax)
+/* Point-wise sources of cells c0..c1-1 after their flux update: rain (rate rain x rdt),
+ * semi-implicit friction, maxima. The active mask
+ * (1/0) enters as a factor — exact: x*1 = x, x*0 = 0 — so an inactive cell keeps its values
+ * without a branch, and the loop vectorizes. */
+static void CellSources(PetscInt c0, PetscInt c1, double dt, double hdry, double g, double *restrict u, const double *restrict act, const double *restrict rain, double rdt, const double *restrict n, double *restrict hmax, double *restrict smax)
 {
-  double dh = rain * dt;
-  u[0] += dh;
-  if (u[0] < 0) swe->negative_cells++;
-  if (u[0] <= swe->hdry) {
-    u[1] = u[2] = 0;
-  } else {
-    double q = sqrt(u[1] * u[1] + u[2] * u[2]), f = rsl_swe_friction_factor(u[0], q, n, swe->g, dt, swe->hdry);
-    u[1] *= f;
-    u[2] *= f;
-    double s = f * q / u[0]; /* speed after friction */
-    if (s > *smax) *smax = s;
+  for (PetscInt c = c0; c < c1; c++) {
+    double h = u[3 * c] + rain[c] * rdt * act[c], hu = u[3 * c + 1], hv = u[3 * c + 2];
+    double q = sqrt(hu * hu + hv * hv), f = rsl_swe_friction_factor(h, q, n[c], g, dt, hdry);
+    double s = (h > hdry ? f * q / (h > hdry ? h : 1.0) : 0.0) * act[c]; /* speed after friction */
+    double m = h * act[c];
+    smax[c]      = s > smax[c] ? s : smax[c];
+    hmax[c]      = m > hmax[c] ? m : hmax[c];
+    u[3 * c]     = h;
+    u[3 * c + 1] = h > hdry ? hu * f : 0.0;
+    u[3 * c + 2] = h > hdry ? hv * f : 0.0;
   }
-  if (u[0] > *hmax) *hmax = u[0];
-  return dh;
 }
 
 /* The last update of a step fused with the point-wise sources, in one sweep over the owned
@@ -102,9 +101,12 @@ static PetscErrorCode UpdateWithSources(RslSWE swe, PetscReal dt, PetscReal a, V
     CombineRange(pu, a, py, b, px, dt, pr, 3 * c0, 3 * c1);
     for (PetscInt k = 0; k < swe->nsrc; k++)
       if (dhsrc[k] != 0 && swe->src[k].j == ys + j) pu[3 * (c0 + swe->src[k].i - xs)] += dhsrc[k];
-    for (PetscInt c = c0; c < c1; c++) {
+    /* without rain, any finite array times 0 adds an exact 0 and keeps the loop free of a branch */
+    CellSources(c0, c1, dt, swe->hdry, swe->g, pu, act, rain ? rain : n, rain ? dt : 0.0, n, hmax, smax);
+    for (PetscInt c = c0; c < c1; c++) { /* rain volume in cell order, as a sum must stay */
       if (act[c] < 0.5) continue;
-      rainv += CellSources(swe, &pu[3 * c], rain ? rain[c] : 0.0, n[c], dt, &hmax[c], &smax[c]);
+      if (rain) rainv += rain[c] * dt;
+      if (pu[3 * c] < 0) swe->negative_cells++;
     }
   }
   RslKahanAdd(&swe->rain_vol, rainv * area);
