@@ -68,7 +68,7 @@ struct _p_RslSWE {
   RslKahan  rain_vol, src_vol, infil_vol;
   double    storage0;
   double    bflux[RSL_NSIDES], bflux_in[RSL_NSIDES]; /* boundary m3/s of the last residual */
-  PetscInt  negative_cells;
+  PetscInt  negative_cells, rejected; /* negative depths seen (must stay 0), rejected steps */
 
   /* time series (identical on every rank) */
   PetscInt  nts, cap_ts;

@@ -72,6 +72,7 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
   PetscCall(RslH5SetAttrDouble(out, "/run", "dt_min", 1, &swe->dt_min));
   PetscCall(RslH5SetAttrInt(out, "/run", "negative_depth_cells", 1, &negs));
   PetscCall(RslH5SetAttrInt(out, "/run", "order", 1, &swe->order));
+  PetscCall(RslH5SetAttrInt(out, "/run", "rejected_steps", 1, &swe->rejected));
 
   PetscCall(RslH5WriteTable(out, "/hydrographs/outflow", swe->nts, RSL_NSIDES + 2, swe->ts_hydro, "time,west,east,south,north,nodata,total"));
   for (PetscInt k = 0; k < swe->ngauge; k++) {
