@@ -186,7 +186,7 @@ def _decomposition(rep, work, order):
     layouts = [(1, "", []), (2, "", []), (3, "", []), (4, "2x2", ["-da_processors_x", "2", "-da_processors_y", "2"]),
                (4, "4x1", ["-da_processors_x", "4", "-da_processors_y", "1"])]
     for n, lay, extra in layouts:
-        tag = f"{n}{lay}"
+        tag = f"{n}_{lay}" if lay else f"{n}"
         opts, _ = cases.decomposition(work / f"o{order}_np{tag}", order)
         run = run_ruissel(work / f"o{order}_np{tag}", opts, nranks=n, extra=extra).check_ok()
         with h5py.File(run.out_file) as f:
