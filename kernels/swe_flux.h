@@ -128,14 +128,12 @@ RSL_HD double rsl_swe_inflow_face(double h, double q, double g, double nout, dou
   return u + sqrt(g * hb);
 }
 
-#if defined(__CUDACC__)
-RSL_HD double rsl_cbrt(double x) { return cbrt(x); }
-#else
-  #include <stdint.h>
-  #include <string.h>
+#include <stdint.h>
+#include <string.h>
 /* Cube root of a normal x > 0 within 3 ulps of cbrt: a first guess from a third of the high
  * word's bits (a few %), two Halley steps and a Newton step. Inline arithmetic, where libm's
- * cbrt is a call into frexp and ldexp that cost as much as the rest of the friction step. */
+ * cbrt is a call into frexp and ldexp that cost as much as the rest of the friction step;
+ * the GPU runs the same arithmetic, so both paths give the same friction. */
 RSL_HD double rsl_cbrt(double x)
 {
   uint64_t i;
@@ -149,7 +147,6 @@ RSL_HD double rsl_cbrt(double x)
   }
   return y + (x / (y * y) - y) / 3.0;
 }
-#endif
 
 /* Semi-implicit Manning friction: the momentum (of magnitude q) is multiplied by
  * 1 / (1 + dt g n^2 |u| / h^(4/3)) = h^(7/3) / (h^(7/3) + dt g n^2 q), which never changes its
