@@ -1,11 +1,12 @@
 """Helpers for the hydro tests: run hydro_dump, read its PETSc binary fields, tables."""
 import csv
 import os
-import shlex
-import subprocess
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from rsltest import run_mpi  # noqa: E402
 
 EXE = sys.argv[1]
 SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -13,16 +14,7 @@ FIELDS = ("manning", "impervious", "ks", "psi_dtheta", "ia")
 
 
 def run(args, np_=1, expect_fail=False):
-    mpi = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe"))
-    cmd = mpi + ["-n", str(np_), EXE] + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    if expect_fail:
-        if out.returncode == 0:
-            sys.exit(f"FAIL: expected an error from {' '.join(cmd)}")
-        return out.stdout + out.stderr
-    if out.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)}\n{out.stdout}\n{out.stderr}")
-    return out.stdout
+    return run_mpi(EXE, args, np_, expect_fail)
 
 
 def read_fields(path, ny, nx):

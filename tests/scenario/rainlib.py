@@ -1,24 +1,19 @@
 """Helpers for the rain tests: run the rain_dump driver and parse its intervals."""
 import os
-import shlex
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from rsltest import run_mpi  # noqa: E402
 
 EXE = sys.argv[1]
 
 
 def run(args, np=1, expect_fail=False):
-    mpi = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe"))
-    cmd = mpi + ["-n", str(np), EXE] + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    out = run_mpi(EXE, args, np, expect_fail)
     if expect_fail:
-        if out.returncode == 0:
-            sys.exit(f"FAIL: expected an error from {' '.join(cmd)}")
-        return out.stdout + out.stderr
-    if out.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)}\n{out.stdout}\n{out.stderr}")
+        return out
     factor, iv = None, []
-    for line in out.stdout.splitlines():
+    for line in out.splitlines():
         w = line.split()
         if w and w[0] == "factor":
             factor = float(w[1])
