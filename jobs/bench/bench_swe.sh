@@ -35,15 +35,16 @@ set -euo pipefail
 # optimistic bound and the ratio a conservative efficiency.
 BYTES_PER_UPDATE_ORDER1=56
 BYTES_PER_UPDATE_ORDER2=136
-# The same count for the passes the solver makes today (src/swe at commit aa2b9dc), each
-# streaming its arrays once: halo copy U -> Uloc (48 B), residual (read Uloc, z, active
-# mask, write R: 64 B), update (VecAXPY: 72 B), sources and maxima (U r/w, mask, Manning,
-# rain, hmax r/w, smax r/w: 104 B) = 288 B at order 1; order 2 has two halo+residual
-# passes (224 B), three vector updates (216 B) and the sources (104 B) = 544 B. The ratio
-# to this "implementation roofline" says how close each pass is to streaming speed; the
-# ratio to the compulsory one above says what fusing the passes could still gain.
-BYTES_IMPL_ORDER1=288
-BYTES_IMPL_ORDER2=544
+# The same count for the passes the solver makes today (src/swe as of commit 8dfe225), each
+# streaming its arrays once (docs/hpc.md §5 has the table). Order 1: halo copy U -> Uloc
+# (48 B), residual (read Uloc, z, active mask; write R: 64 B), update fused with the sources
+# and maxima (read U, R, mask, Manning, rain; write U; r/w hmax, smax: 128 B) = 240 B.
+# Order 2: two halo + residual passes (224 B), two positivity checks (56 + 80 B), Euler
+# stage (72 B), stage friction (64 B), final fused update (152 B) = 648 B. The ratio to this
+# "implementation roofline" says how close the passes are to streaming speed; the ratio to
+# the compulsory one above says what fusing passes could still gain.
+BYTES_IMPL_ORDER1=240
+BYTES_IMPL_ORDER2=648
 
 ROOT=${RUISSEL_ROOT:-${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}}
 # shellcheck source=../common.sh
