@@ -65,7 +65,7 @@ rsl_scaling_point() {
     echo "scaling: run on $np ranks failed, see $log" >&2
     return 0
   fi
-  rm -f "$dir/run_$np.h5" "$dir/run_$np.xmf" # only the timings are wanted
+  rm -f "$dir/run_$np.h5" "$dir/run_$np.xmf" "$dir/run_${np}_summary.csv" # only the timings are wanted
   ups=$(rsl_perf "$log" cell_updates_per_s)
   [ -n "$ups" ] || { echo "scaling: no perf line in $log" >&2; return 0; }
   per=$(awk -v u="$ups" -v p="$np" 'BEGIN {printf "%.6g", u / p}')
