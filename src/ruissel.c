@@ -29,6 +29,12 @@ static PetscErrorCode JobOptions(Job *job)
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "ruissel job", "");
   PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe, metrics (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
   PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", job->out_file, job->out_file, sizeof job->out_file, NULL));
+  {
+    char    *members[64];
+    PetscInt nm = 64;
+    PetscCall(PetscOptionsStringArray("-ensemble", "Scenario members a,b,c, each on its own ranks; -ensemble_a FILE.opts gives member a's own options", "", members, &nm, NULL));
+    for (PetscInt k = 0; k < nm; k++) PetscCall(PetscFree(members[k]));
+  }
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &job->help));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-seg_image", &image));
@@ -98,7 +104,8 @@ static PetscErrorCode RunJob(Job *job)
   PetscFunctionBegin;
   PetscCall(RslAppInitialize());
   PetscCall(JobOptions(job));
-  if (job->seg) PetscCall(RunSeg(job));
+  if (job->seg || job->help) PetscCall(RunSeg(job));
+  if (job->help) PetscCall(RslMemberHelp(PETSC_COMM_WORLD));
   if (job->swe && !job->help) PetscCall(RslEnsembleRun(PETSC_COMM_WORLD, job->seg_output, job->out_file));
   if (job->metrics && !job->help) PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
   if (!job->swe || job->help) PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));

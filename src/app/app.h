@@ -16,6 +16,9 @@ typedef struct {
  * segmentation stage ("" if none; -landcover_file overrides). out_file: its result. */
 PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcover[], const char out_file[], RslMemberSummary *s);
 
+/* -help: print the options of every member stage (a placeholder grid, nothing is run). */
+PetscErrorCode RslMemberHelp(MPI_Comm comm);
+
 /* -ensemble a,b,c (-ensemble_a FILE.opts: that member's extra options): every member on its
  * own sub-communicator, each with its result file OUT_<name>.h5, then OUT_summary.csv and a
  * printed table. Without -ensemble, one member writing out_file. */

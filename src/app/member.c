@@ -188,3 +188,22 @@ PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcov
   PetscCall(MemberDestroy(&m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode RslMemberHelp(MPI_Comm comm)
+{
+  const double gt[6] = {0, 1, 0, 4, 0, -1}; /* a 4 x 4 placeholder grid: options only */
+  Member       m     = {0};
+
+  PetscFunctionBegin;
+  PetscCall(RslGridCreate(comm, 4, 4, gt, "", 2, NULL, NULL, &m.grid));
+  PetscCall(RslSWECreate(m.grid, &m.swe));
+  PetscCall(RslSWESetFromOptions(m.swe));
+  PetscCall(RslLanduseCreate(comm, &m.landuse));
+  PetscCall(RslLanduseSetFromOptions(m.landuse));
+  PetscCall(RslHydroCreate(comm, &m.hydro));
+  PetscCall(RslHydroSetFromOptions(m.hydro));
+  PetscCall(RslRainCreate(comm, &m.rain));
+  PetscCall(RslRainSetFromOptions(m.rain));
+  PetscCall(MemberDestroy(&m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
