@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by jobs/*.sbatch and jobs/bench/*.sh (sourced, not run): loads the modules, finds the
 # build, picks the MPI launcher and parses the solver's perf line.
 #

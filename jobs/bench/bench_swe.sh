@@ -47,7 +47,7 @@ BYTES_IMPL_ORDER1=240
 BYTES_IMPL_ORDER2=648
 
 ROOT=${RUISSEL_ROOT:-${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}}
-# shellcheck source=../common.sh
+# shellcheck source=SCRIPTDIR/../common.sh
 source "$ROOT/jobs/common.sh"
 BENCH_DIR=${BENCH_DIR:-$BUILD/bench}
 N=${N:-2000}
