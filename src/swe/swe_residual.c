@@ -47,7 +47,7 @@ typedef struct {
 /* MUSCL face values towards minus (fm*) and plus (fp*) of n cells o from their neighbours m
  * and p along the direction: the reconstruction where the three cells are wet and active,
  * the cell's own values (first order) elsewhere. Branch-free, so the compiler vectorizes it. */
-static void MusclLoop(PetscInt n, const double *restrict mh, const double *restrict mun, const double *restrict mut, const double *restrict mz, const double *restrict mw, const double *restrict oh, const double *restrict oun, const double *restrict out, const double *restrict oz, const double *restrict ow, const double *restrict ph, const double *restrict pun, const double *restrict put, const double *restrict pz, const double *restrict pw, double *restrict fmh, double *restrict fmun, double *restrict fmut, double *restrict fmz, double *restrict fph, double *restrict fpun, double *restrict fput, double *restrict fpz)
+RSL_MULTIVERSION static void MusclLoop(PetscInt n, const double *restrict mh, const double *restrict mun, const double *restrict mut, const double *restrict mz, const double *restrict mw, const double *restrict oh, const double *restrict oun, const double *restrict out, const double *restrict oz, const double *restrict ow, const double *restrict ph, const double *restrict pun, const double *restrict put, const double *restrict pz, const double *restrict pw, double *restrict fmh, double *restrict fmun, double *restrict fmut, double *restrict fmz, double *restrict fph, double *restrict fpun, double *restrict fput, double *restrict fpz)
 {
   for (PetscInt q = 0; q < n; q++) {
     double fm[4], fp[4], ok = mw[q] + ow[q] + pw[q]; /* 3: second order */
@@ -177,7 +177,7 @@ static inline void Get(const Side *s, PetscInt k, double v[4])
 
 /* n faces as if both cells were active: a loop without branches, which the compiler
  * vectorizes (restrict parameters: no run-time alias checks). */
-static void PlainFacesLoop(PetscInt n, double g, const double *restrict lh, const double *restrict lun, const double *restrict lut, const double *restrict lz, const double *restrict rh, const double *restrict run, const double *restrict rut, const double *restrict rz, double *restrict m, double *restrict pl, double *restrict pr, double *restrict t, double *restrict a)
+RSL_MULTIVERSION static void PlainFacesLoop(PetscInt n, double g, const double *restrict lh, const double *restrict lun, const double *restrict lut, const double *restrict lz, const double *restrict rh, const double *restrict run, const double *restrict rut, const double *restrict rz, double *restrict m, double *restrict pl, double *restrict pr, double *restrict t, double *restrict a)
 {
   for (PetscInt q = 0; q < n; q++) {
     double out[4];

@@ -47,7 +47,7 @@ static void AccumulateBoundary(RslSWE swe, const double *out, const double *in, 
  * semi-implicit friction, maxima. The active mask
  * (1/0) enters as a factor — exact: x*1 = x, x*0 = 0 — so an inactive cell keeps its values
  * without a branch, and the loop vectorizes. */
-static void CellSources(PetscInt c0, PetscInt c1, double dt, double hdry, double g, double *restrict u, const double *restrict act, const double *restrict rain, double rdt, const double *restrict n, double *restrict hmax, double *restrict smax)
+RSL_MULTIVERSION static void CellSources(PetscInt c0, PetscInt c1, double dt, double hdry, double g, double *restrict u, const double *restrict act, const double *restrict rain, double rdt, const double *restrict n, double *restrict hmax, double *restrict smax)
 {
   for (PetscInt c = c0; c < c1; c++) {
     double h = u[3 * c] + rain[c] * rdt * act[c], hu = u[3 * c + 1], hv = u[3 * c + 2];
