@@ -93,6 +93,7 @@ for order in $ORDERS; do
     cells=$(rsl_perf "$log" cells); steps=$(rsl_perf "$log" steps)
     cups=$(rsl_perf "$log" cell_updates_per_s); wall=$(rsl_perf "$log" wall)
     [ -n "$cups" ] || { echo "bench_swe: no perf line in $log" >&2; exit 1; }
+    rm -f "$BENCH_DIR/run_o${order}_n${np}".{h5,xmf} "$BENCH_DIR/run_o${order}_n${np}_summary.csv" # timings only
     read -r percore bw roof ratio rimpl < <(awk -v c="$cups" -v np="$np" -v b1="$BW1" -v ba="$BWALL" -v t="$NTHR" -v by="$bytes" -v bi="$bimpl" 'BEGIN {
       bw = np * b1; if (t > 1 && bw > ba) bw = ba;
       roof = bw * 1e9 / by; printf "%.4g %.4g %.4g %.3f %.3f\n", c / np, bw, roof, c / roof, c * bi / (bw * 1e9) }')
