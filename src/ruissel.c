@@ -30,6 +30,10 @@ static PetscErrorCode JobOptions(Job *job)
   PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe, metrics (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
   PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", job->out_file, job->out_file, sizeof job->out_file, NULL));
   {
+    char dem[PETSC_MAX_PATH_LEN] = ""; /* read by each member; listed here for -help */
+    PetscCall(PetscOptionsString("-dem", "Terrain raster (any GDAL format, projected CRS in metres; nodata = outside the domain)", "", dem, dem, sizeof dem, NULL));
+  }
+  {
     char    *members[64];
     PetscInt nm = 64;
     PetscCall(PetscOptionsStringArray("-ensemble", "Scenario members a,b,c, each on its own ranks; -ensemble_a FILE.opts gives member a's own options", "", members, &nm, NULL));

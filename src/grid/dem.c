@@ -11,8 +11,11 @@ PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt s
   double       *buf;
   PetscScalar **za;
   PetscErrorCode ierr;
+  static PetscLogEvent ev;
 
   PetscFunctionBegin;
+  PetscCall(RslLogEventRegister("GridReadDEM", &ev));
+  PetscCall(PetscLogEventBegin(ev, 0, 0, 0, 0));
   PetscCall(RslRasterInfoRead(comm, "-dem", path, &info));
   RSLCHECK(comm, info.crs_wkt[0], "-dem: '%s' has no CRS; a projected CRS in metres is needed (e.g. EPSG:2154)", path);
   RSLCHECK(comm, info.projected, "-dem: '%s' is in a geographic CRS (degrees); reproject it to a projected CRS in metres (e.g. gdalwarp -t_srs EPSG:2154)", path);
@@ -35,6 +38,7 @@ PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt s
     }
   PetscCall(DMDAVecRestoreArray(g->da1, *z, &za));
   PetscCall(PetscFree(buf));
+  PetscCall(PetscLogEventEnd(ev, 0, 0, 0, 0));
   *grid = g;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

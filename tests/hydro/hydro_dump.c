@@ -53,17 +53,7 @@ int main(int argc, char **argv)
     PetscCall(RslHydroSetClassFractions(hydro, 3, fr));
   }
   if (cmfile[0]) {
-    RslRasterInfo info;
-    PetscInt      c0, r0, nc, nr;
-    double       *buf;
-    PetscCall(RslRasterInfoRead(PETSC_COMM_WORLD, "-test_classmap", cmfile, &info));
-    RslGridPixelBlock(grid, info.gt, info.nx, info.ny, &c0, &r0, &nc, &nr);
-    PetscCall(RslClassMapCreate(PETSC_COMM_WORLD, info.nx, info.ny, 1, c0, r0, nc, nr, info.gt, info.crs_wkt, &cmap));
-    PetscCall(PetscMalloc1((size_t)nc * nr, &buf));
-    if (nc > 0 && nr > 0) PetscCall(RslRasterReadWindow(cmfile, 1, c0, r0, nc, nr, 255, buf));
-    for (PetscInt k = 0; k < nc * nr; k++) cmap->data[k] = (unsigned char)buf[k];
-    PetscCall(PetscFree(buf));
-    PetscCall(RslRasterInfoFree(&info));
+    PetscCall(RslHydroReadClassMap(grid, "-test_classmap", cmfile, &cmap));
     PetscCall(RslHydroSetClassMap(hydro, cmap));
   }
   PetscCall(RslHydroSetUp(hydro, grid));
