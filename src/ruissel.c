@@ -30,8 +30,8 @@ static PetscErrorCode JobOptions(Job *job)
   PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe, metrics (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
   PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", job->out_file, job->out_file, sizeof job->out_file, NULL));
   {
-    char dem[PETSC_MAX_PATH_LEN] = ""; /* read by each member; listed here for -help */
-    PetscCall(PetscOptionsString("-dem", "Terrain raster (any GDAL format, projected CRS in metres; nodata = outside the domain)", "", dem, dem, sizeof dem, NULL));
+    char path[PETSC_MAX_PATH_LEN] = ""; /* read again by each member */
+    PetscCall(PetscOptionsString("-dem", "Terrain raster (any GDAL format, projected CRS in metres; nodata = outside the domain)", "", path, path, sizeof path, &dem));
   }
   {
     char    *members[64];
@@ -42,7 +42,6 @@ static PetscErrorCode JobOptions(Job *job)
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &job->help));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-seg_image", &image));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-dem", &dem));
   if (set) {
     for (PetscInt k = 0; k < n; k++) {
       PetscBool seg, swe, met;
