@@ -117,3 +117,20 @@ PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[
   else PetscCall(PetscSNPrintf(out, len, "%.*s/%s", (int)(slash - base), base, name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+char *RslNextLine(char **cursor, int *lineno)
+{
+  while (*cursor && **cursor) {
+    char *line = *cursor, *end = strchr(line, '\n');
+    if (end) {
+      *end    = 0;
+      *cursor = end + 1;
+    } else *cursor = line + strlen(line);
+    (*lineno)++;
+    if (end > line && end[-1] == '\r') end[-1] = 0;
+    else if (!end && line[0] && line[strlen(line) - 1] == '\r') line[strlen(line) - 1] = 0;
+    while (*line == ' ' || *line == '\t') line++;
+    if (*line && *line != '#') return line;
+  }
+  return NULL;
+}

@@ -61,3 +61,8 @@ PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[
 #else
   #define RSL_MULTIVERSION
 #endif
+
+/* Next data line of a text buffer read with RslReadTextFile, cut in place: blank lines and
+ * '#' comments are skipped, leading blanks and a trailing '\r' removed; *lineno counts every
+ * line (for messages). NULL at the end. Start with *cursor = text, *lineno = 0. */
+char *RslNextLine(char **cursor, int *lineno);

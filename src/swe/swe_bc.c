@@ -55,20 +55,17 @@ static PetscErrorCode SetSide(RslSWE swe, int s, PetscInt k0, PetscInt k1, RslBC
 static PetscErrorCode ReadSegments(RslSWE swe, const char path[])
 {
   RslGrid *g = swe->grid;
-  char    *text, *line, *save = NULL;
-  int      lineno = 0;
+  char    *text, *line, *cur;
+  int      lineno = 0, first = 1;
 
   PetscFunctionBegin;
   PetscCall(RslReadTextFile(swe->comm, "-swe_bc_segments", path, &text));
-  for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+  for (cur = text; (line = RslNextLine(&cur, &lineno)); first = 0) {
     char   side[16], type[16], value[PETSC_MAX_PATH_LEN] = "";
     double a, b;
     int    s = -1, nf;
-    lineno++;
-    while (*line == ' ') line++;
-    if (*line == '#' || *line == '\r' || !*line) continue;
-    nf = sscanf(line, " %15[^, ] , %lf , %lf , %15[^, \r] , %4095[^\r]", side, &a, &b, type, value);
-    if (nf < 4 && lineno == 1) continue; /* header */
+    nf = sscanf(line, " %15[^, ] , %lf , %lf , %15[^, ] , %4095[^\n]", side, &a, &b, type, value);
+    if (nf < 4 && first) continue; /* header */
     RSLCHECK(swe->comm, nf >= 4, "-swe_bc_segments: '%s' line %d: expected side,start,end,type[,value]", path, lineno);
     for (int k = 0; k < 4; k++)
       if (toupper((unsigned char)side[0]) == "WESN"[k] && side[1] == 0) s = k;
@@ -102,19 +99,16 @@ static PetscErrorCode ReadSegments(RslSWE swe, const char path[])
 /* Lines `x,y,hydrograph.csv` (m3/s). */
 static PetscErrorCode ReadSources(RslSWE swe, const char path[])
 {
-  char *text, *line, *save = NULL;
-  int   lineno = 0;
+  char *text, *line, *cur;
+  int   lineno = 0, first = 1;
 
   PetscFunctionBegin;
   PetscCall(RslReadTextFile(swe->comm, "-swe_sources", path, &text));
-  for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+  for (cur = text; (line = RslNextLine(&cur, &lineno)); first = 0) {
     double x, y;
     char   file[PETSC_MAX_PATH_LEN], full[PETSC_MAX_PATH_LEN];
-    int    nf;
-    lineno++;
-    if (line[0] == '#' || line[0] == '\r' || !line[0]) continue;
-    nf = sscanf(line, " %lf , %lf , %4095[^\r]", &x, &y, file);
-    if (nf < 3 && lineno == 1) continue;
+    int    nf = sscanf(line, " %lf , %lf , %4095[^\n]", &x, &y, file);
+    if (nf < 3 && first) continue; /* header */
     RSLCHECK(swe->comm, nf == 3, "-swe_sources: '%s' line %d: expected x,y,hydrograph.csv", path, lineno);
     PetscCall(PetscRealloc(sizeof(RslPointSource) * (swe->nsrc + 1), &swe->src));
     RslPointSource *p = &swe->src[swe->nsrc];
@@ -130,18 +124,15 @@ static PetscErrorCode ReadSources(RslSWE swe, const char path[])
 /* Lines `name,x,y`. */
 static PetscErrorCode ReadGauges(RslSWE swe, const char path[])
 {
-  char *text, *line, *save = NULL;
-  int   lineno = 0;
+  char *text, *line, *cur;
+  int   lineno = 0, first = 1;
 
   PetscFunctionBegin;
   PetscCall(RslReadTextFile(swe->comm, "-swe_gauges", path, &text));
-  for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+  for (cur = text; (line = RslNextLine(&cur, &lineno)); first = 0) {
     RslGauge gg;
-    int      nf;
-    lineno++;
-    if (line[0] == '#' || line[0] == '\r' || !line[0]) continue;
-    nf = sscanf(line, " %63[^,] , %lf , %lf", gg.name, &gg.x, &gg.y);
-    if (nf < 3 && lineno == 1) continue;
+    int      nf = sscanf(line, " %63[^,] , %lf , %lf", gg.name, &gg.x, &gg.y);
+    if (nf < 3 && first) continue; /* header */
     RSLCHECK(swe->comm, nf == 3, "-swe_gauges: '%s' line %d: expected name,x,y", path, lineno);
     RSLCHECK(swe->comm, RslGridLocate(swe->grid, gg.x, gg.y, &gg.i, &gg.j), "-swe_gauges: '%s' line %d: gauge '%s' at (%g, %g) is outside the grid", path, lineno, gg.name, gg.x, gg.y);
     PetscCall(PetscRealloc(sizeof(RslGauge) * (swe->ngauge + 1), &swe->gauge));
