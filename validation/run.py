@@ -184,7 +184,8 @@ def _decomposition(rep, work, order):
     # 4 ranks both as a 2x2 grid of blocks and as 4 strips: a reduction that depends on
     # which rank holds what shows in one of them
     layouts = [(1, "", []), (2, "", []), (3, "", []), (4, "2x2", ["-da_processors_x", "2", "-da_processors_y", "2"]),
-               (4, "4x1", ["-da_processors_x", "4", "-da_processors_y", "1"])]
+               (4, "4x1", ["-da_processors_x", "4", "-da_processors_y", "1"]),
+               (3, "balanced", ["-grid_balance", "active"])]
     for n, lay, extra in layouts:
         tag = f"{n}_{lay}" if lay else f"{n}"
         opts, _ = cases.decomposition(work / f"o{order}_np{tag}", order)

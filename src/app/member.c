@@ -195,7 +195,7 @@ PetscErrorCode RslMemberHelp(MPI_Comm comm)
   Member       m     = {0};
 
   PetscFunctionBegin;
-  PetscCall(RslGridCreate(comm, 4, 4, gt, "", 2, NULL, NULL, &m.grid));
+  PetscCall(RslGridCreate(comm, 4, 4, gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &m.grid));
   PetscCall(RslSWECreate(m.grid, &m.swe));
   PetscCall(RslSWESetFromOptions(m.swe));
   PetscCall(RslLanduseCreate(comm, &m.landuse));

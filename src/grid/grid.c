@@ -1,7 +1,7 @@
 #include "grid/grid.h"
 #include <math.h>
 
-PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt, PetscInt sw, const PetscInt lx[], const PetscInt ly[], RslGrid **grid)
+PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt, PetscInt sw, PetscInt m, PetscInt n, const PetscInt lx[], const PetscInt ly[], RslGrid **grid)
 {
   RslGrid *g;
 
@@ -15,7 +15,7 @@ PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const doub
   g->dx = PetscAbsReal(gt[1]);
   g->dy = PetscAbsReal(gt[5]);
   PetscCall(PetscStrallocpy(crs_wkt ? crs_wkt : "", &g->crs_wkt));
-  PetscCall(DMDACreate2d(comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DMDA_STENCIL_STAR, nx, ny, lx ? (PetscInt)PETSC_DECIDE : PETSC_DECIDE, PETSC_DECIDE, 3, sw, lx, ly, &g->da));
+  PetscCall(DMDACreate2d(comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DMDA_STENCIL_STAR, nx, ny, m, n, 3, sw, lx, ly, &g->da));
   PetscCall(DMSetFromOptions(g->da));
   PetscCall(DMSetUp(g->da));
   PetscCall(DMDASetFieldName(g->da, 0, "h"));

@@ -20,8 +20,9 @@ typedef struct {
 } RslGrid;
 
 /* Build a grid of nx x ny cells of size dx x dy with georeferencing gt/wkt, stencil width sw.
- * lx, ly (may be NULL) give ownership ranges as in DMDACreate2d. */
-PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt, PetscInt sw, const PetscInt lx[], const PetscInt ly[], RslGrid **grid);
+ * m x n ranks (PETSC_DECIDE) and ownership ranges lx[m], ly[n] (may be NULL) as in
+ * DMDACreate2d. */
+PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt, PetscInt sw, PetscInt m, PetscInt n, const PetscInt lx[], const PetscInt ly[], RslGrid **grid);
 PetscErrorCode RslGridDestroy(RslGrid **grid);
 /* Map coordinates of the centre of cell (i,j). */
 void RslGridCellCentre(const RslGrid *g, PetscInt i, PetscInt j, double *x, double *y);
@@ -29,7 +30,10 @@ void RslGridCellCentre(const RslGrid *g, PetscInt i, PetscInt j, double *x, doub
 PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, PetscInt *j);
 
 /* Grid and bed elevation (dof-1 global Vec) from a DEM raster: projected CRS in metres,
- * north-up; nodata cells keep the nodata value (returned) and are inactive. Collective. */
+ * north-up; nodata cells keep the nodata value (returned) and are inactive. Collective.
+ * -grid_balance active: the ownership ranges are then chosen so that every column (row) of
+ * ranks holds about the same number of active cells — domains that are mostly sea or
+ * outside the territory — and the DEM is read again on the new blocks. */
 PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata);
 
 /* The block of a raster (geotransform gi, nxi x nyi pixels, same CRS, north-up) whose

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-test_classmap", cmfile, sizeof cmfile, NULL));
   {
     double gt[6] = {x0, dx, 0, y0, 0, -dx};
-    PetscCall(RslGridCreate(PETSC_COMM_WORLD, nx, ny, gt, crs, 1, NULL, NULL, &grid));
+    PetscCall(RslGridCreate(PETSC_COMM_WORLD, nx, ny, gt, crs, 1, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &grid));
   }
   PetscCall(RslHydroCreate(PETSC_COMM_WORLD, &hydro));
   PetscCall(RslHydroSetFromOptions(hydro));

@@ -82,7 +82,7 @@ int main(int argc, char **argv)
   {
     RslGrid *g;
     Vec      v;
-    PetscCall(RslGridCreate(comm, 4, 3, (const double[]){0, 1, 0, 3, 0, -1}, "", 1, NULL, NULL, &g));
+    PetscCall(RslGridCreate(comm, 4, 3, (const double[]){0, 1, 0, 3, 0, -1}, "", 1, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &g));
     PetscCall(DMCreateGlobalVector(g->da1, &v));
     ierr = RslH5ReadField(comm, path, "/fields/h", g, v);
     ExpectError(comm, "missing HDF5 file", ierr, "missing.h5", NULL);

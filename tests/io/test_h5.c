@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     char                *wkt = NULL;
     OSRImportFromEPSG(srs, 2154);
     OSRExportToWkt(srs, &wkt);
-    PetscCall(RslGridCreate(comm, NX, NY, GT, wkt, 1, NULL, NULL, &g));
+    PetscCall(RslGridCreate(comm, NX, NY, GT, wkt, 1, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &g));
     CPLFree(wkt);
     OSRDestroySpatialReference(srs);
   }
