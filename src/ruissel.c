@@ -107,8 +107,9 @@ static PetscErrorCode RunJob(Job *job)
   PetscFunctionBegin;
   PetscCall(RslAppInitialize());
   PetscCall(JobOptions(job));
+  if (job->help) PetscCall(RslMemberCheckOptions(PETSC_COMM_WORLD));
+  else if (job->swe) PetscCall(RslEnsembleCheck(PETSC_COMM_WORLD, job->out_file));
   if (job->seg || job->help) PetscCall(RunSeg(job));
-  if (job->help) PetscCall(RslMemberHelp(PETSC_COMM_WORLD));
   if (job->swe && !job->help) PetscCall(RslEnsembleRun(PETSC_COMM_WORLD, job->seg_output, job->out_file));
   if (job->metrics && !job->help) PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
   if (!job->swe || job->help) PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));

@@ -16,8 +16,12 @@ typedef struct {
  * segmentation stage ("" if none; -landcover_file overrides). out_file: its result. */
 PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcover[], const char out_file[], RslMemberSummary *s);
 
-/* -help: print the options of every member stage (a placeholder grid, nothing is run). */
-PetscErrorCode RslMemberHelp(MPI_Comm comm);
+/* Read and check the options of every member stage without running anything (on the DEM's
+ * grid, or a placeholder grid under -help, which then prints them). */
+PetscErrorCode RslMemberCheckOptions(MPI_Comm comm);
+/* Check every member's options (and the output directory) before the expensive stages run,
+ * so a typo in a scenario fails in seconds, not after the segmentation. Collective. */
+PetscErrorCode RslEnsembleCheck(MPI_Comm comm, const char out_file[]);
 
 /* -ensemble a,b,c (-ensemble_a FILE.opts: that member's extra options): every member on its
  * own sub-communicator, each with its result file OUT_<name>.h5, then OUT_summary.csv and a

@@ -4,6 +4,7 @@
 #include "core/app.h"
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define RSL_MAX_MEMBERS 64
 enum { S_CLIMATE, S_ARTIF, S_DESEAL, S_PEAK, S_FLOOD, S_RAIN, S_IN, S_OUT, S_INFIL, S_RC, S_BUDGET, S_WALL, S_N };
@@ -35,7 +36,8 @@ static PetscErrorCode Derived(const char out_file[], const char suffix[], char p
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Run one member with its own options database. Returns the member's error code. */
+/* Run one member (or only check its options, s == NULL) with its own options database.
+ * Returns the member's error code. */
 static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const char landcover[], const char out[], RslMemberSummary *s)
 {
   PetscOptions db;
@@ -60,7 +62,7 @@ static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const c
   if (!ierr) {
     PetscCall(RslAppSaveUnused(PETSC_TRUE));
     PetscCall(PetscOptionsPush(db));
-    ierr = RslMemberRun(sub, name, landcover, out, s);
+    ierr = s ? RslMemberRun(sub, name, landcover, out, s) : RslMemberCheckOptions(sub);
     PetscCall(PetscOptionsPop());
     PetscCall(RslAppSaveUnused(PETSC_FALSE));
   }
@@ -102,10 +104,66 @@ static PetscErrorCode Summary(MPI_Comm comm, PetscInt n, char names[][64], const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Member names from -ensemble (set), or the single member "run". Every rank reads every
+ * -ensemble_NAME, so none reports them unused. */
+static PetscErrorCode MemberNames(MPI_Comm comm, char names[][64], PetscInt *n, PetscBool *set)
+{
+  char *list[RSL_MAX_MEMBERS];
+
+  PetscFunctionBegin;
+  *n = RSL_MAX_MEMBERS;
+  PetscCall(PetscOptionsGetStringArray(NULL, NULL, "-ensemble", list, n, set));
+  if (!*set) {
+    *n = 1;
+    PetscCall(PetscStrallocpy("run", &list[0]));
+  }
+  RSLCHECK(comm, *n > 0, "-ensemble: give a comma-separated list of member names");
+  for (PetscInt k = 0; k < *n; k++) {
+    PetscCall(PetscStrncpy(names[k], list[k], 64));
+    PetscCall(PetscFree(list[k]));
+    for (PetscInt l = 0; l < k; l++) RSLCHECK(comm, strcmp(names[k], names[l]), "-ensemble: member '%s' is listed twice", names[k]);
+  }
+  for (PetscInt k = 0; k < *n && *set; k++) {
+    char      opt[128];
+    PetscBool has;
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-ensemble_%s", names[k]));
+    PetscCall(PetscOptionsHasName(NULL, NULL, opt, &has));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslEnsembleCheck(MPI_Comm comm, const char out_file[])
+{
+  char        names[RSL_MAX_MEMBERS][64], dir[PETSC_MAX_PATH_LEN];
+  const char *slash = strrchr(out_file, '/');
+  PetscInt    n;
+  PetscBool   set;
+  PetscMPIInt rank;
+  int         ok = 1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscSNPrintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out_file) : 1, slash ? out_file : "."));
+  if (!rank) ok = access(dir[0] ? dir : "/", W_OK | X_OK) == 0;
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  RSLCHECK(comm, ok, "-out_file: cannot write in '%s' (missing or not writable)", dir[0] ? dir : "/");
+  PetscCall(MemberNames(comm, names, &n, &set));
+  for (PetscInt k = 0; k < n; k++) {
+    PetscErrorCode ierr = set ? MemberWithOptions(comm, names[k], "", "", NULL) : RslMemberCheckOptions(comm);
+    if (ierr && set) {
+      char msg[1024];
+      PetscCall(PetscSNPrintf(msg, sizeof msg, "ensemble member '%s': %s", names[k], RslAppErrorMessage()));
+      RSLCHECK(comm, 0, "%s", msg);
+    }
+    PetscCall(ierr);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char out_file[])
 {
-  char            *list[RSL_MAX_MEMBERS], names[RSL_MAX_MEMBERS][64], out[PETSC_MAX_PATH_LEN], msg[1024];
-  PetscInt         n = RSL_MAX_MEMBERS;
+  char             names[RSL_MAX_MEMBERS][64], out[PETSC_MAX_PATH_LEN], msg[1024];
+  PetscInt         n;
   PetscBool        set;
   PetscMPIInt      rank, size, srank, ngroups, group;
   MPI_Comm         sub;
@@ -113,24 +171,7 @@ PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char 
   RslMemberSummary s;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsGetStringArray(NULL, NULL, "-ensemble", list, &n, &set));
-  if (!set) { /* a single run writes out_file itself */
-    n       = 1;
-    list[0] = NULL;
-    PetscCall(PetscStrallocpy("run", &list[0]));
-  }
-  RSLCHECK(comm, n > 0, "-ensemble: give a comma-separated list of member names");
-  for (PetscInt k = 0; k < n; k++) {
-    PetscCall(PetscStrncpy(names[k], list[k], sizeof names[k]));
-    PetscCall(PetscFree(list[k]));
-    for (PetscInt l = 0; l < k; l++) RSLCHECK(comm, strcmp(names[k], names[l]), "-ensemble: member '%s' is listed twice", names[k]);
-  }
-  for (PetscInt k = 0; k < n && set; k++) { /* read here by every rank, so none reports it unused */
-    char      opt[128];
-    PetscBool has;
-    PetscCall(PetscSNPrintf(opt, sizeof opt, "-ensemble_%s", names[k]));
-    PetscCall(PetscOptionsHasName(NULL, NULL, opt, &has));
-  }
+  PetscCall(MemberNames(comm, names, &n, &set));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   ngroups = (PetscMPIInt)PetscMin(n, size);

@@ -189,13 +189,19 @@ PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcov
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslMemberHelp(MPI_Comm comm)
+PetscErrorCode RslMemberCheckOptions(MPI_Comm comm)
 {
-  const double gt[6] = {0, 1, 0, 4, 0, -1}; /* a 4 x 4 placeholder grid: options only */
+  const double gt[6] = {0, 1, 0, 4, 0, -1}; /* a 4 x 4 placeholder grid for -help */
   Member       m     = {0};
+  char         dem[PETSC_MAX_PATH_LEN] = "";
+  double       nodata;
+  PetscBool    help;
 
   PetscFunctionBegin;
-  PetscCall(RslGridCreate(comm, 4, 4, gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &m.grid));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-dem", dem, sizeof dem, NULL));
+  if (dem[0] && !help) PetscCall(RslGridCreateFromDEM(comm, dem, 2, &m.grid, &m.z, &nodata)); /* boundary files need the grid */
+  else PetscCall(RslGridCreate(comm, 4, 4, gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &m.grid));
   PetscCall(RslSWECreate(m.grid, &m.swe));
   PetscCall(RslSWESetFromOptions(m.swe));
   PetscCall(RslLanduseCreate(comm, &m.landuse));
