@@ -8,7 +8,6 @@ enum { F_MANNING, F_IMP, F_KS, F_S, F_IA, NF };
 
 struct _p_RslHydro {
   MPI_Comm           comm;
-  char              *prefix;
   char               table[PETSC_MAX_PATH_LEN], landcover[PETSC_MAX_PATH_LEN], soil[PETSC_MAX_PATH_LEN], soil_table[PETSC_MAX_PATH_LEN], manning_file[PETSC_MAX_PATH_LEN];
   PetscReal          u[HT_NPARAM]; /* uniform values */
   PetscBool          uset[HT_NPARAM];
@@ -69,21 +68,13 @@ PetscErrorCode RslHydroCreate(MPI_Comm comm, RslHydro *hydro)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslHydroSetOptionsPrefix(RslHydro h, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(h->prefix));
-  if (prefix) PetscCall(PetscStrallocpy(prefix, &h->prefix));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode RslHydroSetFromOptions(RslHydro h)
 {
   static const char *uopt[HT_NPARAM] = {"-hydro_manning", "-hydro_impervious", "-hydro_ks", "-hydro_suction", "-hydro_moisture_deficit", "-hydro_initial_abstraction"};
   static const char *uhelp[HT_NPARAM] = {"Uniform Manning n (also the fill of -hydro_manning_file)", "Uniform impervious fraction", "Uniform saturated conductivity (m/s)", "Uniform wetting-front suction (m)", "Uniform moisture deficit", "Uniform initial abstraction (m)"};
 
   PetscFunctionBegin;
-  PetscOptionsBegin(h->comm, h->prefix, "Hydraulic parameters from land cover", "hydro");
+  PetscOptionsBegin(h->comm, NULL, "Hydraulic parameters from land cover", "hydro");
   PetscCall(PetscOptionsString("-hydro_table", "Class -> parameters CSV (input/hydro/*.csv)", "RslHydroSetFromOptions", h->table, h->table, sizeof h->table, NULL));
   PetscCall(PetscOptionsString("-landcover_file", "Land-cover class raster (grid CRS, any resolution)", "RslHydroSetFromOptions", h->landcover, h->landcover, sizeof h->landcover, NULL));
   PetscCall(PetscOptionsString("-hydro_soil_file", "Soil texture raster overriding Green-Ampt parameters", "RslHydroSetFromOptions", h->soil, h->soil, sizeof h->soil, NULL));
@@ -419,7 +410,6 @@ PetscErrorCode RslHydroDestroy(RslHydro *hydro)
   if (!*hydro) PetscFunctionReturn(PETSC_SUCCESS);
   for (int q = 0; q < NF; q++) PetscCall(VecDestroy(&(*hydro)->f[q]));
   if ((*hydro)->ncls) PetscCall(VecDestroyVecs((*hydro)->ncls, &(*hydro)->cls));
-  PetscCall(PetscFree((*hydro)->prefix));
   PetscCall(PetscFree(*hydro));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

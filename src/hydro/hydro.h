@@ -32,7 +32,6 @@
 typedef struct _p_RslHydro *RslHydro;
 
 PetscErrorCode RslHydroCreate(MPI_Comm comm, RslHydro *hydro);
-PetscErrorCode RslHydroSetOptionsPrefix(RslHydro hydro, const char prefix[]);
 PetscErrorCode RslHydroSetFromOptions(RslHydro hydro);
 /* nclasses dof-1 global Vecs of grid->da1 (fraction of class index k = table class k);
  * referenced until SetUp, not copied. */

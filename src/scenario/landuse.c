@@ -11,7 +11,6 @@
 
 struct _p_RslLanduse {
   MPI_Comm  comm;
-  char     *prefix;
   PetscBool artificialise, desealing;
   PetscReal ha, pct, zan_year, zan_ref, zan_base;
   PetscInt  seed;
@@ -30,14 +29,6 @@ PetscErrorCode RslLanduseCreate(MPI_Comm comm, RslLanduse *lu)
   (*lu)->comm     = comm;
   (*lu)->seed     = 1;
   (*lu)->zan_base = 2021;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode RslLanduseSetOptionsPrefix(RslLanduse lu, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(lu->prefix));
-  if (prefix) PetscCall(PetscStrallocpy(prefix, &lu->prefix));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -70,8 +61,8 @@ PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu)
   static const PetscInt nf_urban[] = {1, 3, 4}, nf_conv[] = {5, 8, 9, 10, 11, 12, 13, 14}, nf_new[] = {1, 3}, nf_sealed[] = {3};
 
   PetscFunctionBegin;
-  PetscCall(RslScenarioGetTypes(comm, lu->prefix, &types));
-  PetscOptionsBegin(comm, lu->prefix, "Land-use change scenarios", "scenario");
+  PetscCall(RslScenarioGetTypes(comm, &types));
+  PetscOptionsBegin(comm, NULL, "Land-use change scenarios", "scenario");
   PetscCall(PetscOptionsReal("-scenario_artificialise_ha", "Hectares of agricultural/natural land to urbanise next to the urban fabric", "RslLanduseSetFromOptions", lu->ha, &lu->ha, &has_ha));
   PetscCall(PetscOptionsReal("-scenario_zan", "ZAN trajectory up to this year (loi Climat et Résilience 2021)", "RslLanduseSetFromOptions", lu->zan_year, &lu->zan_year, &has_zan));
   PetscCall(PetscOptionsReal("-scenario_zan_ref_rate", "The territory's 2011-2021 land consumption (ha/yr)", "RslLanduseSetFromOptions", lu->zan_ref, &lu->zan_ref, &has_ref));
@@ -344,7 +335,6 @@ PetscErrorCode RslLanduseDestroy(RslLanduse *lu)
 {
   PetscFunctionBegin;
   if (!*lu) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscFree((*lu)->prefix));
   PetscCall(PetscFree(*lu));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

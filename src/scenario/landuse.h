@@ -38,7 +38,6 @@
 typedef struct _p_RslLanduse *RslLanduse;
 
 PetscErrorCode RslLanduseCreate(MPI_Comm comm, RslLanduse *lu);
-PetscErrorCode RslLanduseSetOptionsPrefix(RslLanduse lu, const char prefix[]);
 PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu);
 /* True when a land-use component is on. */
 PetscErrorCode RslLanduseIsActive(RslLanduse lu, PetscBool *active);

@@ -24,14 +24,6 @@ PetscErrorCode RslRainCreate(MPI_Comm comm, RslRain *rain)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRainSetOptionsPrefix(RslRain rain, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(rain->prefix));
-  if (prefix) PetscCall(PetscStrallocpy(prefix, &rain->prefix));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode RslRainSetFromOptions(RslRain rain)
 {
   MPI_Comm    comm = rain->comm;
@@ -42,7 +34,7 @@ PetscErrorCode RslRainSetFromOptions(RslRain rain)
   PetscInt    ikind     = 0;
 
   PetscFunctionBegin;
-  PetscOptionsBegin(comm, rain->prefix, "Rain forcing", "rain");
+  PetscOptionsBegin(comm, NULL, "Rain forcing", "rain");
   PetscCall(PetscOptionsReal("-rain_rate", "Constant rain rate (mm/h)", "RslRainSetFromOptions", mmh, &mmh, &has_rate));
   PetscCall(PetscOptionsString("-rain_hyetograph", "Step hyetograph CSV time_s,mm_per_h", "RslRainSetFromOptions", rain->file, rain->file, sizeof rain->file, &has_hyeto));
   PetscCall(PetscOptionsString("-rain_raster_series", "Gridded rain: list, glob or .txt of rasters", "RslRainSetFromOptions", rain->spec, rain->spec, sizeof rain->spec, &has_raster));
@@ -76,7 +68,7 @@ PetscErrorCode RslRainSetFromOptions(RslRain rain)
     rain->kind = RAIN_DESIGN;
     PetscCall(PetscStrncpy(rain->design, kinds[ikind], sizeof rain->design));
   }
-  PetscCall(RslScenarioClimateFactor(comm, rain->prefix, &rain->cfactor, &rain->dT, &rain->cc_rate));
+  PetscCall(RslScenarioClimateFactor(comm, &rain->cfactor, &rain->dT, &rain->cc_rate));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -197,7 +189,6 @@ PetscErrorCode RslRainDestroy(RslRain *rain)
   if (!*rain) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslSeriesFree(&(*rain)->series));
   PetscCall(RslRainRasterDestroy(&(*rain)->raster));
-  PetscCall(PetscFree((*rain)->prefix));
   PetscCall(PetscFree(*rain));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -50,8 +50,6 @@
 typedef struct _p_RslRain *RslRain;
 
 PetscErrorCode RslRainCreate(MPI_Comm comm, RslRain *rain);
-/* Prefix for the options (ensemble members); call before SetFromOptions. */
-PetscErrorCode RslRainSetOptionsPrefix(RslRain rain, const char prefix[]);
 PetscErrorCode RslRainSetFromOptions(RslRain rain);
 /* Reads the inputs (collective); the grid must outlive the object. */
 PetscErrorCode RslRainSetUp(RslRain rain, const RslGrid *grid);

@@ -28,7 +28,6 @@ typedef struct {
 
 struct _p_RslRain {
   MPI_Comm       comm;
-  char          *prefix;
   RainKind       kind;
   const RslGrid *grid;
   PetscReal      cfactor; /* climate factor, applied in RslRainGetRate only */

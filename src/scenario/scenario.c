@@ -3,20 +3,20 @@
 #include <math.h>
 #include <string.h>
 
-PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, const char prefix[], RslScenarioTypes *types)
+PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, RslScenarioTypes *types)
 {
   char      list[256] = "", *tok, *save = NULL;
   PetscBool given, warm, art, zan, des;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(types, sizeof(*types)));
-  PetscOptionsBegin(comm, prefix, "Scenario components", "scenario");
+  PetscOptionsBegin(comm, NULL, "Scenario components", "scenario");
   PetscCall(PetscOptionsString("-scenario_type", "Scenario components, comma-separated: none, climate, artificialise, zan, desealing", "RslScenarioGetTypes", list, list, sizeof list, &given));
   PetscOptionsEnd();
-  PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_warming", &warm));
-  PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_artificialise_ha", &art));
-  PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_zan", &zan));
-  PetscCall(PetscOptionsHasName(NULL, prefix, "-scenario_desealing_pct", &des));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_warming", &warm));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_artificialise_ha", &art));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_zan", &zan));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_desealing_pct", &des));
   if (!given) {
     types->climate       = warm;
     types->artificialise = art;
@@ -35,15 +35,15 @@ PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, const char prefix[], RslScenar
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslScenarioClimateFactor(MPI_Comm comm, const char prefix[], PetscReal *factor, PetscReal *dT, PetscReal *rate)
+PetscErrorCode RslScenarioClimateFactor(MPI_Comm comm, PetscReal *factor, PetscReal *dT, PetscReal *rate)
 {
   RslScenarioTypes types;
   PetscReal        level = 2.7, ref = 1.7, dt, r = 0.07;
   PetscBool        set;
 
   PetscFunctionBegin;
-  PetscCall(RslScenarioGetTypes(comm, prefix, &types));
-  PetscOptionsBegin(comm, prefix, "Climate factor on rain intensities: (1 + rate)^dT", "scenario");
+  PetscCall(RslScenarioGetTypes(comm, &types));
+  PetscOptionsBegin(comm, NULL, "Climate factor on rain intensities: (1 + rate)^dT", "scenario");
   PetscCall(PetscOptionsReal("-scenario_warming_level", "Warming of the scenario vs pre-industrial (°C; TRACC 2050: 2.7)", "RslScenarioClimateFactor", level, &level, NULL));
   PetscCall(PetscOptionsReal("-scenario_warming_ref", "Warming of the rain input's reference climate vs pre-industrial (°C; present ~1.7)", "RslScenarioClimateFactor", ref, &ref, NULL));
   dt = level - ref;

@@ -38,11 +38,11 @@ typedef struct {
 /* -scenario_type LIST (comma-separated: none, climate, artificialise, zan, desealing):
  * exactly the listed components are on (so members of an ensemble can share an options
  * file); without it, the components whose options are given. Unknown names: collective
- * error. prefix may be NULL (ensembles give each member its own prefix). */
-PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, const char prefix[], RslScenarioTypes *types);
+ * error. (Ensemble members each read their own copy of the options: app/ensemble.c.) */
+PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, RslScenarioTypes *types);
 /* The climate factor from the options (1 when the climate component is off); dT and rate
  * may be NULL. */
-PetscErrorCode RslScenarioClimateFactor(MPI_Comm comm, const char prefix[], PetscReal *factor, PetscReal *dT, PetscReal *rate);
+PetscErrorCode RslScenarioClimateFactor(MPI_Comm comm, PetscReal *factor, PetscReal *dT, PetscReal *rate);
 /* Hectares artificialised from base_year to year under the ZAN law above (0 when
  * year <= base_year). */
 double RslZANHectares(double ref_rate_ha_per_year, double base_year, double year);
