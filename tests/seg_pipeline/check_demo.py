@@ -19,7 +19,7 @@ pred = os.path.join(work, "pred.tif")
 subprocess.run(mpiexec + ["-n", "2", seg_run, "-options_file", os.path.join(demo, "seg_demo.opts"),
                           "-seg_image", os.path.join(work, "image.tif"), "-seg_weights", os.path.join(demo, "demo_model.safetensors"),
                           "-dem", os.path.join(work, "dem.tif"), "-seg_output", pred], check=True, timeout=600)
-p = subprocess.run(mpiexec + ["-n", "1", seg_metrics, "-metrics_pred", pred, "-metrics_label", os.path.join(work, "landcover.tif"),
+p = subprocess.run(mpiexec + ["-n", "1", seg_metrics, "-stages", "metrics", "-metrics_pred", pred, "-metrics_label", os.path.join(work, "landcover.tif"),
                               "-metrics_classes", "19"], check=True, capture_output=True, text=True)
 oa, miou = map(float, re.search(r"overall accuracy ([0-9.]+)\s+mIoU ([0-9.]+)", p.stdout).groups())
 ref = json.load(open(os.path.join(demo, "demo_model.json")))["heldout"]

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The metrics command (seg_metrics) against an independent numpy computation.
+"""The metrics command (`ruissel -stages metrics`) against an independent numpy computation.
 Usage: check_metrics.py synthetic|gers WORKDIR SEG_METRICS_EXE
   synthetic: random FLAIR-19 prediction vs IGN AI-code labels (nodata, unmapped and
              no-label pixels included), compared in OCS GE codes and as raw codes; change
@@ -72,7 +72,7 @@ def scores(cm):
 
 
 def run(n, args):
-    p = subprocess.run(mpiexec + ["-n", str(n), exe] + args, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(mpiexec + ["-n", str(n), exe, "-stages", "metrics"] + args, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         print(p.stdout, p.stderr)
     return p
@@ -91,7 +91,7 @@ def read_csv_matrix(path):
 def compare_confusion(tag, n, pred_path, label_path, pred, label, pmap, lmap, extra):
     out = os.path.join(work, "cm_%s_np%d.csv" % (tag, n))
     p = run(n, ["-metrics_pred", pred_path, "-metrics_label", label_path, "-metrics_output", out] + extra)
-    check(p.returncode == 0, "%s np%d: seg_metrics ran" % (tag, n))
+    check(p.returncode == 0, "%s np%d: ruissel -stages metrics ran" % (tag, n))
     if p.returncode:
         return None
     names, cm, oa, miou, ign = read_csv_matrix(out)

@@ -5,7 +5,6 @@
 set(SEGP_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(SEGP_FIX ${CMAKE_CURRENT_BINARY_DIR}/seg_pipeline)
 rsl_test_exe(seg_run ${SEGP_DIR}/seg_run.c)
-rsl_test_exe(seg_metrics ${SEGP_DIR}/seg_metrics.c)
 
 rsl_add_pytest(NAME seg_pipeline_fixture LABELS unit SCRIPT ${SEGP_DIR}/make_fixture.py ARGS ${SEGP_FIX})
 set_tests_properties(seg_pipeline_fixture PROPERTIES FIXTURES_SETUP segp_fix)
@@ -50,11 +49,11 @@ set_tests_properties(seg_pipeline_bad_inputs PROPERTIES FIXTURES_REQUIRED segp_f
 # metrics and change maps vs numpy: synthetic rasters, then the real Gers labels (skipped
 # when RUISSEL_DATA_DIR lacks them)
 rsl_add_pytest(NAME seg_metrics_synthetic LABELS unit SCRIPT ${SEGP_DIR}/check_metrics.py
-  ARGS synthetic ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_synthetic $<TARGET_FILE:seg_metrics>)
+  ARGS synthetic ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_synthetic $<TARGET_FILE:ruissel>)
 rsl_add_pytest(NAME seg_metrics_gers LABELS validation SCRIPT ${SEGP_DIR}/check_metrics.py
-  ARGS gers ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_gers $<TARGET_FILE:seg_metrics>)
+  ARGS gers ${CMAKE_CURRENT_BINARY_DIR}/seg_metrics_gers $<TARGET_FILE:ruissel>)
 
 # the committed demo model, through the C stage, on the held-out demo scene: the accuracy
 # recorded in input/demo/demo_model.json
 rsl_add_pytest(NAME seg_demo_model LABELS validation TIMEOUT 600 SCRIPT ${SEGP_DIR}/check_demo.py
-  ARGS ${CMAKE_CURRENT_BINARY_DIR}/seg_demo_heldout $<TARGET_FILE:seg_run> $<TARGET_FILE:seg_metrics>)
+  ARGS ${CMAKE_CURRENT_BINARY_DIR}/seg_demo_heldout $<TARGET_FILE:seg_run> $<TARGET_FILE:ruissel>)
