@@ -118,25 +118,9 @@ static PetscErrorCode RunJob(Job *job)
 
 int main(int argc, char **argv)
 {
-  Job            job = {0};
-  PetscErrorCode ierr;
-  PetscMPIInt    rank;
+  Job job = {0};
 
   if (PetscInitialize(&argc, &argv, NULL, help)) return 1;
-  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  ierr = RunJob(&job);
-  if (ierr) {
-    /* Input errors are detected on every rank alike: one line, exit 1 everywhere (partial
-     * outputs were removed by their writers). Anything else may have left other ranks
-     * waiting in a collective call: abort the job. */
-    if (RslErrorIsCollective()) {
-      if (!rank) fprintf(stderr, "ruissel: error: %s\n", RslAppErrorMessage());
-      PetscFinalize();
-      return 1;
-    }
-    fprintf(stderr, "ruissel: error on rank %d: %s\n", rank, RslAppErrorMessage());
-    MPI_Abort(PETSC_COMM_WORLD, 1);
-    return 1;
-  }
-  return PetscFinalize() ? 1 : 0;
+  /* partial outputs were removed by their writers (DESIGN invariant 6) */
+  return RslAppFinalize(RunJob(&job), "ruissel");
 }

@@ -73,3 +73,19 @@ PetscErrorCode RslAppOptionsString(char **s)
   PetscCall(PetscOptionsGetAll(NULL, s));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+int RslAppFinalize(PetscErrorCode ierr, const char prog[])
+{
+  PetscMPIInt rank;
+
+  if (!ierr) return PetscFinalize() ? 1 : 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (RslErrorIsCollective()) {
+    if (!rank) fprintf(stderr, "%s: error: %s\n", prog, RslAppErrorMessage());
+    PetscFinalize();
+    return 1;
+  }
+  fprintf(stderr, "%s: error on rank %d: %s\n", prog, rank, RslAppErrorMessage());
+  MPI_Abort(PETSC_COMM_WORLD, 1);
+  return 1;
+}

@@ -13,5 +13,9 @@ const char *RslAppErrorMessage(void);
 PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n);
 /* Remember which options of the current database are unused so far (NULL clears). */
 PetscErrorCode RslAppSaveUnused(PetscBool save);
+/* End a program whose work returned ierr: on success finalize and return 0; on an input
+ * error seen by every rank, print it once ("prog: error: ...") and return 1 on every rank;
+ * on any other error abort the job (other ranks may be waiting in a collective call). */
+int RslAppFinalize(PetscErrorCode ierr, const char prog[]);
 /* All options of the run as one string (caller frees). */
 PetscErrorCode RslAppOptionsString(char **s);

@@ -52,23 +52,11 @@ static PetscErrorCode Run(RslH5 *out)
 int main(int argc, char **argv)
 {
   PetscErrorCode ierr;
-  PetscMPIInt    rank;
   RslH5          out = NULL;
 
   if (PetscInitialize(&argc, &argv, NULL, help)) return 1;
-  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   ierr = RslAppInitialize();
   if (!ierr) ierr = Run(&out);
-  if (ierr) {
-    if (RslErrorIsCollective()) {
-      if (!rank) fprintf(stderr, "seg_run: error: %s\n", RslAppErrorMessage());
-      if (out) RslH5Close(&out, PETSC_FALSE);
-      PetscFinalize();
-      return 1;
-    }
-    fprintf(stderr, "seg_run: error on rank %d: %s\n", rank, RslAppErrorMessage());
-    MPI_Abort(PETSC_COMM_WORLD, 1);
-    return 1;
-  }
-  return PetscFinalize() ? 1 : 0;
+  if (ierr && out && RslErrorIsCollective()) RslH5Close(&out, PETSC_FALSE);
+  return RslAppFinalize(ierr, "seg_run");
 }
