@@ -133,14 +133,6 @@ PetscErrorCode RslRainGetRate(RslRain rain, PetscReal t, Vec rate)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRainGetUniformRate(RslRain rain, PetscReal t, PetscReal *rate)
-{
-  PetscFunctionBegin;
-  PetscCheck(rain->kind != RAIN_RASTER, rain->comm, PETSC_ERR_ARG_WRONGSTATE, "RslRainGetUniformRate: the rain is a raster series, not uniform");
-  *rate = RainToSI(RslSeriesEval(&rain->series, t), rain->cfactor);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode RslRainNextBreak(RslRain rain, PetscReal t, PetscReal *tnext)
 {
   PetscFunctionBegin;

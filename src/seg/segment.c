@@ -325,20 +325,6 @@ PetscErrorCode RslSegmentClassFractions(RslSegment s, const RslGrid *g, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSegmentGetClassMap(RslSegment s, const RslClassMap **map)
-{
-  PetscFunctionBegin;
-  *map = s->classes;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode RslSegmentGetNumClasses(RslSegment s, PetscInt *nclasses)
-{
-  PetscFunctionBegin;
-  *nclasses = s->nclasses;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode RslSegmentView(RslSegment s, PetscViewer v)
 {
   PetscInt64 total = 0;

@@ -44,8 +44,5 @@ PetscErrorCode RslSegmentRun(RslSegment seg);
  * nclasses new global Vecs of grid->da1 (free with VecDestroyVecs(nclasses, fractions)).
  * Fractions of a cell sum to 1 when at least one valid pixel centre falls in it, else all 0. */
 PetscErrorCode RslSegmentClassFractions(RslSegment seg, const RslGrid *grid, PetscInt *nclasses, Vec **fractions);
-/* The class map block of this rank (valid after Run; owned by seg). */
-PetscErrorCode RslSegmentGetClassMap(RslSegment seg, const RslClassMap **map);
-PetscErrorCode RslSegmentGetNumClasses(RslSegment seg, PetscInt *nclasses);
 PetscErrorCode RslSegmentView(RslSegment seg, PetscViewer viewer);
 PetscErrorCode RslSegmentDestroy(RslSegment *seg);

@@ -100,13 +100,6 @@ PetscErrorCode RslSWESetSoil(RslSWE swe, const RslSWESoil *soil)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWEGetState(RslSWE swe, Vec *U)
-{
-  PetscFunctionBegin;
-  *U = swe->U;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Initial state: depth from stage, uniform depth or a raster; velocity on wet cells. */
 static PetscErrorCode InitialState(RslSWE swe)
 {

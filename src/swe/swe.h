@@ -40,8 +40,6 @@ PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[]);
 PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall);
 PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);
 PetscErrorCode RslSWEDestroy(RslSWE *swe);
-/* The state vector (dof 3: h, hu, hv) on grid->da. */
-PetscErrorCode RslSWEGetState(RslSWE swe, Vec *U);
 
 /* Run indicators for summaries (collective): peak total outflow (m3/s, from the sampled
  * hydrograph), area with max depth > flood_depth (m2), rain, outflow, infiltration (m3),
