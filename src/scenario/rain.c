@@ -153,6 +153,14 @@ PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslRainGetUniformRate(RslRain rain, PetscReal t, PetscReal *rate)
+{
+  PetscFunctionBegin;
+  PetscCheck(rain->kind != RAIN_RASTER, rain->comm, PETSC_ERR_ARG_WRONGSTATE, "RslRainGetUniformRate: the rain is a raster series, not uniform");
+  *rate = RainToSI(RslSeriesEval(&rain->series, t), rain->cfactor);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslRainGetClimateFactor(RslRain rain, PetscReal *factor)
 {
   PetscFunctionBegin;

@@ -41,7 +41,7 @@
  *   none of them: no rain.
  * Every step-rate is the exact mean of the storm's intensity over the step.
  * Climate: intensities are multiplied by the factor of scenario.h, exactly once, in
- * RslRainGetRate.
+ * RslRainGetRate (and RslRainGetUniformRate).
  * Per-cell rates depend only on the cell's global index and the inputs: identical for any
  * rank count. */
 #pragma once
@@ -60,6 +60,8 @@ PetscErrorCode RslRainGetRate(RslRain rain, PetscReal t, Vec rate);
 PetscErrorCode RslRainNextBreak(RslRain rain, PetscReal t, PetscReal *tnext);
 /* Uniform in space (every source but raster series). */
 PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform);
+/* The rate (m/s) at t of a uniform rain (error for raster series). */
+PetscErrorCode RslRainGetUniformRate(RslRain rain, PetscReal t, PetscReal *rate);
 PetscErrorCode RslRainGetClimateFactor(RslRain rain, PetscReal *factor);
 PetscErrorCode RslRainView(RslRain rain, PetscViewer viewer);
 PetscErrorCode RslRainDestroy(RslRain *rain);
