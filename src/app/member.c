@@ -2,22 +2,43 @@
  * hydraulic parameters; rain (+ climate factor); the solver; the result file. */
 #include "app/app.h"
 #include "core/app.h"
+#include "core/signal.h"
 #include "hydro/hydro.h"
 #include "io/h5out.h"
 #include "scenario/landuse.h"
 #include "scenario/rain.h"
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
-  RslGrid     *grid;
-  Vec          z;
-  RslClassMap *map;
-  RslLanduse   landuse;
-  RslHydro     hydro;
-  RslRain      rain;
-  RslSWE       swe;
-  RslH5        out;
+  RslGrid      *grid;
+  Vec           z;
+  RslClassMap  *map;
+  RslLanduse    landuse;
+  RslHydro      hydro;
+  RslRain       rain;
+  RslSWE        swe;
+  RslCheckpoint ck;
+  RslH5         out;
 } Member;
+
+#define FIGURE(name, field) {name, offsetof(RslMemberSummary, field)}
+const RslMemberFigure RslMemberFigures[] = {FIGURE("climate_factor", climate_factor), FIGURE("artificialised_ha", artificialised_ha), FIGURE("desealed_ha", desealed_ha), FIGURE("peak_outflow_m3s", swe.peak_outflow_m3s), FIGURE("flooded_area_m2", swe.flooded_area_m2), FIGURE("rain_m3", swe.rain_m3), FIGURE("inflow_m3", swe.inflow_m3), FIGURE("outflow_m3", swe.outflow_m3), FIGURE("infiltration_m3", swe.infiltration_m3), FIGURE("runoff_coefficient", swe.runoff_coefficient), FIGURE("budget_relative_error", swe.budget_error), FIGURE("wall_s", wall_s)};
+const int RslMemberNFigures = (int)(sizeof RslMemberFigures / sizeof RslMemberFigures[0]);
+
+static double *Figure(RslMemberSummary *s, int k) { return (double *)((char *)s + RslMemberFigures[k].offset); }
+
+/* OUT.h5 -> OUT<suffix> */
+static PetscErrorCode Stem(const char out_file[], const char suffix[], char path[], size_t len)
+{
+  size_t n = strlen(out_file);
+
+  PetscFunctionBegin;
+  if (n > 3 && !strcmp(out_file + n - 3, ".h5")) n -= 3;
+  PetscCall(PetscSNPrintf(path, len, "%.*s%s", (int)n, out_file, suffix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 /* Land cover: -landcover_file, else the segmentation's map; then the land-use scenario,
  * whose modified map is written next to the result (STEM_landcover.tif). */
@@ -25,7 +46,6 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
 {
   char      path[PETSC_MAX_PATH_LEN] = "", mapfile[PETSC_MAX_PATH_LEN];
   PetscBool set, active;
-  size_t    len = strlen(out_file);
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-landcover_file", path, sizeof path, &set));
@@ -39,7 +59,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   if (!active) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
-  PetscCall(PetscSNPrintf(mapfile, sizeof mapfile, "%.*s_landcover.tif", (int)(len > 3 && !strcmp(out_file + len - 3, ".h5") ? len - 3 : len), out_file));
+  PetscCall(Stem(out_file, "_landcover.tif", mapfile, sizeof mapfile));
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -110,10 +130,94 @@ static PetscErrorCode Provenance(MPI_Comm comm, RslH5 out, double wall)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The result's own record of the run: its fingerprint (to recognise it as complete for these
+ * inputs, -restart auto) and the summary figures. */
+static PetscErrorCode WriteRecord(Member *m, RslMemberSummary *s)
+{
+  PetscFunctionBegin;
+  PetscCall(RslCheckpointFingerprintWrite(m->ck, m->out));
+  for (int k = 0; k < RslMemberNFigures; k++) PetscCall(RslH5SetAttrDouble(m->out, "/summary", RslMemberFigures[k].name, 1, Figure(s, k)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -restart auto without a checkpoint: is out_file already the complete result of this very
+ * run (same fingerprint, final time included)? Then its summary is read back. */
+static PetscErrorCode CompletedResult(MPI_Comm comm, Member *m, const char out_file[], RslMemberSummary *s, PetscBool *done)
+{
+  PetscMPIInt rank;
+  int         exists = 0;
+  RslH5       f;
+  char        msg[1024];
+
+  PetscFunctionBegin;
+  *done = PETSC_FALSE;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    FILE *fp = fopen(out_file, "rb");
+    if (fp) exists = 1, fclose(fp);
+  }
+  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
+  if (!exists) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RslH5OpenRead(comm, "-out_file", out_file, &f));
+  PetscCall(RslCheckpointFingerprintCompare(m->ck, f, PETSC_FALSE, done, msg, sizeof msg));
+  if (*done) PetscCall(RslH5Exists(f, "/summary", done));
+  if (*done)
+    for (int k = 0; k < RslMemberNFigures; k++) PetscCall(RslH5GetAttrDouble(f, "/summary", RslMemberFigures[k].name, 1, Figure(s, k)));
+  PetscCall(RslH5Close(&f, PETSC_FALSE));
+  if (*done) PetscCall(PetscPrintf(comm, "ruissel: [%s] %s is already complete for these inputs and options (-restart auto): kept\n", s->name, out_file));
+  else PetscCall(PetscPrintf(comm, "ruissel: [%s] %s is the result of another run (%.300s): running again\n", s->name, out_file, msg[0] ? msg : "no summary"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The result file: new, or the .part the interrupted run left when resuming. */
+static PetscErrorCode OpenResult(MPI_Comm comm, Member *m, const char out_file[])
+{
+  PetscBool resumed, ok = PETSC_FALSE;
+  PetscReal t;
+  PetscInt  nsnap;
+
+  PetscFunctionBegin;
+  PetscCall(RslSWEGetResumed(m->swe, &resumed, &t, &nsnap));
+  if (resumed) {
+    PetscCall(RslH5Resume(comm, out_file, &m->out));
+    if (m->out) PetscCall(RslSWEResumeResult(m->swe, m->out, &ok));
+    if (m->out && !ok) PetscCall(RslH5Suspend(&m->out));
+    RSLCHECK(comm, ok || !nsnap, "-out_file: cannot resume '%s.part' (missing, damaged, or not this run's): it holds the %d snapshots written before t = %g s; remove the checkpoint %s to run again from t = 0", out_file, (int)nsnap, (double)t, RslCheckpointRestartFile(m->ck));
+    if (ok) PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(RslH5Create(comm, "-out_file", out_file, &m->out));
+  PetscCall(RslH5WriteGrid(m->out, m->grid));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After a stop: keep the partial result for the restart, or remove it. */
+static PetscErrorCode Stopped(MPI_Comm comm, Member *m, const char out_file[], RslMemberSummary *s)
+{
+  PetscReal t;
+  PetscInt  step;
+
+  PetscFunctionBegin;
+  PetscCall(RslSWEGetStop(m->swe, &s->stop, &t, &step));
+  if (RslCheckpointActive(m->ck)) {
+    PetscCall(RslH5Suspend(&m->out));
+    s->status = RSL_MEMBER_CHECKPOINTED;
+    s->saved  = PETSC_TRUE;
+    PetscCall(PetscPrintf(comm, "ruissel: [%s] stopped by %s at t = %.6g s (step %d): checkpoint %s, partial result %s.part; resume with -restart auto\n", s->name, RslStopName(s->stop), (double)t, (int)step, RslCheckpointFile(m->ck), out_file));
+  } else {
+    PetscCall(RslH5Close(&m->out, PETSC_FALSE));
+    s->status = RSL_MEMBER_STOPPED;
+    PetscCall(PetscPrintf(comm, "ruissel: [%s] terminated by %s at t = %.6g s (no checkpoint requested); removed %s.part\n", s->name, RslStopName(s->stop), (double)t, out_file));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode MemberDestroy(Member *m)
 {
   PetscFunctionBegin;
+  /* a failed run removes its partial result, unless a checkpoint may resume it */
+  if (m->out && m->ck && RslCheckpointActive(m->ck)) PetscCall(RslH5Suspend(&m->out));
   if (m->out) PetscCall(RslH5Close(&m->out, PETSC_FALSE));
+  PetscCall(RslCheckpointDestroy(&m->ck));
   PetscCall(RslSWEDestroy(&m->swe));
   PetscCall(RslRainDestroy(&m->rain));
   PetscCall(RslHydroDestroy(&m->hydro));
@@ -124,12 +228,12 @@ static PetscErrorCode MemberDestroy(Member *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Run(MPI_Comm comm, Member *m, const char landcover[], const char out_file[], RslMemberSummary *s)
+static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const char landcover[], const char out_file[], RslMemberSummary *s)
 {
-  char       dem[PETSC_MAX_PATH_LEN] = "";
+  char       dem[PETSC_MAX_PATH_LEN] = "", ckfile[PETSC_MAX_PATH_LEN];
   double     nodata, wall0 = RslWallTime();
   RslSWERain cb;
-  PetscBool  set;
+  PetscBool  set, done;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dem", dem, sizeof dem, &set));
@@ -149,18 +253,34 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, const char landcover[], cons
   PetscCall(RslSWESetRain(m->swe, &cb));
   PetscCall(RslSWESetBed(m->swe, m->z, nodata));
   PetscCall(RslSWESetUp(m->swe));
+  PetscCall(Stem(out_file, ".ckpt.h5", ckfile, sizeof ckfile));
+  PetscCall(RslCheckpointCreate(comm, &m->ck));
+  PetscCall(RslCheckpointSetFromOptions(m->ck, ckfile, in_ensemble ? s->name : NULL));
   PetscCall(RslAppWarnUnusedOptions(comm, NULL));
+  PetscCall(RslCheckpointFingerprintOptions(m->ck));
+  PetscCall(RslSWESetCheckpoint(m->swe, m->ck)); /* resumes from the restart file, if any */
+  if (RslCheckpointAuto(m->ck) && !RslCheckpointRestartFile(m->ck)) {
+    PetscCall(CompletedResult(comm, m, out_file, s, &done));
+    if (done) PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(RslSWEView(m->swe, PETSC_VIEWER_STDOUT_(comm)));
-  PetscCall(RslH5Create(comm, "-out_file", out_file, &m->out));
-  PetscCall(RslH5WriteGrid(m->out, m->grid));
+  PetscCall(OpenResult(comm, m, out_file));
   PetscCall(RslSWESolve(m->swe, m->out));
+  PetscCall(RslSWEGetStop(m->swe, &s->stop, NULL, NULL));
+  if (s->stop) {
+    PetscCall(Stopped(comm, m, out_file, s));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(RslSWEWriteResults(m->swe, m->out));
   PetscCall(WriteParameters(m, s));
   PetscCall(RslSWEGetSummary(m->swe, 0.1, &s->swe));
   s->wall_s = RslWallTime() - wall0;
   PetscCall(Provenance(comm, m->out, s->wall_s));
+  PetscCall(WriteRecord(m, s));
   PetscCall(RslH5Close(&m->out, PETSC_TRUE));
+  PetscCall(RslCheckpointRemove(m->ck));
   PetscCall(RslSWEWriteXdmf(m->swe, out_file));
+  s->saved = PETSC_TRUE;
   {
     PetscInt nact, steps;
     double   wall;
@@ -171,7 +291,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, const char landcover[], cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcover[], const char out_file[], RslMemberSummary *s)
+PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], PetscBool in_ensemble, const char landcover[], const char out_file[], RslMemberSummary *s)
 {
   Member         m = {0};
   PetscErrorCode ierr;
@@ -179,10 +299,17 @@ PetscErrorCode RslMemberRun(MPI_Comm comm, const char name[], const char landcov
   PetscFunctionBegin;
   PetscCall(PetscMemzero(s, sizeof *s));
   PetscCall(PetscStrncpy(s->name, name, sizeof s->name));
-  ierr = Run(comm, &m, landcover, out_file, s);
-  /* on a (collective) failure the partial result file is removed, never left complete-looking */
+  PetscCall(RslStopAgree(comm, &s->stop));
+  if (s->stop) {
+    s->status = RSL_MEMBER_NOT_STARTED;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  ierr = Run(comm, &m, in_ensemble, landcover, out_file, s);
+  /* on a failure seen by every rank the partial result file is removed, never left
+   * complete-looking; otherwise ranks may be stuck in a collective call: no cleanup */
   if (ierr) {
-    if (RslErrorIsCollective()) PetscCall(MemberDestroy(&m));
+    s->status = RSL_MEMBER_FAILED;
+    if (RslAppErrorIsCollectiveOn(comm)) PetscCall(MemberDestroy(&m));
     return ierr;
   }
   PetscCall(MemberDestroy(&m));
@@ -210,6 +337,8 @@ PetscErrorCode RslMemberCheckOptions(MPI_Comm comm)
   PetscCall(RslHydroSetFromOptions(m.hydro));
   PetscCall(RslRainCreate(comm, &m.rain));
   PetscCall(RslRainSetFromOptions(m.rain));
+  PetscCall(RslCheckpointCreate(comm, &m.ck));
+  PetscCall(RslCheckpointSetFromOptions(m.ck, "ruissel.ckpt.h5", NULL));
   PetscCall(MemberDestroy(&m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,7 +1,10 @@
 #include "core/app.h"
+#include "core/signal.h"
 #include <stdio.h>
 
 static char      rsl_first_error[1024];
+static int       rsl_error_comm_size; /* size of the communicator the recorded error was raised on */
+static int       rsl_exit_status;
 static PetscInt  rsl_nsaved = -1; /* -1: no saved list */
 static char    **rsl_saved;
 
@@ -24,6 +27,7 @@ static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *func, con
   /* keep the message of the latest error raised (p == PETSC_ERROR_INITIAL), not the
    * repeats of its propagation: an ensemble wraps a member's error in its own message */
   if (p == PETSC_ERROR_INITIAL) {
+    if (MPI_Comm_size(comm, &rsl_error_comm_size)) rsl_error_comm_size = 0;
     if (mess && mess[0]) snprintf(rsl_first_error, sizeof rsl_first_error, "%s", mess);
     else {
       const char *text = NULL;
@@ -38,10 +42,27 @@ PetscErrorCode RslAppInitialize(void)
 {
   PetscFunctionBegin;
   PetscCall(PetscPushErrorHandler(RecordError, NULL));
+  RslSignalInstall();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 const char *RslAppErrorMessage(void) { return rsl_first_error; }
+
+void RslAppErrorReset(void)
+{
+  rsl_first_error[0]  = 0;
+  rsl_error_comm_size = 0;
+  RslErrorClearCollective();
+}
+
+PetscBool RslAppErrorIsCollectiveOn(MPI_Comm comm)
+{
+  int size = 0;
+  MPI_Comm_size(comm, &size);
+  return (PetscBool)(RslErrorIsCollective() || size == 1 || rsl_error_comm_size == size);
+}
+
+void RslAppSetExitStatus(int status) { rsl_exit_status = status; }
 
 PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n)
 {
@@ -78,7 +99,7 @@ int RslAppFinalize(PetscErrorCode ierr, const char prog[])
 {
   PetscMPIInt rank;
 
-  if (!ierr) return PetscFinalize() ? 1 : 0;
+  if (!ierr) return PetscFinalize() ? 1 : rsl_exit_status;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (RslErrorIsCollective()) {
     if (!rank) fprintf(stderr, "%s: error: %s\n", prog, RslAppErrorMessage());

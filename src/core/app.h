@@ -3,8 +3,21 @@
 #pragma once
 #include "core/rsl.h"
 
-/* Install the handler: PETSc errors are recorded (first message) and returned, not printed. */
+/* Install the handler: PETSc errors are recorded (first message) and returned, not printed;
+ * and the stop-signal handlers (core/signal.h). */
 PetscErrorCode RslAppInitialize(void);
+/* Forget the recorded error (message, collective mark): an ensemble member starts clean. */
+void RslAppErrorReset(void);
+/* Whether the recorded error was raised on every rank of comm: marked collective
+ * (RSLCHECK, RslCheckCollective), raised on a communicator of comm's size (PETSc's
+ * convention: SETERRQ(comm) / PetscCheck(.., comm, ..) means every rank of comm raises it),
+ * or comm is one rank. Then the ranks of comm can go on; otherwise some may wait in a
+ * collective call and only an abort is safe. */
+PetscBool RslAppErrorIsCollectiveOn(MPI_Comm comm);
+/* Exit status of a program that ends without error (0 by default): 3 = checkpointed on a
+ * signal, not finished; 1 = some ensemble member failed; 128 + signal = stopped on a signal
+ * without a checkpoint. Must be the same on every rank. */
+void RslAppSetExitStatus(int status);
 /* The first recorded error message ("" when none). */
 const char *RslAppErrorMessage(void);
 /* Warn (rank 0 of comm) about options of the current database that were given but never
@@ -13,7 +26,8 @@ const char *RslAppErrorMessage(void);
 PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n);
 /* Remember which options of the current database are unused so far (NULL clears). */
 PetscErrorCode RslAppSaveUnused(PetscBool save);
-/* End a program whose work returned ierr: on success finalize and return 0; on an input
+/* End a program whose work returned ierr: on success finalize and return the exit status
+ * (RslAppSetExitStatus, 0 by default); on an input
  * error seen by every rank, print it once ("prog: error: ...") and return 1 on every rank;
  * on any other error abort the job (other ranks may be waiting in a collective call). */
 int RslAppFinalize(PetscErrorCode ierr, const char prog[]);

@@ -27,6 +27,7 @@ PetscErrorCode RslLogEventRegister(const char name[], PetscLogEvent *ev)
 
 PetscBool RslErrorIsCollective(void) { return rsl_err_collective; }
 void      RslErrorSetCollective(void) { rsl_err_collective = PETSC_TRUE; }
+void      RslErrorClearCollective(void) { rsl_err_collective = PETSC_FALSE; }
 
 PetscErrorCode RslCheckCollective(MPI_Comm comm, PetscBool bad, const char msg[])
 {

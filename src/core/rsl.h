@@ -22,6 +22,7 @@ PetscErrorCode RslLogEventRegister(const char name[], PetscLogEvent *ev);
 PetscErrorCode RslCheckCollective(MPI_Comm comm, PetscBool bad, const char msg[]);
 PetscBool      RslErrorIsCollective(void);
 void           RslErrorSetCollective(void);
+void           RslErrorClearCollective(void); /* a new unit of work (ensemble member) starts */
 
 /* Collective user error with a formatted message: every rank of comm must reach this call
  * with the same condition (e.g. after a broadcast of the inputs). */

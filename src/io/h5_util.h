@@ -4,10 +4,14 @@
 #include <hdf5.h>
 
 struct _p_RslH5 {
-  MPI_Comm comm;
-  hid_t    file, dxpl; /* dxpl: collective MPI-IO transfers */
-  char    *path, *part;
+  MPI_Comm  comm;
+  hid_t     file, dxpl; /* dxpl: collective MPI-IO transfers */
+  char     *path, *part;
+  PetscBool readonly;   /* opened with RslH5OpenRead: closing only closes */
 };
+
+/* File access list of every open: MPI-IO on comm, collective metadata operations. */
+hid_t RslH5FileAccess(MPI_Comm comm);
 
 /* An HDF5 call that must not fail (inputs were checked before): a negative result is an
  * error on comm. HDF5 fails identically on every rank for collective metadata operations. */

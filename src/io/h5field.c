@@ -139,74 +139,58 @@ PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Open path read-only on comm and check dset is ny x nx; rank-consistent errors. */
-static PetscErrorCode OpenFieldForRead(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, hid_t *file, hid_t *d)
+PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], const RslGrid *g, Vec v)
 {
-  hid_t   fapl = H5Pcreate(H5P_FILE_ACCESS), s;
-  hsize_t dims[2] = {0, 0};
-  int     ok;
-
-  PetscFunctionBegin;
-  H5CHK(comm, H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
-  H5CHK(comm, H5Pset_all_coll_metadata_ops(fapl, 1));
-  H5E_BEGIN_TRY
-  {
-    *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-  }
-  H5E_END_TRY;
-  H5Pclose(fapl);
-  ok = *file >= 0;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm));
-  RSLCHECK(comm, ok, "cannot open '%s' as an HDF5 file", path);
-  *d = -1;
-  H5E_BEGIN_TRY
-  {
-    *d = H5Dopen2(*file, dset, H5P_DEFAULT);
-  }
-  H5E_END_TRY;
-  if (*d >= 0) {
-    s = H5Dget_space(*d);
-    if (H5Sget_simple_extent_ndims(s) == 2) H5Sget_simple_extent_dims(s, dims, NULL);
-    H5Sclose(s);
-  }
-  ok = *d >= 0 && dims[0] == (hsize_t)g->ny && dims[1] == (hsize_t)g->nx;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm));
-  if (!ok) {
-    if (*d >= 0) H5Dclose(*d);
-    H5Fclose(*file);
-  }
-  RSLCHECK(comm, ok, "'%s': no dataset %s of %" PetscInt_FMT " x %" PetscInt_FMT " (ny x nx)", path, dset, g->ny, g->nx);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v)
-{
-  hid_t        file, d, fs, ms, dxpl;
+  hid_t        d = -1, fs, ms;
+  hsize_t      dims[2] = {0, 0};
   double      *buf;
   PetscScalar *a;
   PetscInt     n;
   herr_t       e;
+  int          ok;
 
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(v, &n));
   PetscCheck(n == g->xm * g->ym, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "%s: vector is not a dof-1 vector of the grid", dset);
-  PetscCall(OpenFieldForRead(comm, path, dset, g, &file, &d));
+  H5E_BEGIN_TRY
+  {
+    d = H5Dopen2(f->file, dset, H5P_DEFAULT);
+  }
+  H5E_END_TRY;
+  if (d >= 0) {
+    fs = H5Dget_space(d);
+    if (H5Sget_simple_extent_ndims(fs) == 2) H5Sget_simple_extent_dims(fs, dims, NULL);
+    H5Sclose(fs);
+  }
+  ok = d >= 0 && dims[0] == (hsize_t)g->ny && dims[1] == (hsize_t)g->nx;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, f->comm));
+  if (!ok && d >= 0) H5Dclose(d);
+  RSLCHECK(f->comm, ok, "'%s': no dataset %s of %" PetscInt_FMT " x %" PetscInt_FMT " (ny x nx)", f->path, dset, g->ny, g->nx);
   PetscCall(PetscMalloc1((size_t)(g->xm * g->ym) + 1, &buf));
-  fs   = H5Dget_space(d);
-  dxpl = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  fs = H5Dget_space(d);
   SelectBlock(g, fs, &ms);
-  e = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, dxpl, buf);
-  H5Pclose(dxpl);
+  e = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, f->dxpl, buf);
   H5Sclose(ms);
   H5Sclose(fs);
   H5Dclose(d);
-  H5Fclose(file);
-  H5CHK(comm, e);
+  H5CHK(f->comm, e);
   PetscCall(VecGetArray(v, &a));
   for (PetscInt jl = 0; jl < g->ym; jl++)
     for (PetscInt il = 0; il < g->xm; il++) a[jl * g->xm + il] = buf[(size_t)(g->ym - 1 - jl) * (size_t)g->xm + (size_t)il];
   PetscCall(VecRestoreArray(v, &a));
   PetscCall(PetscFree(buf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v)
+{
+  RslH5          f;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(RslH5OpenRead(comm, NULL, path, &f));
+  ierr = RslH5ReadFieldFrom(f, dset, g, v);
+  PetscCall(RslH5Close(&f, PETSC_FALSE));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

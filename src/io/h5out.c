@@ -31,6 +31,42 @@ static void CheckWritable(const char path[], const char part[], char why[], size
   else fclose(fp);
 }
 
+hid_t RslH5FileAccess(MPI_Comm comm)
+{
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  H5Pset_all_coll_metadata_ops(fapl, 1);
+  H5Pset_coll_metadata_write(fapl, 1);
+  return fapl;
+}
+
+/* A handle on comm for path (its .part name beside it) around an open file id. */
+static PetscErrorCode NewHandle(MPI_Comm comm, const char path[], RslH5 *f)
+{
+  RslH5 h;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&h));
+  h->comm = comm;
+  PetscCall(PetscStrallocpy(path ? path : "", &h->path));
+  PetscCall(PetscMalloc1(strlen(h->path) + 6, &h->part));
+  PetscCall(PetscSNPrintf(h->part, strlen(h->path) + 6, "%s.part", h->path));
+  h->dxpl = H5Pcreate(H5P_DATASET_XFER);
+  H5CHK(comm, H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE));
+  *f = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FreeHandle(RslH5 *f)
+{
+  PetscFunctionBegin;
+  H5Pclose((*f)->dxpl);
+  PetscCall(PetscFree((*f)->path));
+  PetscCall(PetscFree((*f)->part));
+  PetscCall(PetscFree(*f));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslH5Create(MPI_Comm comm, const char option[], const char path[], RslH5 *f)
 {
   PetscMPIInt rank;
@@ -40,34 +76,53 @@ PetscErrorCode RslH5Create(MPI_Comm comm, const char option[], const char path[]
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscNew(&h));
-  h->comm = comm;
-  PetscCall(PetscStrallocpy(path ? path : "", &h->path));
-  PetscCall(PetscMalloc1(strlen(h->path) + 6, &h->part));
-  PetscCall(PetscSNPrintf(h->part, strlen(h->path) + 6, "%s.part", h->path));
+  PetscCall(NewHandle(comm, path, &h));
   if (rank == 0) CheckWritable(h->path, h->part, why, sizeof(why));
   PetscCallMPI(MPI_Bcast(why, sizeof(why), MPI_CHAR, 0, comm));
-  if (why[0]) {
-    PetscCall(PetscFree(h->path));
-    PetscCall(PetscFree(h->part));
-    PetscCall(PetscFree(h));
-  }
+  if (why[0]) PetscCall(FreeHandle(&h));
   RSLCHECK(comm, !why[0], "%s: cannot write '%s' (%s)", option ? option : "output", path ? path : "", why);
-  fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5CHK(comm, H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
-  H5CHK(comm, H5Pset_all_coll_metadata_ops(fapl, 1));
-  H5CHK(comm, H5Pset_coll_metadata_write(fapl, 1));
+  fapl    = RslH5FileAccess(comm);
   h->file = H5Fcreate(h->part, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
   if (h->file < 0) PetscCall(PetscSNPrintf(why, sizeof(why), "%s: cannot create '%s' (HDF5/MPI-IO error)", option ? option : "output", h->part));
   PetscCall(RslCheckCollective(comm, h->file < 0 ? PETSC_TRUE : PETSC_FALSE, why));
-  h->dxpl = H5Pcreate(H5P_DATASET_XFER);
-  H5CHK(comm, H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE));
   *f = h;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5Close(RslH5 *f, PetscBool success)
+PetscErrorCode RslH5Resume(MPI_Comm comm, const char path[], RslH5 *f)
+{
+  RslH5 h;
+  hid_t fapl = RslH5FileAccess(comm);
+  int   ok;
+
+  PetscFunctionBegin;
+  PetscCall(NewHandle(comm, path, &h));
+  H5E_BEGIN_TRY
+  {
+    h->file = H5Fopen(h->part, H5F_ACC_RDWR, fapl);
+  }
+  H5E_END_TRY;
+  H5Pclose(fapl);
+  ok = h->file >= 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm));
+  if (!ok) {
+    if (h->file >= 0) H5Fclose(h->file);
+    PetscCall(FreeHandle(&h));
+  }
+  *f = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5Flush(RslH5 f)
+{
+  PetscFunctionBegin;
+  H5CHK(f->comm, H5Fflush(f->file, H5F_SCOPE_GLOBAL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Close on every rank; keep (rename or leave) or remove the .part. */
+static PetscErrorCode Finish(RslH5 *f, PetscBool success, PetscBool keep_part)
 {
   RslH5       h = *f;
   PetscMPIInt rank;
@@ -77,21 +132,32 @@ PetscErrorCode RslH5Close(RslH5 *f, PetscBool success)
   PetscFunctionBegin;
   if (!h) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(h->comm, &rank));
-  H5Pclose(h->dxpl);
   closed = H5Fclose(h->file) >= 0;
   /* the rename must follow every rank's close: the file is complete only then */
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &closed, 1, MPI_INT, MPI_MIN, h->comm));
-  if (rank == 0) {
+  if (rank == 0 && !h->readonly && !keep_part) {
     if (success && closed) rc = rename(h->part, h->path);
     else (void)remove(h->part);
   }
   PetscCallMPI(MPI_Bcast(&rc, 1, MPI_INT, 0, h->comm));
-  if (!closed) PetscCall(PetscSNPrintf(msg, sizeof(msg), "cannot close '%s' (HDF5 error); removed it", h->part));
+  if (!closed) PetscCall(PetscSNPrintf(msg, sizeof(msg), "cannot close '%s' (HDF5 error)%s", h->readonly ? h->path : h->part, h->readonly || keep_part ? "" : "; removed it"));
   else if (rc) PetscCall(PetscSNPrintf(msg, sizeof(msg), "cannot rename '%s' to '%s'", h->part, h->path));
-  PetscCall(PetscFree(h->path));
-  PetscCall(PetscFree(h->part));
-  PetscCall(PetscFree(*f));
+  PetscCall(FreeHandle(f));
   RSLCHECK(PETSC_COMM_SELF, !msg[0], "%s", msg); /* same outcome on every rank */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5Close(RslH5 *f, PetscBool success)
+{
+  PetscFunctionBegin;
+  PetscCall(Finish(f, success, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5Suspend(RslH5 *f)
+{
+  PetscFunctionBegin;
+  PetscCall(Finish(f, PETSC_FALSE, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -221,6 +287,15 @@ PetscErrorCode RslH5SetAttrString(RslH5 f, const char obj[], const char name[], 
   H5CHK(f->comm, H5Tset_cset(t, H5T_CSET_UTF8));
   PetscCall(SetAttr(f, obj, name, t, t, 1, &v));
   H5Tclose(t);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteArray(RslH5 f, const char dset[], PetscInt nrows, PetscInt ncols, const double *data)
+{
+  hsize_t dims[2] = {(hsize_t)nrows, (hsize_t)ncols};
+
+  PetscFunctionBegin;
+  PetscCall(RslH5WriteReplicated(f, dset, ncols ? 2 : 1, dims, data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

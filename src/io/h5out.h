@@ -10,8 +10,16 @@ typedef struct _p_RslH5 *RslH5;
 /* Create PATH.part collectively. Checks the directory is writable (collective error naming
  * `option` and the path). */
 PetscErrorCode RslH5Create(MPI_Comm comm, const char option[], const char path[], RslH5 *f);
-/* Finish: close, then rename PATH.part -> PATH when success, else delete it. Collective. */
+/* Finish: close, then rename PATH.part -> PATH when success, else delete it (a file opened
+ * with RslH5OpenRead is only closed). Collective. */
 PetscErrorCode RslH5Close(RslH5 *f, PetscBool success);
+/* Close but keep PATH.part, consistent on disk, for a restart to resume (RslH5Resume). */
+PetscErrorCode RslH5Suspend(RslH5 *f);
+/* Reopen the PATH.part a suspended or killed run left, read-write; *f = NULL (and no error)
+ * when it is missing or not a readable HDF5 file. Collective. */
+PetscErrorCode RslH5Resume(MPI_Comm comm, const char path[], RslH5 *f);
+/* Write everything cached to disk (collective): the file is consistent up to here. */
+PetscErrorCode RslH5Flush(RslH5 f);
 const char    *RslH5Path(RslH5 f); /* final path */
 
 /* /grid group with attributes nx, ny, dx, dy, geotransform, crs_wkt, and the coordinate
@@ -45,9 +53,32 @@ PetscErrorCode RslH5SetAttrString(RslH5 f, const char obj[], const char name[], 
 /* A small table (nrows x ncols doubles, same on every rank) with a "columns" attribute
  * (comma-separated names): time series, hydrographs. */
 PetscErrorCode RslH5WriteTable(RslH5 f, const char dset[], PetscInt nrows, PetscInt ncols, const double *data, const char columns[]);
+/* A small array every rank holds identically: nrows x ncols doubles (ncols = 0: a 1-D array
+ * of nrows), e.g. a checkpoint's series. */
+PetscErrorCode RslH5WriteArray(RslH5 f, const char dset[], PetscInt nrows, PetscInt ncols, const double *data);
 /* uint8 class map per cell etc.: a dof-1 Vec written as uint8 (rounded, clamped to 0..255,
  * NaN -> 0). */
 PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v);
+
+/* ---- reading back (checkpoints, resumed results; io/h5read.c). All collective on the
+ * file's communicator; a missing object or a wrong size is a collective error naming the
+ * file and the object. */
+/* Open an existing HDF5 file read-only; a missing or unreadable file is a collective error
+ * naming `option` and the path. */
+PetscErrorCode RslH5OpenRead(MPI_Comm comm, const char option[], const char path[], RslH5 *f);
+/* Read a ny x nx dataset into a dof-1 global Vec of g->da1 (like RslH5ReadField). */
+PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], const RslGrid *g, Vec v);
+/* Read a whole dataset of exactly n numbers (as doubles) onto every rank. */
+PetscErrorCode RslH5ReadReplicated(RslH5 f, const char dset[], PetscInt n, double *data);
+PetscErrorCode RslH5GetAttrDouble(RslH5 f, const char obj[], const char name[], PetscInt n, double *v);
+PetscErrorCode RslH5GetAttrInt(RslH5 f, const char obj[], const char name[], PetscInt n, PetscInt *v);
+/* A string attribute (caller frees). */
+PetscErrorCode RslH5GetAttrString(RslH5 f, const char obj[], const char name[], char **value);
+/* Names of the attributes of obj, in name order (free with PetscStrArrayDestroy). */
+PetscErrorCode RslH5GetAttrNames(RslH5 f, const char obj[], PetscInt *n, char ***names);
+PetscErrorCode RslH5Exists(RslH5 f, const char path[], PetscBool *exists);
+/* Remove a link (dataset or group) when it exists. */
+PetscErrorCode RslH5Delete(RslH5 f, const char path[]);
 
 /* XDMF sidecar for ParaView: a temporal collection of the snapshots k = 0..nsnap-1 at times[k],
  * each with the float32 datasets <RslH5SnapshotName(k)>/<fields[i]> plus the static /fields/z,

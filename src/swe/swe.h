@@ -4,6 +4,7 @@
  * maxima, gauges and outlet hydrographs. Options are prefixed -swe_. */
 #pragma once
 #include "grid/grid.h"
+#include "io/checkpoint.h"
 #include "io/h5out.h"
 
 typedef struct _p_RslSWE *RslSWE;
@@ -39,6 +40,18 @@ PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[]);
 /* Active cells, steps taken and solve wall time (for the perf line). */
 PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall);
 PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);
+
+/* Checkpoint/restart (swe_checkpoint.c), after RslSWESetUp: records the per-cell inputs in
+ * ck's fingerprint, then resumes the state from ck's restart file when there is one; RslSWESolve
+ * then writes checkpoints on ck's schedule and when a stop is agreed. */
+PetscErrorCode RslSWESetCheckpoint(RslSWE swe, RslCheckpoint ck);
+/* A resumed run: check that the result file resumed from its .part holds the snapshots written
+ * before the checkpoint (and drop later ones); *ok false when it does not. */
+PetscErrorCode RslSWEResumeResult(RslSWE swe, RslH5 out, PetscBool *ok);
+/* Resumed from a checkpoint (*t its time, *nsnap the snapshots it counts). */
+PetscErrorCode RslSWEGetResumed(RslSWE swe, PetscBool *resumed, PetscReal *t, PetscInt *nsnap);
+/* Why RslSWESolve stopped before the end (core/signal.h reasons; 0: it did not), at which time. */
+PetscErrorCode RslSWEGetStop(RslSWE swe, int *reason, PetscReal *t, PetscInt *step);
 PetscErrorCode RslSWEDestroy(RslSWE *swe);
 
 /* Run indicators for summaries (collective): peak total outflow (m3/s, from the sampled

@@ -2,6 +2,7 @@
 #pragma once
 #include "swe/swe.h"
 #include "core/series.h"
+#include "io/checkpoint.h"
 
 typedef struct {
   PetscScalar h, hu, hv;
@@ -80,6 +81,12 @@ struct _p_RslSWE {
   /* snapshots */
   PetscInt  nsnap;
   double   *snap_t;
+  double    next_out, next_ts; /* next snapshot and series times */
+
+  /* checkpoint/restart (swe_checkpoint.c): stop agreed in the time-step reduction */
+  RslCheckpoint ck;
+  PetscBool     resumed;
+  int           stop;
   PetscLogEvent ev_flux, ev_update, ev_halo, ev_output, ev_source;
 };
 
@@ -96,3 +103,4 @@ PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6]);
 PetscErrorCode RslSWESampleSeries(RslSWE swe);
 PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);
 PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt);
+PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out);

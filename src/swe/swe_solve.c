@@ -26,33 +26,45 @@ static PetscErrorCode Progress(RslSWE swe, double wall0)
 
 PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
 {
-  PetscReal   rain_until = -1, next_out = PETSC_MAX_REAL, next_ts = swe->ts_interval, eps = 1e-9 * swe->tfinal;
+  PetscReal   rain_until = -1, eps = 1e-9 * swe->tfinal;
   double      wall0 = RslWallTime(), last_print = wall0;
   PetscMPIInt rank;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(swe->comm, &rank));
-  if (out && swe->out_interval > 0) {
-    PetscCall(RslSWEWriteSnapshot(swe, out));
-    next_out = swe->out_interval;
+  if (!swe->resumed) { /* a resumed run has them from its checkpoint */
+    swe->next_out = PETSC_MAX_REAL;
+    swe->next_ts  = swe->ts_interval;
+    if (out && swe->out_interval > 0) {
+      PetscCall(RslSWEWriteSnapshot(swe, out));
+      swe->next_out = swe->out_interval;
+    }
   }
+  if (swe->ck) RslCheckpointStartAt(swe->ck, swe->t);
   while (swe->t < swe->tfinal - eps && (swe->max_steps < 0 || swe->step < swe->max_steps)) {
     /* steps end exactly on output and sampling times: a sliver step before a sample
      * would turn its mean discharge into a difference of nearly equal volumes */
-    PetscReal tlimit = PetscMin(PetscMin(swe->tfinal, next_out), next_ts);
+    PetscReal tlimit = PetscMin(PetscMin(swe->tfinal, swe->next_out), swe->next_ts);
     int       print  = 0;
     if (swe->have_rain && swe->t >= rain_until) PetscCall(UpdateRain(swe, &rain_until));
     if (swe->have_rain) tlimit = PetscMin(tlimit, rain_until);
     PetscCall(RslSWEStep(swe, tlimit));
     PetscCall(RslSWELosses(swe, swe->dt));
-    if (swe->t >= next_ts - eps) {
+    if (swe->t >= swe->next_ts - eps) {
       PetscCall(RslSWESampleSeries(swe));
-      while (next_ts <= swe->t + eps) next_ts += swe->ts_interval;
+      while (swe->next_ts <= swe->t + eps) swe->next_ts += swe->ts_interval;
     }
-    if (out && swe->t >= next_out - eps) {
+    if (out && swe->t >= swe->next_out - eps) {
       PetscCall(RslSWEWriteSnapshot(swe, out));
-      while (next_out <= swe->t + eps) next_out += swe->out_interval;
+      while (swe->next_out <= swe->t + eps) swe->next_out += swe->out_interval;
     }
+    /* checkpoints never shorten a step: a run with checkpoints gives the same results */
+    if (!(swe->t < swe->tfinal - eps && (swe->max_steps < 0 || swe->step < swe->max_steps))) {
+      swe->stop = 0; /* finished anyway: no checkpoint needed */
+      break;
+    }
+    if (swe->ck && (swe->stop ? RslCheckpointActive(swe->ck) : RslCheckpointDue(swe->ck, swe->t))) PetscCall(RslSWECheckpointWrite(swe, out));
+    if (swe->stop) break;
     /* rank 0's clock decides, so every rank enters the collective progress together */
     if (swe->progress_interval > 0) {
       double now = RslWallTime();
@@ -64,6 +76,8 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
       }
     }
   }
+  swe->wall = RslWallTime() - wall0;
+  if (swe->stop) PetscFunctionReturn(PETSC_SUCCESS); /* the checkpoint holds the state; no final sample */
   if (swe->ts_last_t < swe->t) PetscCall(RslSWESampleSeries(swe));
   if (swe->progress_interval > 0) PetscCall(Progress(swe, wall0));
   swe->wall = RslWallTime() - wall0;

@@ -2,6 +2,7 @@
  * SSP-RK2 (order 2) on the flux residual, its last update fused with the point-wise
  * sources — point inflows, rain, semi-implicit friction — and the per-cell maxima. */
 #include "swe/swe_impl.h"
+#include "core/signal.h"
 #include "kernels/swe_flux.h"
 
 /* w = a*y + b*(x + dt*r) (just x + dt*r when y is NULL) on entries k0..k1-1, point-wise in
@@ -210,15 +211,18 @@ static PetscErrorCode StepOrder2(RslSWE swe, PetscReal *dt, double out0[], doubl
 PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tlimit)
 {
   RslGrid *g = swe->grid;
-  double   ax, ay, a[2], rate, dt, out0[RSL_NSIDES], in0[RSL_NSIDES];
+  double   ax, ay, a[3], rate, dt, out0[RSL_NSIDES], in0[RSL_NSIDES];
 
   PetscFunctionBegin;
   PetscCall(RslSWEResidual(swe, swe->U, swe->t, &ax, &ay));
   /* reduce the x and y speeds separately: max over ranks of (ax/dx + ay/dy) would depend on
-   * which rank holds the fastest x- and y-faces (decomposition independence) */
+   * which rank holds the fastest x- and y-faces (decomposition independence); the stop
+   * request (signal, wall-clock deadline) rides along, so every rank agrees at no cost */
   a[0] = ax;
   a[1] = ay;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, a, 2, MPI_DOUBLE, MPI_MAX, swe->comm));
+  a[2] = RslStopLocal();
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, a, 3, MPI_DOUBLE, MPI_MAX, swe->comm));
+  swe->stop = (int)a[2];
   rate = a[0] / g->dx + a[1] / g->dy;
   dt = rate > 0 ? swe->cfl / rate : swe->dtmax;
   dt = PetscMin(dt, swe->dtmax);
