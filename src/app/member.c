@@ -259,6 +259,13 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslAppWarnUnusedOptions(comm, NULL));
   PetscCall(RslCheckpointFingerprintOptions(m->ck));
   PetscCall(RslSWESetCheckpoint(m->swe, m->ck)); /* resumes from the restart file, if any */
+  {
+    PetscBool resumed;
+    PetscReal t;
+    PetscInt  nsnap;
+    PetscCall(RslSWEGetResumed(m->swe, &resumed, &t, &nsnap));
+    if (resumed) PetscCall(PetscPrintf(comm, "ruissel: [%s] resumed from %s at t = %.6g s\n", s->name, RslCheckpointRestartFile(m->ck), (double)t));
+  }
   if (RslCheckpointAuto(m->ck) && !RslCheckpointRestartFile(m->ck)) {
     PetscCall(CompletedResult(comm, m, out_file, s, &done));
     if (done) PetscFunctionReturn(PETSC_SUCCESS);

@@ -250,7 +250,6 @@ PetscErrorCode RslSWESetCheckpoint(RslSWE swe, RslCheckpoint ck)
   PetscCall(RslH5Close(&f, PETSC_FALSE));
   RSLCHECK(swe->comm, swe->t <= swe->tfinal, "-swe_tfinal: %g s is before the checkpoint's time %g s (a restart may only extend it)", (double)swe->tfinal, (double)swe->t);
   swe->resumed = PETSC_TRUE;
-  PetscCall(PetscPrintf(swe->comm, "ruissel: resumed from %s at t = %.6g s (step %d)\n", RslCheckpointRestartFile(ck), (double)swe->t, (int)swe->step));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

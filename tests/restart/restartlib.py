@@ -88,12 +88,38 @@ class Proc:
         return False
 
     def signal(self, sig):
-        """Signal the launcher (mpiexec forwards SIGUSR1/SIGTERM to the ranks)."""
+        """Signal the launcher (mpiexec forwards SIGUSR1/SIGTERM to the ranks; it turns
+        SIGINT, a Ctrl-C, into SIGTERM)."""
         os.kill(self.p.pid, sig)
 
+    def ranks(self):
+        """Process ids of the launcher's descendants (the ranks: Open MPI gives each its own
+        process group, so they are found through their parents)."""
+        parent = {}
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    pass
+        out, todo = [], [self.p.pid]
+        while todo:
+            kids = [c for c, pp in parent.items() if pp == todo[0]]
+            out += kids
+            todo = todo[1:] + kids
+        return out
+
+    def signal_ranks(self, sig):
+        for pid in self.ranks():
+            os.kill(pid, sig)
+
     def kill9(self):
-        """kill -9 of the whole process group: launcher and ranks, no chance to clean up."""
-        os.killpg(self.p.pid, signal.SIGKILL)
+        """kill -9 of the ranks and the launcher, by their ids: no chance to clean up."""
+        for pid in self.ranks() + [self.p.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.p.wait()
 
     def wait(self, timeout=300):

@@ -37,7 +37,7 @@ def main():
     check("kill -9: the checkpoint file is the first one (t = 40 s)", (work / "k.ckpt.h5").exists() and ckpt_time(work / "k.ckpt.h5") == 40.0)
     check("kill -9: the interrupted write left k.ckpt.h5.part", (work / "k.ckpt.h5.part").exists())
     rc, out = run(work, {**o, "swe_tfinal": 200, "restart": "auto"}, 3, "kill_restart")
-    check("restart on 3 ranks (-restart auto, -swe_tfinal 120 -> 200)", rc == 0 and "resumed from k.ckpt.h5 at t = 40 s" in out, out[-1500:] if rc else "")
+    check("restart on 3 ranks (-restart auto, -swe_tfinal 120 -> 200)", rc == 0 and "[run] resumed from k.ckpt.h5 at t = 40 s" in out, out[-1500:] if rc else "")
     if rc == 0:
         compare("kill -9 on 2 ranks, resumed on 3", work / "k.h5", work / "ref2.h5", exact_all=False)
     check("completed: no checkpoint or .part left", not any((work / n).exists() for n in ("k.ckpt.h5", "k.ckpt.h5.part", "k.h5.part")))
