@@ -20,20 +20,80 @@ EXE=${RUISSEL_EXE:-$BUILD/ruissel}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
+# rsl_launcher NP NODES: RSL_LAUNCHER (an array) = the command that starts NP MPI ranks spread
+# over NODES nodes: $MPIEXEC -n NP, srun inside a Slurm job, else mpiexec.
+rsl_launcher() {
+  local np=$1 nodes=$2
+  if [ -n "${MPIEXEC:-}" ]; then
+    read -r -a RSL_LAUNCHER <<<"$MPIEXEC"
+    RSL_LAUNCHER+=(-n "$np")
+  elif [ -n "${SLURM_JOB_ID:-}" ]; then
+    RSL_LAUNCHER=(srun --nodes="$nodes" --ntasks="$np" --cpu-bind=cores)
+  else
+    RSL_LAUNCHER=(mpiexec --oversubscribe)
+    [ "$(id -u)" = 0 ] && RSL_LAUNCHER+=(--allow-run-as-root)
+    RSL_LAUNCHER+=(-n "$np")
+  fi
+}
+
 # rsl_launch NP NODES CMD ARGS...: run CMD on NP MPI ranks spread over NODES nodes.
 rsl_launch() {
-  local np=$1 nodes=$2
+  rsl_launcher "$1" "$2"
   shift 2
-  if [ -n "${MPIEXEC:-}" ]; then
-    # shellcheck disable=SC2086
-    $MPIEXEC -n "$np" "$@"
-  elif [ -n "${SLURM_JOB_ID:-}" ]; then
-    srun --nodes="$nodes" --ntasks="$np" --cpu-bind=cores "$@"
-  else
-    local root_flag=""
-    [ "$(id -u)" = 0 ] && root_flag=--allow-run-as-root
-    mpiexec --oversubscribe $root_flag -n "$np" "$@"
-  fi
+  "${RSL_LAUNCHER[@]}" "$@"
+}
+
+# rsl_launch_forwarding NP NODES CMD ARGS...: rsl_launch in the background, passing a SIGUSR1
+# that reaches this shell (Slurm's `--signal=B:USR1@margin` signals only the batch shell) on to
+# the launcher, which forwards it to every rank: the run then writes a checkpoint and exits
+# with status 3. A SIGTERM (time limit, scancel) already reaches the ranks directly: it is only
+# logged here, and this shell keeps waiting while the run checkpoints. Returns the run's exit
+# status.
+rsl_launch_forwarding() {
+  local pid status signalled
+  trap 'signalled=1; echo "jobs: $(date +%T) SIGUSR1: asking the run to checkpoint and stop"; kill -USR1 "$pid" 2>/dev/null' USR1
+  trap 'signalled=1; echo "jobs: $(date +%T) SIGTERM: the run checkpoints (if asked to) and stops"' TERM
+  rsl_launcher "$1" "$2"
+  shift 2
+  "${RSL_LAUNCHER[@]}" "$@" & # the launcher itself is the child: it gets the signal
+  pid=$!
+  while :; do
+    signalled=0
+    wait "$pid"
+    status=$?
+    # a trapped signal interrupts `wait` (status > 128) while the run goes on: wait again
+    if [ "$signalled" = 1 ] && [ "$status" -gt 128 ]; then
+      kill -0 "$pid" 2>/dev/null && continue
+      wait "$pid" 2>/dev/null
+      local s=$?
+      [ "$s" != 127 ] && status=$s
+    fi
+    break
+  done
+  trap - USR1 TERM
+  return "$status"
+}
+
+# rsl_resubmit SCRIPT ARGS...: submit SCRIPT again (after this job, same resources: time limit,
+# nodes, tasks, CPUs per task, partition, account, QOS, name), with RUISSEL_RESUBMIT counting
+# up to RUISSEL_MAX_RESUBMIT (default 20). The environment (RUN_DIR, RUISSEL_*) goes along.
+rsl_resubmit() {
+  local script=$1 n=${RUISSEL_RESUBMIT:-0} max=${RUISSEL_MAX_RESUBMIT:-20} info args=() v
+  shift
+  [ -n "${SLURM_JOB_ID:-}" ] || { echo "jobs: not in a Slurm job: run the same command again to resume"; return 1; }
+  [ "$n" -lt "$max" ] || { echo "jobs: resubmitted $n times already (RUISSEL_MAX_RESUBMIT=$max): stopping" >&2; return 1; }
+  info=$(scontrol show job -o "$SLURM_JOB_ID")
+  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $info" | head -1; }
+  v=$(field TimeLimit) && [ -n "$v" ] && [ "$v" != UNLIMITED ] && args+=(--time="$v")
+  v=$(field NumNodes) && [ -n "$v" ] && args+=(--nodes="${v%%-*}")
+  v=$(field NumTasks) && [ -n "$v" ] && args+=(--ntasks="$v")
+  v=$(field 'NtasksPerN:B:S:C') && v=${v%%:*} && [ -n "$v" ] && [ "$v" != 0 ] && args+=(--ntasks-per-node="$v")
+  v=$(field 'CPUs\/Task') && [ -n "$v" ] && [ "$v" != N/A ] && args+=(--cpus-per-task="$v")
+  v=$(field Partition) && [ -n "$v" ] && args+=(--partition="$v")
+  v=$(field Account) && [ -n "$v" ] && [ "$v" != "(null)" ] && args+=(--account="$v")
+  v=$(field QOS) && [ -n "$v" ] && [ "$v" != "(null)" ] && [ "$v" != normal ] && args+=(--qos="$v")
+  v=$(field JobName) && [ -n "$v" ] && args+=(--job-name="$v")
+  RUISSEL_RESUBMIT=$((n + 1)) sbatch --dependency="afterany:$SLURM_JOB_ID" "${args[@]}" "$script" "$@"
 }
 
 # rsl_perf LOGFILE KEY: a field of the last `ruissel: perf k=v ...` line of LOGFILE

@@ -11,6 +11,8 @@ PKGS=(
   libdnnl-dev libopenblas-dev
   python3-numpy python3-h5py python3-matplotlib python3-gdal
   python3-torch python3-torchvision
+  # the `slurm` test label: a one-node Slurm the test starts itself (no systemd, no service)
+  slurmctld slurmd slurm-client munge
 )
 missing=()
 for p in "${PKGS[@]}"; do
@@ -23,5 +25,11 @@ fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -qq
+# policy-rc.d: the Slurm and munge packages must not start their services (tests start their own)
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null && $SUDO chmod +x "$POLICY"
+  trap '$SUDO rm -f "$POLICY"' EXIT
+fi
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done"

@@ -105,7 +105,7 @@ void RslCheckpointStartAt(RslCheckpoint ck, PetscReal t)
 PetscBool RslCheckpointDue(RslCheckpoint ck, PetscReal t)
 {
   if (ck->interval <= 0 || t < ck->next) return PETSC_FALSE;
-  while (ck->next <= t) ck->next += ck->interval;
+  RslCheckpointStartAt(ck, t);
   return PETSC_TRUE;
 }
 
@@ -365,6 +365,7 @@ PetscErrorCode RslCheckpointWriteBegin(RslCheckpoint ck, double time, PetscInt s
   ck->wall0 = RslWallTime();
   ck->time  = time;
   PetscCall(RslH5Create(ck->comm, "-checkpoint_file", ck->file, f));
+  PetscCall(RslH5SetContiguous(*f));
   PetscCall(RslH5SetAttrDouble(*f, "/", "time", 1, &time));
   PetscCall(RslH5SetAttrInt(*f, "/", "step", 1, &step));
   PetscCall(RslH5SetAttrInt(*f, "/", "ranks", 1, &ranks));
@@ -385,8 +386,10 @@ PetscErrorCode RslCheckpointWriteEnd(RslCheckpoint ck, RslH5 *f)
   ck->nwritten++;
   /* test hook: the N-th checkpoint of this process stalls before its file is complete, so
    * a test can kill the run in the middle of a write (tests/restart) */
+  /* on disk (MPI_File_sync) before the rename: a node that crashes right after still has
+   * either the previous checkpoint or this complete one */
+  PetscCall(RslH5Flush(*f));
   if (stall && atoi(stall) == (int)ck->nwritten) {
-    PetscCall(RslH5Flush(*f));
     PetscCall(PetscPrintf(ck->comm, "ruissel: test hook: checkpoint %d stalls before completion\n", (int)ck->nwritten));
     for (;;) sleep(60); /* until killed (a signal only interrupts one sleep) */
   }

@@ -8,6 +8,7 @@ struct _p_RslH5 {
   hid_t     file, dxpl; /* dxpl: collective MPI-IO transfers */
   char     *path, *part;
   PetscBool readonly;   /* opened with RslH5OpenRead: closing only closes */
+  PetscBool contiguous; /* fields unchunked (RslH5SetContiguous) */
 };
 
 /* File access list of every open: MPI-IO on comm, collective metadata operations. */

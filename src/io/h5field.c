@@ -41,7 +41,7 @@ static PetscErrorCode WriteComponent(RslH5 f, const char dset[], const RslGrid *
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(v, &n));
   PetscCheck(n == g->xm * g->ym * dof, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "%s: vector does not match the grid layout", dset);
-  PetscCall(RslH5DatasetOpenOrCreate(f, dset, ftypes[t], 2, dims, chunk, &d));
+  PetscCall(RslH5DatasetOpenOrCreate(f, dset, ftypes[t], 2, dims, f->contiguous ? NULL : chunk, &d));
   PetscCall(PetscMalloc1(esize[t] * (size_t)(g->xm * g->ym) + 1, &buf));
   PetscCall(VecGetArrayRead(v, &a));
   for (PetscInt jl = 0; jl < g->ym; jl++) {

@@ -114,6 +114,13 @@ PetscErrorCode RslH5Resume(MPI_Comm comm, const char path[], RslH5 *f)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslH5SetContiguous(RslH5 f)
+{
+  PetscFunctionBegin;
+  f->contiguous = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslH5Flush(RslH5 f)
 {
   PetscFunctionBegin;
@@ -222,9 +229,13 @@ PetscErrorCode RslH5WriteReplicated(RslH5 f, const char dset[], int rank, const 
   PetscCallMPI(MPI_Comm_rank(f->comm, &r));
   PetscCall(RslH5DatasetOpenOrCreate(f, dset, H5T_IEEE_F64LE, rank, dims, NULL, &d));
   for (int k = 0; k < rank; k++) n *= dims[k];
+  if (n == 0) { /* an empty array (a checkpoint's series before the first sample): no write */
+    H5Dclose(d);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   fs = H5Dget_space(d);
   ms = H5Screate_simple(1, &n, NULL);
-  if (r != 0 || n == 0) {
+  if (r != 0) {
     H5Sselect_none(fs);
     H5Sselect_none(ms);
   }
