@@ -25,17 +25,6 @@ static void Pack(RslMemberSummary *s, double v[S_N])
   for (int c = 0; c < S_N; c++) v[c] = *(double *)((char *)s + RslMemberFigures[c].offset);
 }
 
-/* OUT.h5 -> OUT_<suffix> */
-static PetscErrorCode Derived(const char out_file[], const char suffix[], char path[], size_t len)
-{
-  size_t n = strlen(out_file);
-
-  PetscFunctionBegin;
-  if (n > 3 && !strcmp(out_file + n - 3, ".h5")) n -= 3;
-  PetscCall(PetscSNPrintf(path, len, "%.*s_%s", (int)n, out_file, suffix));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Run one member (or only check its options, s == NULL) with its own options database.
  * Returns the member's error code. */
 static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const char landcover[], const char out[], RslMemberSummary *s)
@@ -100,7 +89,7 @@ static PetscErrorCode Summary(MPI_Comm comm, PetscInt n, char names[][64], const
     if (status[k] == RSL_MEMBER_DONE) PetscCall(PetscPrintf(comm, "%-18s %8.4f %9.3f %13.4f %13.1f %11.1f %11.1f %10.4f %+10.1e  ok\n", names[k], r[S_CLIMATE], r[S_ARTIF], r[S_PEAK], r[S_FLOOD], r[S_RAIN], r[S_OUT], r[S_RC], r[S_BUDGET]));
     else PetscCall(PetscPrintf(comm, "%-18s %8s %9s %13s %13s %11s %11s %10s %10s  %s: %s\n", names[k], "-", "-", "-", "-", "-", "-", "-", "-", StatusName[status[k]], err[k]));
   }
-  PetscCall(Derived(out_file, "summary.csv", path, sizeof path));
+  PetscCall(RslPathStem(out_file, "_summary.csv", path, sizeof path));
   if (!rank) {
     PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.part", path));
     fp = fopen(tmp, "w");
@@ -252,8 +241,9 @@ PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char 
   for (PetscInt k = group; k < n; k += ngroups) {
     PetscErrorCode ierr;
     if (set) {
-      PetscCall(Derived(out_file, names[k], out, sizeof out));
-      PetscCall(PetscStrlcat(out, ".h5", sizeof out));
+      char suffix[80];
+      PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_%s.h5", names[k]));
+      PetscCall(RslPathStem(out_file, suffix, out, sizeof out));
     } else PetscCall(PetscStrncpy(out, out_file, sizeof out));
     RslAppErrorReset();
     if (set && rsl_bad_options[k][0]) { /* reported by RslEnsembleCheck */

@@ -29,17 +29,6 @@ const int RslMemberNFigures = (int)(sizeof RslMemberFigures / sizeof RslMemberFi
 
 static double *Figure(RslMemberSummary *s, int k) { return (double *)((char *)s + RslMemberFigures[k].offset); }
 
-/* OUT.h5 -> OUT<suffix> */
-static PetscErrorCode Stem(const char out_file[], const char suffix[], char path[], size_t len)
-{
-  size_t n = strlen(out_file);
-
-  PetscFunctionBegin;
-  if (n > 3 && !strcmp(out_file + n - 3, ".h5")) n -= 3;
-  PetscCall(PetscSNPrintf(path, len, "%.*s%s", (int)n, out_file, suffix));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Land cover: -landcover_file, else the segmentation's map; then the land-use scenario,
  * whose modified map is written next to the result (STEM_landcover.tif). */
 static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[], const char out_file[], RslMemberSummary *s)
@@ -59,7 +48,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   if (!active) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
-  PetscCall(Stem(out_file, "_landcover.tif", mapfile, sizeof mapfile));
+  PetscCall(RslPathStem(out_file, "_landcover.tif", mapfile, sizeof mapfile));
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -253,7 +242,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslSWESetRain(m->swe, &cb));
   PetscCall(RslSWESetBed(m->swe, m->z, nodata));
   PetscCall(RslSWESetUp(m->swe));
-  PetscCall(Stem(out_file, ".ckpt.h5", ckfile, sizeof ckfile));
+  PetscCall(RslPathStem(out_file, ".ckpt.h5", ckfile, sizeof ckfile));
   PetscCall(RslCheckpointCreate(comm, &m->ck));
   PetscCall(RslCheckpointSetFromOptions(m->ck, ckfile, in_ensemble ? s->name : NULL));
   PetscCall(RslAppWarnUnusedOptions(comm, NULL));

@@ -109,6 +109,16 @@ PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char pa
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len)
+{
+  size_t n = strlen(path);
+
+  PetscFunctionBegin;
+  if (n > 3 && !strcmp(path + n - 3, ".h5")) n -= 3;
+  PetscCall(PetscSNPrintf(out, len, "%.*s%s", (int)n, path, suffix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[], size_t len)
 {
   const char *slash = strrchr(base, '/');

@@ -51,6 +51,9 @@ double RslWallTime(void);
 /* Read a whole (small) text file on rank 0 and broadcast it, so that every rank parses the
  * same bytes and reaches the same verdict on errors. Collective error naming option/path. */
 PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text);
+/* Derived file names: path without a final ".h5", then suffix (run.h5 + "_2050.h5" ->
+ * run_2050.h5, + ".ckpt.h5" -> run.ckpt.h5). */
+PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len);
 /* Resolve `name` relative to the directory of `base` unless it is absolute. */
 PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[], size_t len);
 

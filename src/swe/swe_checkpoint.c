@@ -71,15 +71,50 @@ static PetscInt Partials(RslSWE s, RslKahan *k[])
  * Kahan pairs. */
 enum { P_XS, P_YS, P_XM, P_YM, P_NEG, P_K };
 
+/* The fixed part of the table, written to or read from f: the components of U, the per-cell
+ * fields and the replicated numbers (one traversal, so writing and reading cannot drift). */
+static PetscErrorCode Transfer(RslSWE swe, RslH5 f, PetscBool write)
+{
+  RslGrid *g = swe->grid;
+  Vec      c;
+  CkField  fld[MAX_ITEMS];
+  CkNumber num[MAX_ITEMS];
+  PetscInt nf = Fields(swe, fld), nn = Replicated(swe, num);
+  char     name[64];
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(g->da1, &c));
+  for (PetscInt q = 0; q < 3; q++) {
+    PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", Comp[q]));
+    if (write) {
+      PetscCall(VecStrideGather(swe->U, q, c, INSERT_VALUES));
+      PetscCall(RslH5WriteField(f, name, g, c));
+    } else {
+      PetscCall(RslH5ReadFieldFrom(f, name, g, c));
+      PetscCall(VecStrideScatter(c, q, swe->U, INSERT_VALUES));
+    }
+  }
+  PetscCall(DMRestoreGlobalVector(g->da1, &c));
+  for (PetscInt q = 0; q < nf; q++) {
+    PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", fld[q].name));
+    if (write) PetscCall(RslH5WriteField(f, name, g, fld[q].v));
+    else PetscCall(RslH5ReadFieldFrom(f, name, g, fld[q].v));
+  }
+  for (PetscInt q = 0; q < nn; q++) {
+    if (num[q].d && write) PetscCall(RslH5SetAttrDouble(f, "/state", num[q].name, num[q].n, num[q].d));
+    else if (num[q].d) PetscCall(RslH5GetAttrDouble(f, "/state", num[q].name, num[q].n, num[q].d));
+    else if (write) PetscCall(RslH5SetAttrInt(f, "/state", num[q].name, num[q].n, num[q].i));
+    else PetscCall(RslH5GetAttrInt(f, "/state", num[q].name, num[q].n, num[q].i));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out)
 {
   RslGrid    *g = swe->grid;
   RslH5       f;
-  Vec         c;
-  CkField     fld[MAX_ITEMS];
-  CkNumber    num[MAX_ITEMS];
   RslKahan   *k[MAX_ITEMS];
-  PetscInt    nf = Fields(swe, fld), nn = Replicated(swe, num), nk = Partials(swe, k), nh = RSL_NSIDES + 2, ng = 5 * swe->ngauge;
+  PetscInt    nk = Partials(swe, k), nh = RSL_NSIDES + 2, ng = 5 * swe->ngauge;
   PetscMPIInt size;
   double     *row, *rows;
 
@@ -88,23 +123,7 @@ PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out)
    * that a restart from this checkpoint finds them */
   if (out) PetscCall(RslH5Flush(out));
   PetscCall(RslCheckpointWriteBegin(swe->ck, swe->t, swe->step, &f));
-  PetscCall(DMGetGlobalVector(g->da1, &c));
-  for (PetscInt q = 0; q < 3; q++) {
-    char name[32];
-    PetscCall(VecStrideGather(swe->U, q, c, INSERT_VALUES));
-    PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", Comp[q]));
-    PetscCall(RslH5WriteField(f, name, g, c));
-  }
-  PetscCall(DMRestoreGlobalVector(g->da1, &c));
-  for (PetscInt q = 0; q < nf; q++) {
-    char name[64];
-    PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", fld[q].name));
-    PetscCall(RslH5WriteField(f, name, g, fld[q].v));
-  }
-  for (PetscInt q = 0; q < nn; q++) {
-    if (num[q].d) PetscCall(RslH5SetAttrDouble(f, "/state", num[q].name, num[q].n, num[q].d));
-    else PetscCall(RslH5SetAttrInt(f, "/state", num[q].name, num[q].n, num[q].i));
-  }
+  PetscCall(Transfer(swe, f, PETSC_TRUE));
   /* series so far */
   PetscCall(RslH5SetAttrInt(f, "/state", "snapshots", 1, &swe->nsnap));
   PetscCall(RslH5SetAttrInt(f, "/state", "series_rows", 1, &swe->nts));
@@ -174,30 +193,10 @@ static PetscErrorCode ReadPartials(RslSWE swe, RslH5 f, PetscInt old)
 
 static PetscErrorCode ReadState(RslSWE swe, RslH5 f)
 {
-  RslGrid *g = swe->grid;
-  Vec      c;
-  CkField  fld[MAX_ITEMS];
-  CkNumber num[MAX_ITEMS];
-  PetscInt nf = Fields(swe, fld), nn = Replicated(swe, num), nh = RSL_NSIDES + 2, ng = 5 * swe->ngauge, ranks;
+  PetscInt nh = RSL_NSIDES + 2, ng = 5 * swe->ngauge, ranks;
 
   PetscFunctionBegin;
-  PetscCall(DMGetGlobalVector(g->da1, &c));
-  for (PetscInt q = 0; q < 3; q++) {
-    char name[32];
-    PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", Comp[q]));
-    PetscCall(RslH5ReadFieldFrom(f, name, g, c));
-    PetscCall(VecStrideScatter(c, q, swe->U, INSERT_VALUES));
-  }
-  PetscCall(DMRestoreGlobalVector(g->da1, &c));
-  for (PetscInt q = 0; q < nf; q++) {
-    char name[64];
-    PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", fld[q].name));
-    PetscCall(RslH5ReadFieldFrom(f, name, g, fld[q].v));
-  }
-  for (PetscInt q = 0; q < nn; q++) {
-    if (num[q].d) PetscCall(RslH5GetAttrDouble(f, "/state", num[q].name, num[q].n, num[q].d));
-    else PetscCall(RslH5GetAttrInt(f, "/state", num[q].name, num[q].n, num[q].i));
-  }
+  PetscCall(Transfer(swe, f, PETSC_FALSE));
   PetscCall(RslH5GetAttrInt(f, "/state", "snapshots", 1, &swe->nsnap));
   PetscCall(RslH5GetAttrInt(f, "/state", "series_rows", 1, &swe->nts));
   PetscCall(PetscFree(swe->snap_t));

@@ -5,8 +5,6 @@ and on a group of 2 ranks) are reported with their name and error on stderr, lea
 or .part behind, and are marked `failed` (with the error) in the summary; the other members
 complete with results bitwise equal to separate runs; the exit status is 1."""
 import csv
-import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -15,20 +13,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-SRC = Path(os.environ.get("RUISSEL_SOURCE_DIR", Path(__file__).resolve().parents[2]))
-sys.path.insert(0, str(SRC))
-from validation.cases import NODATA, X0, Y0, fractal_terrain  # noqa: E402
-from validation.harness import write_raster  # noqa: E402
-
-EXE = os.environ.get("RUISSEL_EXE", str(SRC / "build" / "ruissel"))
-MPI = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe --allow-run-as-root"))
-FAIL = []
-
-
-def check(what, ok, detail=""):
-    print(f"{'ok  ' if ok else 'FAIL'} {what}{': ' + str(detail) if detail and not ok else ''}", flush=True)
-    if not ok:
-        FAIL.append(what)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "restart"))
+from restartlib import EXE, MPI, NODATA, X0, Y0, check, finish, fractal_terrain, write_raster  # noqa: E402
 
 
 def run(work, np_, args):
@@ -81,9 +67,7 @@ def main():
                 with h5py.File(work / f"sep_{m}.h5") as f:
                     same = all(np.array_equal(ens[d].view(np.uint64), f[d][()].view(np.uint64)) for d in ens)
                 check(f"{tag}: {m} complete, equal to a separate run, budget closes", rc1 == 0 and same and abs(budget) < 1e-12, (rc1, e1[-500:], budget))
-    if FAIL:
-        sys.exit("FAIL: " + "; ".join(FAIL))
-    print("all checks passed")
+    finish()
 
 
 if __name__ == "__main__":

@@ -21,12 +21,11 @@ skip() { echo "SKIPPED: $*"; exit 77; }
 for c in munged slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
   command -v "$c" >/dev/null || skip "$c not installed (scripts/setup-debian.sh installs slurm-wlm and munge)"
 done
-# shellcheck source=cluster.sh
+# shellcheck source=SCRIPTDIR/cluster.sh
 source "$SRC/tests/slurm/cluster.sh"
 WORK=$PWD/slurm_work
 if [ -f "$WORK/cluster/slurm.conf" ]; then # daemons a killed earlier run left
-  RSL_CLUSTER_DIR=$WORK/cluster SLURM_CONF=$WORK/cluster/slurm.conf
-  export SLURM_CONF
+  export RSL_CLUSTER_DIR=$WORK/cluster SLURM_CONF=$WORK/cluster/slurm.conf
   rsl_cluster_stop
 fi
 rm -rf "$WORK"
@@ -77,7 +76,7 @@ scancel --batch --signal=USR1 "$jid"
 wait_jobs 240 || fail "the job chain did not end within 240 s"
 check "job $jid: SIGUSR1 passed to the ranks, checkpoint, exit status 3" \
   "grep -q 'stopped by SIGUSR1' '$log1' && grep -q 'exit status 3' '$log1' && [ '$(exitcode "$jid")' = 3:0 ]"
-mapfile -t later < <(ls "$WORK"/ruissel_*.out | grep -v "_$jid.out")
+mapfile -t later < <(printf '%s\n' "$WORK"/ruissel_*.out | grep -vx "$log1" | sort -V)
 check "job $jid resubmitted itself (${#later[@]} later job(s))" "grep -q 'production: resubmitted' '$log1' && [ ${#later[@]} -ge 1 ]"
 if [ ${#later[@]} -ge 1 ]; then
   last=${later[-1]}
