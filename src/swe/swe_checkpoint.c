@@ -11,7 +11,6 @@
  *                    another rank count: fields, maxima and gauges stay bitwise equal).
  * Adding an accumulator to the solver is one line in Fields(), Replicated() or Partials(). */
 #include "swe/swe_impl.h"
-#include <string.h>
 
 typedef struct {
   const char *name;
@@ -225,8 +224,9 @@ PetscErrorCode RslSWESetCheckpoint(RslSWE swe, RslCheckpoint ck)
   swe->ck = ck;
   /* what the results depend on, cell by cell (so any input that changes them is caught,
    * whatever file or option it came from) */
-  PetscCall(PetscSNPrintf(grid, sizeof grid, "%d x %d cells, geotransform %.17g %.17g %.17g %.17g %.17g %.17g, nodata %.17g, CRS of %d characters", (int)g->nx, (int)g->ny, g->gt[0], g->gt[1], g->gt[2], g->gt[3], g->gt[4], g->gt[5], swe->nodata, (int)strlen(g->crs_wkt)));
+  PetscCall(PetscSNPrintf(grid, sizeof grid, "%d x %d cells, geotransform %.17g %.17g %.17g %.17g %.17g %.17g, nodata %.17g", (int)g->nx, (int)g->ny, g->gt[0], g->gt[1], g->gt[2], g->gt[3], g->gt[4], g->gt[5], swe->nodata));
   PetscCall(RslCheckpointFingerprintAdd(ck, "grid", grid, PETSC_TRUE));
+  PetscCall(RslCheckpointFingerprintAdd(ck, "grid CRS", g->crs_wkt, PETSC_TRUE));
   PetscCall(RslCheckpointFingerprintField(ck, "cells: bed elevation", g, swe->z));
   PetscCall(RslCheckpointFingerprintField(ck, "cells: Manning n", g, swe->nman));
   if (swe->soil.ks) {

@@ -2,7 +2,8 @@
 # A private one-node Slurm for tests (sourced): munged, slurmctld and slurmd from Debian's
 # slurm-wlm, started by the test itself (no systemd), on this machine with its real hostname,
 # CPU count and memory, everything (key, socket, state, logs) under one directory, on free
-# ports. Root only: slurmd must start job steps as the submitting user.
+# ports, reached through 127.0.0.1 (no name resolution needed). Root only: slurmd must start
+# job steps as the submitting user.
 #   rsl_cluster_start DIR   start it and export SLURM_CONF; returns non-zero on failure
 #   rsl_cluster_stop        cancel every job and stop the three daemons, by their pids
 # Needs: munged, slurmctld, slurmd, sbatch, squeue, scontrol, sinfo (scripts/setup-debian.sh).
@@ -25,7 +26,7 @@ rsl_cluster_start() {
   read -r host cpus mem < <(slurmd -C | sed -n 's/^NodeName=\([^ ]*\) CPUs=\([0-9]*\).*RealMemory=\([0-9]*\).*/\1 \2 \3/p')
   cat > "$d/slurm.conf" <<EOF
 ClusterName=rsltest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$d/munge/socket
@@ -51,7 +52,7 @@ MpiDefault=pmix
 ReturnToService=2
 KillWait=20
 MinJobAge=600
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
   export SLURM_CONF=$d/slurm.conf
