@@ -18,6 +18,7 @@ Everything derives from --seed (use --heldout for the evaluation scene), so two 
 identical files. This is synthetic imagery: real BD ORTHO cannot be bundled.
 """
 import argparse
+import heapq
 import os
 
 import numpy as np
@@ -55,31 +56,94 @@ def smooth_noise(rng, shape, scale_px):
     return f / (f.std() + 1e-12)
 
 
+def stream_y(ph, X, W, H):
+    """Northing of the stream (m from the south edge) at eastings X (m from the west edge)."""
+    return 0.45 * H + 0.06 * H * np.sin(2 * np.pi * X / (0.6 * W) + ph[0]) \
+        + 0.025 * H * np.sin(2 * np.pi * X / (0.22 * W) + ph[1])
+
+
+def talweg_x(ph, Y, W, H):
+    """Easting of the axis of the dry side valley that comes down through the village."""
+    return 0.55 * W + 0.04 * W * np.sin(2 * np.pi * Y / H + ph[2])
+
+
 def stream(ph, nx, ny, res):
     """Map coordinates X, Y (m from the south-west corner) of the pixel centres, the
     stream's northing ys(X) and the distance d across the valley to the stream."""
     x = (np.arange(nx) + 0.5) * res
     y = (ny - np.arange(ny) - 0.5) * res  # row 0 = north edge
     X, Y = np.meshgrid(x, y)
-    W, H = nx * res, ny * res
-    ys = 0.45 * H + 0.06 * H * np.sin(2 * np.pi * X / (0.6 * W) + ph[0]) \
-        + 0.025 * H * np.sin(2 * np.pi * X / (0.22 * W) + ph[1])
+    ys = stream_y(ph, X, nx * res, ny * res)
     return X, Y, ys, np.abs(Y - ys)
 
 
+# Valley geometry (m): the floor falls east at FLOOR_SLOPE; a floodplain of half-width
+# FLOODPLAIN rises gently (PLAIN_SLOPE) to the foot of the flanks, which climb FLANK m to
+# the plateaus over about FLANK_LENGTH m; the stream channel is CHANNEL_AREA m2 in section.
+FLOOR_Z, FLOOR_SLOPE, PLAIN_SLOPE, FLOODPLAIN = 180.0, 0.006, 0.003, 80.0
+FLANK, FLANK_LENGTH, CHANNEL_AREA, CHANNEL_WIDTH = 60.0, 190.0, 2.4, 3.0
+
+
+def stream_path(ys_col, ny, res):
+    """Rows of the stream at each column (ys_col: northing of the stream per column) and the
+    4-connected cell path following it west to east: list of (row, col)."""
+    rows = np.clip(np.round(ny - 0.5 - ys_col / res).astype(int), 0, ny - 1)
+    path = []
+    for c, r in enumerate(rows):
+        r0 = rows[c - 1] if c else r
+        step = 1 if r >= r0 else -1
+        path += [(rr, c) for rr in range(r0, r + step, step)]
+    return rows, path
+
+
+def drain(z, outlet, eps):
+    """Priority-flood depression filling (Barnes, Lehman & Mulla 2014, Computers &
+    Geosciences 62:117-127) from the outlet cells (boolean mask), 4-connected like the
+    solver's faces, with a gradient of eps per cell over filled flats: afterwards every cell
+    has a strictly descending 4-neighbour path to the outlet."""
+    ny, nx = z.shape
+    flat = z.astype(np.float64).ravel().copy()
+    seen = outlet.ravel().copy()
+    heap = [(flat[c], c) for c in np.flatnonzero(seen)]
+    heapq.heapify(heap)
+    while heap:
+        zc, c = heapq.heappop(heap)
+        r, q = divmod(c, nx)
+        for n in (c - nx if r > 0 else -1, c + nx if r < ny - 1 else -1, c - 1 if q > 0 else -1, c + 1 if q < nx - 1 else -1):
+            if n >= 0 and not seen[n]:
+                seen[n] = True
+                if flat[n] < zc + eps:
+                    flat[n] = zc + eps
+                heapq.heappush(heap, (flat[n], n))
+    return flat.reshape(ny, nx)
+
+
 def make_dem(rng, ph, nx, ny, res):
+    """Terrain that drains: a valley floor graded to the outlet (east edge), a floodplain,
+    steep flanks, a tributary valley from the north plateau, hillslope roughness, the stream
+    channel burnt along its course, then every closed depression filled (drain)."""
     X, Y, ys, d = stream(ph, nx, ny, res)
     W, H = nx * res, ny * res
-    floor = 180.0 - 0.012 * X  # valley floor drains east, 1.2 %
-    flank = 62.0 * 0.5 * (np.tanh((d - 0.15 * H) / (0.08 * H)) + 1.0) - 62.0 * 0.5 * (np.tanh(-0.15 / 0.08) + 1.0)
-    z = floor + 0.02 * d + flank
-    # A tributary coming from the north plateau, joining the main stream.
-    xt = 0.3 * W + 0.1 * W * np.sin(2 * np.pi * Y / H + ph[2])
-    dt = np.abs(X - xt)
-    z -= 28.0 * np.exp(-(dt / (0.07 * W)) ** 2) * np.clip((Y - ys) / (0.5 * H), 0, 1) ** 0.7
-    z += 2.5 * smooth_noise(rng, z.shape, 60.0 / res) + 0.6 * smooth_noise(rng, z.shape, 12.0 / res)
-    z -= 1.5 * np.exp(-(d / 3.0) ** 2)  # the channel
-    return z.astype(np.float32)
+    floor = FLOOR_Z - FLOOR_SLOPE * X
+    u = np.maximum(d - FLOODPLAIN, 0.0)  # distance beyond the floodplain
+    # Relief above the floodplain: the flanks, the tilted plateaus and their roughness.
+    relief = FLANK * (1.0 - np.exp(-(u / FLANK_LENGTH) ** 2)) + 0.02 * u
+    relief += np.clip(u / 100.0, 0.0, 1.0) * (2.5 * smooth_noise(rng, X.shape, 60.0 / res) + 0.6 * smooth_noise(rng, X.shape, 12.0 / res))
+    # A dry side valley (talweg) from the north plateau, down through the village to the
+    # stream: it cuts the relief to 30 % at its axis.
+    relief *= 1.0 - 0.7 * np.exp(-((X - talweg_x(ph, Y, W, H)) / (0.1 * W)) ** 2) * (Y > ys)
+    z = floor + PLAIN_SLOPE * np.minimum(d, FLOODPLAIN) + relief + 0.1 * smooth_noise(rng, X.shape, 20.0 / res)
+    # The channel: a bed CHANNEL_AREA / width below the floor, on a 4-connected path (water
+    # moves through cell faces) at least CHANNEL_WIDTH wide.
+    depth = CHANNEL_AREA / max(CHANNEL_WIDTH, res)
+    rows, path = stream_path(ys[0], ny, res)
+    bed = np.where(d < 0.5 * CHANNEL_WIDTH, floor - depth, np.inf)
+    for r, c in path:
+        bed[r, c] = floor[r, c] - depth
+    z = np.minimum(z, bed)
+    outlet = np.zeros(z.shape, bool)
+    outlet[:, -1] = True
+    return drain(z, outlet, 2e-4 * res).astype(np.float32)
 
 
 def upsample(a, factor):
@@ -121,9 +185,12 @@ def land_cover(rng, dem_img, dist, res, W, H):
 
 
 def draw_rect(a, val, r0, c0, h, w):
+    """a[r0:r0+h, c0:c0+w] = val, clipped to the array (parts outside are dropped)."""
     ny, nx = a.shape
+    r1, c1 = min(int(r0) + int(h), ny), min(int(c0) + int(w), nx)
     r0, c0 = max(int(r0), 0), max(int(c0), 0)
-    a[r0:min(r0 + int(h), ny), c0:min(c0 + int(w), nx)] = val
+    if r1 > r0 and c1 > c0:
+        a[r0:r1, c0:c1] = val
 
 
 def village(rng, lc, stream_rows, res):
@@ -134,7 +201,8 @@ def village(rng, lc, stream_rows, res):
     m = lambda metres: max(1, int(round(metres / res)))
     cx = int(0.55 * nx)
     top = int(stream_rows[cx] - m(150))  # village spans 150 m north of the stream
-    left, right = cx - m(170), cx + m(170)
+    half = min(m(170), nx // 3)  # smaller scenes get a smaller village
+    left, right = cx - half, cx + half
     block = m(44)
     street = m(6)
     lot = m(22)
@@ -144,7 +212,7 @@ def village(rng, lc, stream_rows, res):
             for dr in (0, lot):
                 for dc in (0, lot):
                     rr, cc = r0 + street + dr, c0 + street + dc
-                    if rr + lot > stream_rows[min(cc, nx - 1)] - m(18) or rng.uniform() < 0.12:
+                    if rr + lot > stream_rows[min(max(cc, 0), nx - 1)] - m(18) or rng.uniform() < 0.12:
                         continue
                     draw_rect(lc, PERVIOUS, rr, cc, lot - 1, lot - 1)
                     bh, bw = rng.integers(m(8), m(14)), rng.integers(m(9), m(16))
@@ -160,7 +228,7 @@ def village(rng, lc, stream_rows, res):
             draw_rect(lc, IMPERVIOUS, r0, c0, street, block)  # streets
             draw_rect(lc, IMPERVIOUS, r0, c0, block, street)
     # A few farms outside the village.
-    for _ in range(4):
+    for _ in range(4 if ny - m(80) > m(50) and nx - m(60) > m(30) else 0):
         r, c = rng.integers(m(50), ny - m(80)), rng.integers(m(30), nx - m(60))
         if abs(r - stream_rows[c]) < m(40):
             continue
@@ -261,7 +329,83 @@ def generate(seed, width=1200.0, height=1000.0, dem_res=2.0, img_res=1.0, x0=505
     roof[lc != BUILDING] = 0
     img, ndsm = render(rng, lc, parcel, roof, dem_img, img_res)
     return dict(dem=dem, landcover=lc, image=img, dsm=dem_img + ndsm,
-                gt_dem=(x0, dem_res, 0.0, y0, 0.0, -dem_res), gt_img=(x0, img_res, 0.0, y0, 0.0, -img_res))
+                gt_dem=(x0, dem_res, 0.0, y0, 0.0, -dem_res), gt_img=(x0, img_res, 0.0, y0, 0.0, -img_res),
+                gauges=gauges(ph, width, height, dem_res, x0, y0), communes=communes(ph, width, height, x0, y0))
+
+
+def gauges(ph, W, H, res, x0, y0):
+    """Gauge points (name, x, y in Lambert-93): the outlet (stream at the east edge), the
+    stream upstream of the village, and the side valley where it crosses the village."""
+    xo = W - 0.5 * res
+    yv = stream_y(ph, 0.55 * W, W, H) + 35.0
+    pts = [("outlet", xo, stream_y(ph, xo, W, H)), ("upstream", 0.3 * W, stream_y(ph, 0.3 * W, W, H)),
+           ("village", talweg_x(ph, yv, W, H), yv)]
+    return [(n, x0 + x, y0 - H + y) for n, x, y in pts]
+
+
+# Fictitious communes (Gers: INSEE department 32; codes 329xx are not real communes).
+COMMUNES = (("32901", "Saint-Ruissel"), ("32902", "Montégut-sur-Rieu"), ("32903", "Lasbordes"),
+            ("32904", "Castéra-Rivière"))
+
+
+def communes(ph, W, H, x0, y0):
+    """Four communes as polygons (Lambert-93 rings) around the scene, as boundaries often run:
+    the stream between the north and south banks, two lines down the north flank between
+    the north-bank communes; the village's commune is the middle one. Returns a list of
+    (INSEE code, name, ring)."""
+    m = 100.0  # the communes extend beyond the scene
+    xs = np.linspace(-m, W + m, 71)
+    bank = [(x, stream_y(ph, x, W, H)) for x in xs]
+    cuts = (0.38 * W, 0.78 * W)
+
+    def north_line(xc):  # from the stream to beyond the north edge, with a kink
+        yb = stream_y(ph, xc, W, H)
+        return [(xc, yb), (xc + 0.03 * W, 0.5 * (yb + H)), (xc - 0.02 * W, H + m)]
+
+    def stretch(a, b):
+        return [p for p in bank if a < p[0] < b]
+    la, lb = north_line(cuts[0]), north_line(cuts[1])
+    rings = [
+        [(-m, stream_y(ph, -m, W, H))] + stretch(-m, cuts[0]) + la + [(-m, H + m)],
+        la[:1] + stretch(cuts[0], cuts[1]) + lb + la[::-1][:-1],
+        lb[:1] + stretch(cuts[1], W + m) + [(W + m, stream_y(ph, W + m, W, H)), (W + m, H + m)] + lb[::-1][:-1],
+        bank + [(W + m, -m), (-m, -m)],
+    ]
+    order = (1, 0, 2, 3)  # the village's commune (middle north) is 32901
+    return [(COMMUNES[order[k]][0], COMMUNES[order[k]][1], [(x0 + x, y0 - H + y) for x, y in r]) for k, r in enumerate(rings)]
+
+
+def write_communes(path, communes_, epsg=4326):
+    """GeoPackage layer 'communes' (fields INSEE_COM, NOM), in EPSG:4326 by default, as
+    national vector products may come: the run reprojects it to the grid's CRS."""
+    from osgeo import ogr
+
+    ogr.UseExceptions()
+    if os.path.exists(path):
+        os.remove(path)
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(2154)
+    dst.ImportFromEPSG(epsg)
+    for srs in (src, dst):
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    ct = osr.CoordinateTransformation(src, dst)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    lay = ds.CreateLayer("communes", dst, ogr.wkbPolygon)
+    lay.CreateField(ogr.FieldDefn("INSEE_COM", ogr.OFTString))
+    lay.CreateField(ogr.FieldDefn("NOM", ogr.OFTString))
+    for code, name, ring in communes_:
+        r = ogr.Geometry(ogr.wkbLinearRing)
+        for x, y in ring + ring[:1]:
+            r.AddPoint_2D(x, y)
+        poly = ogr.Geometry(ogr.wkbPolygon)
+        poly.AddGeometry(r)
+        poly.Transform(ct)
+        f = ogr.Feature(lay.GetLayerDefn())
+        f.SetField("INSEE_COM", code)
+        f.SetField("NOM", name)
+        f.SetGeometry(poly)
+        lay.CreateFeature(f)
+    ds = None
 
 
 def main():
@@ -283,6 +427,9 @@ def main():
     write(os.path.join(a.out, "landcover.tif"), s["landcover"], s["gt_img"], gdal.GDT_Byte)
     write(os.path.join(a.out, "image.tif"), s["image"], s["gt_img"], gdal.GDT_Byte)
     write(os.path.join(a.out, "dsm.tif"), s["dsm"], s["gt_img"], gdal.GDT_Float32)
+    with open(os.path.join(a.out, "gauges.csv"), "w") as f:
+        f.write("name,x,y\n" + "".join(f"{n},{x:.1f},{y:.1f}\n" for n, x, y in s["gauges"]))
+    write_communes(os.path.join(a.out, "communes.gpkg"), s["communes"])
     lc, dem = s["landcover"], s["dem"]
     print(f"scene seed {seed}: dem {dem.shape[1]}x{dem.shape[0]} @ {a.dem_res} m, image "
           f"{lc.shape[1]}x{lc.shape[0]} @ {a.img_res} m, z {dem.min():.1f}..{dem.max():.1f} m -> {a.out}")

@@ -69,9 +69,14 @@ def main():
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "input", "demo", "demo_model"))
+    ap.add_argument("--evaluate", action="store_true",
+                    help="no training: score the weights in OUT.safetensors on the held-out scene and "
+                         "rewrite the held-out section of OUT.json (after a change of make_scene.py)")
     a = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(a.threads)
+    if a.evaluate:
+        return evaluate(a.out)
     rng = np.random.default_rng(0)
 
     imgs, labs = [], []
@@ -113,16 +118,8 @@ def main():
     sd = {k: v.to(torch.float16) if v.is_floating_point() else v for k, v in model.state_dict().items()
           if not k.endswith("num_batches_tracked")}
     model.load_state_dict({k: v.float() for k, v in sd.items()}, strict=False)
-    model.eval()
-    sc = make_scene.generate(make_scene.HELDOUT_SEED)
-    pred = tiled_predict(model, unet_ref.normalise(sc["image"]))
-    oa, miou, iou, present = scores(pred, sc["landcover"], NCLASSES)
-    print(f"held-out scene (seed {make_scene.HELDOUT_SEED}): OA {oa:.4f}  mIoU {miou:.4f}")
-
     unet_ref.save_safetensors(sd, a.out + ".safetensors",
                               metadata={"arch": a.arch, "width_mult": a.width, "classes": NCLASSES})
-    names = [r.split(",")[2] for r in open(os.path.join(ROOT, "input", "nomenclature", "flair19.csv")).read().splitlines()
-             if r and r[0].isdigit()]
     info = {
         "description": "ruissel DEMO model for the synthetic scenes of input/demo/make_scene.py only "
                        "(not for real imagery: use IGN's FLAIR-INC weights for that)",
@@ -131,13 +128,34 @@ def main():
         "norm_mean": list(unet_ref.FLAIR_MEANS), "norm_std": list(unet_ref.FLAIR_STDS),
         "training": {"scenes": list(range(1, a.scenes + 1)), "iterations": a.iters, "batch": a.batch,
                      "crop": a.crop, "lr": a.lr, "seconds": round(train_s, 1), "torch": torch.__version__},
-        "heldout": {"seed": make_scene.HELDOUT_SEED, "tile": 512, "margin": 128, "overall_accuracy": round(oa, 4),
-                    "miou_present_classes": round(miou, 4),
-                    "iou": {names[k]: round(float(iou[k]), 4) for k in range(NCLASSES) if present[k]}},
     }
     with open(a.out + ".json", "w") as f:
         json.dump(info, f, indent=1)
-    print(f"wrote {a.out}.safetensors ({os.path.getsize(a.out + '.safetensors') / 1e6:.2f} MB) and {a.out}.json")
+    print(f"wrote {a.out}.safetensors ({os.path.getsize(a.out + '.safetensors') / 1e6:.2f} MB)")
+    evaluate(a.out, model.eval())
+
+
+def evaluate(out, model=None):
+    """Score the (float16) weights on the held-out scene with the C stage's tiling and write
+    the figures into OUT.json's "heldout" section (what tests/seg_pipeline/check_demo.py
+    compares the C stage with)."""
+    info = json.load(open(out + ".json"))
+    if model is None:
+        model = unet_ref.build_unet(info["arch"], 5, NCLASSES, info["width_mult"])
+        model.load_state_dict({k: v.float() for k, v in unet_ref.load_safetensors(out + ".safetensors").items()}, strict=False)
+        model.eval()
+    sc = make_scene.generate(make_scene.HELDOUT_SEED)
+    pred = tiled_predict(model, unet_ref.normalise(sc["image"]))
+    oa, miou, iou, present = scores(pred, sc["landcover"], NCLASSES)
+    print(f"held-out scene (seed {make_scene.HELDOUT_SEED}): OA {oa:.4f}  mIoU {miou:.4f}")
+    names = [r.split(",")[2] for r in open(os.path.join(ROOT, "input", "nomenclature", "flair19.csv")).read().splitlines()
+             if r and r[0].isdigit()]
+    info["heldout"] = {"seed": make_scene.HELDOUT_SEED, "tile": 512, "margin": 128, "overall_accuracy": round(oa, 4),
+                       "miou_present_classes": round(miou, 4),
+                       "iou": {names[k]: round(float(iou[k]), 4) for k in range(NCLASSES) if present[k]}}
+    with open(out + ".json", "w") as f:
+        json.dump(info, f, indent=1)
+    print(f"wrote {out}.json")
 
 
 if __name__ == "__main__":
