@@ -83,7 +83,7 @@ static PetscErrorCode Summary(MPI_Comm comm, PetscInt n, char names[][64], const
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscPrintf(comm, "\nruissel: scenario summary\n%-18s %8s %9s %13s %13s %11s %11s %10s %10s  %s\n", "scenario", "climate", "artif_ha", "peak_Q_m3/s", "flood>0.1m_m2", "rain_m3", "outflow_m3", "runoff_C", "budget_err", "status"));
+  PetscCall(PetscPrintf(comm, "\nruissel: scenario summary\n%-18s %8s %9s %13s %13s %11s %11s %10s %10s  %s\n", "scenario", "climate", "artif_ha", "peak_Q_m3/s", "flooded_m2", "rain_m3", "outflow_m3", "runoff_C", "budget_err", "status"));
   for (PetscInt k = 0; k < n; k++) {
     const double *r = v + k * S_N;
     if (status[k] == RSL_MEMBER_DONE) PetscCall(PetscPrintf(comm, "%-18s %8.4f %9.3f %13.4f %13.1f %11.1f %11.1f %10.4f %+10.1e  ok\n", names[k], r[S_CLIMATE], r[S_ARTIF], r[S_PEAK], r[S_FLOOD], r[S_RAIN], r[S_OUT], r[S_RC], r[S_BUDGET]));

@@ -5,6 +5,7 @@
 #include "core/signal.h"
 #include "hydro/hydro.h"
 #include "io/h5out.h"
+#include "io/zones.h"
 #include "scenario/landuse.h"
 #include "scenario/rain.h"
 #include <stddef.h>
@@ -19,6 +20,7 @@ typedef struct {
   RslHydro      hydro;
   RslRain       rain;
   RslSWE        swe;
+  RslZones      zones;
   RslCheckpoint ck;
   RslH5         out;
 } Member;
@@ -45,8 +47,13 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   RSLCHECK(comm, !active || path[0], "-scenario_type: a land-use change needs a land-cover map (-landcover_file or the seg stage)");
   if (!path[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslHydroReadClassMap(m->grid, "-landcover_file", path, &m->map));
-  if (!active) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!active) {
+    PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_FALSE));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_TRUE));
   PetscCall(RslLanduseApply(m->landuse, m->map));
+  PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_FALSE));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
   PetscCall(RslPathStem(out_file, "_landcover.tif", mapfile, sizeof mapfile));
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
@@ -179,6 +186,44 @@ static PetscErrorCode OpenResult(MPI_Comm comm, Member *m, const char out_file[]
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Cumulative rain per cell (/fields/rain, m; 0 outside the domain), then the per-zone
+ * indicators, which read the solver's fields back from the file. */
+static PetscErrorCode WriteRainAndZones(Member *m, double nodata, double flood_depth)
+{
+  Vec                depth;
+  PetscReal          t;
+  PetscScalar       *d;
+  const PetscScalar *z;
+  PetscInt           n;
+
+  PetscFunctionBegin;
+  PetscCall(RslSWEGetTime(m->swe, &t));
+  PetscCall(DMGetGlobalVector(m->grid->da1, &depth));
+  PetscCall(RslRainGetDepth(m->rain, 0.0, t, depth));
+  PetscCall(VecGetLocalSize(depth, &n));
+  PetscCall(VecGetArray(depth, &d));
+  PetscCall(VecGetArrayRead(m->z, &z));
+  for (PetscInt c = 0; c < n; c++)
+    if (PetscRealPart(z[c]) == nodata || PetscIsNanReal(PetscRealPart(z[c]))) d[c] = 0.0;
+  PetscCall(VecRestoreArrayRead(m->z, &z));
+  PetscCall(VecRestoreArray(depth, &d));
+  PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid, depth));
+  PetscCall(DMRestoreGlobalVector(m->grid->da1, &depth));
+  PetscCall(RslZonesWrite(m->zones, m->out, m->z, nodata, flood_depth));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The single "flooded" depth (m) of maps, indicators and summaries: -hazard_threshold. */
+static PetscErrorCode FloodDepth(double *thr)
+{
+  PetscReal t = 0.01;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-hazard_threshold", &t, NULL));
+  *thr = t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* After a stop: keep the partial result for the restart, or remove it. */
 static PetscErrorCode Stopped(MPI_Comm comm, Member *m, const char out_file[], RslMemberSummary *s)
 {
@@ -207,6 +252,7 @@ static PetscErrorCode MemberDestroy(Member *m)
   if (m->out && m->ck && RslCheckpointActive(m->ck)) PetscCall(RslH5Suspend(&m->out));
   if (m->out) PetscCall(RslH5Close(&m->out, PETSC_FALSE));
   PetscCall(RslCheckpointDestroy(&m->ck));
+  PetscCall(RslZonesDestroy(&m->zones));
   PetscCall(RslSWEDestroy(&m->swe));
   PetscCall(RslRainDestroy(&m->rain));
   PetscCall(RslHydroDestroy(&m->hydro));
@@ -220,7 +266,7 @@ static PetscErrorCode MemberDestroy(Member *m)
 static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const char landcover[], const char out_file[], RslMemberSummary *s)
 {
   char       dem[PETSC_MAX_PATH_LEN] = "", ckfile[PETSC_MAX_PATH_LEN];
-  double     nodata, wall0 = RslWallTime();
+  double     nodata, wall0 = RslWallTime(), flood = 0.01;
   RslSWERain cb;
   PetscBool  set, done;
 
@@ -230,6 +276,10 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslGridCreateFromDEM(comm, dem, 2, &m->grid, &m->z, &nodata));
   PetscCall(RslSWECreate(m->grid, &m->swe));
   PetscCall(RslSWESetFromOptions(m->swe));
+  PetscCall(FloodDepth(&flood));
+  PetscCall(RslZonesCreate(comm, &m->zones));
+  PetscCall(RslZonesSetFromOptions(m->zones));
+  PetscCall(RslZonesSetUp(m->zones, m->grid));
   PetscCall(LandCover(comm, m, landcover, out_file, s));
   PetscCall(Parameters(comm, m));
   PetscCall(RslRainCreate(comm, &m->rain));
@@ -260,6 +310,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
     if (done) PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(RslSWEView(m->swe, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(RslZonesView(m->zones, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(OpenResult(comm, m, out_file));
   PetscCall(RslSWESolve(m->swe, m->out));
   PetscCall(RslSWEGetStop(m->swe, &s->stop, NULL, NULL));
@@ -269,7 +320,8 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   }
   PetscCall(RslSWEWriteResults(m->swe, m->out));
   PetscCall(WriteParameters(m, s));
-  PetscCall(RslSWEGetSummary(m->swe, 0.1, &s->swe));
+  PetscCall(WriteRainAndZones(m, nodata, flood));
+  PetscCall(RslSWEGetSummary(m->swe, flood, &s->swe));
   s->wall_s = RslWallTime() - wall0;
   PetscCall(Provenance(comm, m->out, s->wall_s));
   PetscCall(WriteRecord(m, s));
@@ -333,6 +385,9 @@ PetscErrorCode RslMemberCheckOptions(MPI_Comm comm)
   PetscCall(RslHydroSetFromOptions(m.hydro));
   PetscCall(RslRainCreate(comm, &m.rain));
   PetscCall(RslRainSetFromOptions(m.rain));
+  PetscCall(RslZonesCreate(comm, &m.zones));
+  PetscCall(RslZonesSetFromOptions(m.zones));
+  if (dem[0] && !help) PetscCall(RslZonesSetUp(m.zones, m.grid)); /* a bad zones file fails now */
   PetscCall(RslCheckpointCreate(comm, &m.ck));
   PetscCall(RslCheckpointSetFromOptions(m.ck, "ruissel.ckpt.h5", NULL));
   PetscCall(MemberDestroy(&m));

@@ -219,7 +219,8 @@ PetscErrorCode RslH5DatasetOpenOrCreate(RslH5 f, const char dset[], hid_t ftype,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5WriteReplicated(RslH5 f, const char dset[], int rank, const hsize_t dims[], const double *data)
+/* Rank 0 writes data (same on every rank) into dset of file type ftype, collectively. */
+static PetscErrorCode WriteReplicatedTyped(RslH5 f, const char dset[], hid_t ftype, hid_t mtype, int rank, const hsize_t dims[], const void *data)
 {
   PetscMPIInt r;
   hid_t       d = -1, fs, ms;
@@ -227,7 +228,7 @@ PetscErrorCode RslH5WriteReplicated(RslH5 f, const char dset[], int rank, const 
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(f->comm, &r));
-  PetscCall(RslH5DatasetOpenOrCreate(f, dset, H5T_IEEE_F64LE, rank, dims, NULL, &d));
+  PetscCall(RslH5DatasetOpenOrCreate(f, dset, ftype, rank, dims, NULL, &d));
   for (int k = 0; k < rank; k++) n *= dims[k];
   if (n == 0) { /* an empty array (a checkpoint's series before the first sample): no write */
     H5Dclose(d);
@@ -239,10 +240,31 @@ PetscErrorCode RslH5WriteReplicated(RslH5 f, const char dset[], int rank, const 
     H5Sselect_none(fs);
     H5Sselect_none(ms);
   }
-  H5CHK(f->comm, H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, f->dxpl, data));
+  H5CHK(f->comm, H5Dwrite(d, mtype, ms, fs, f->dxpl, data));
   H5Sclose(ms);
   H5Sclose(fs);
   H5Dclose(d);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteReplicated(RslH5 f, const char dset[], int rank, const hsize_t dims[], const double *data)
+{
+  PetscFunctionBegin;
+  PetscCall(WriteReplicatedTyped(f, dset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteStrings(RslH5 f, const char dset[], PetscInt n, size_t width, const char *buf)
+{
+  hid_t   t   = H5Tcopy(H5T_C_S1);
+  hsize_t dim = (hsize_t)n;
+
+  PetscFunctionBegin;
+  H5CHK(f->comm, H5Tset_size(t, width));
+  H5CHK(f->comm, H5Tset_strpad(t, H5T_STR_NULLPAD));
+  H5CHK(f->comm, H5Tset_cset(t, H5T_CSET_UTF8));
+  PetscCall(WriteReplicatedTyped(f, dset, t, t, 1, &dim, buf));
+  H5Tclose(t);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

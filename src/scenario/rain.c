@@ -146,6 +146,25 @@ PetscErrorCode RslRainNextBreak(RslRain rain, PetscReal t, PetscReal *tnext)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslRainGetDepth(RslRain rain, PetscReal t0, PetscReal t1, Vec depth)
+{
+  Vec       rate;
+  PetscReal t = t0, tn;
+
+  PetscFunctionBegin;
+  PetscCall(VecSet(depth, 0.0));
+  PetscCall(VecDuplicate(depth, &rate));
+  while (t < t1) {
+    PetscCall(RslRainNextBreak(rain, t, &tn));
+    tn = PetscMin(tn, t1);
+    PetscCall(RslRainGetRate(rain, t, rate));
+    PetscCall(VecAXPY(depth, tn - t, rate));
+    t = tn;
+  }
+  PetscCall(VecDestroy(&rate));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform)
 {
   PetscFunctionBegin;

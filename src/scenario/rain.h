@@ -58,6 +58,10 @@ PetscErrorCode RslRainSetUp(RslRain rain, const RslGrid *grid);
 PetscErrorCode RslRainGetRate(RslRain rain, PetscReal t, Vec rate);
 /* First time > t at which the rate changes (PETSC_MAX_REAL when it never does). */
 PetscErrorCode RslRainNextBreak(RslRain rain, PetscReal t, PetscReal *tnext);
+/* Rain depth (m) fallen on each cell over [t0, t1] into a dof-1 global Vec: the sum over
+ * the rate's constant pieces of rate x duration, the piecewise-constant forcing the solver
+ * applies (cumulative rain per cell, for per-zone budgets). Collective. */
+PetscErrorCode RslRainGetDepth(RslRain rain, PetscReal t0, PetscReal t1, Vec depth);
 /* Uniform in space (every source but raster series). */
 PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform);
 /* The rate (m/s) at t of a uniform rain (error for raster series). */

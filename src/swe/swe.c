@@ -229,3 +229,10 @@ PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v)
   PetscCall(PetscViewerASCIIPrintf(v, "  boundaries W/E/S/N: %s %s %s %s (first face; see -swe_bc_segments), nodata edges %s, %d point sources, %d gauges\n", RslBCTypes[swe->side[RSL_W].type[0]], RslBCTypes[swe->side[RSL_E].type[0]], RslBCTypes[swe->side[RSL_S].type[0]], RslBCTypes[swe->side[RSL_N].type[0]], RslBCTypes[swe->nodata_bc], (int)swe->nsrc, (int)swe->ngauge));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode RslSWEGetTime(RslSWE swe, PetscReal *t)
+{
+  PetscFunctionBegin;
+  *t = swe->t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

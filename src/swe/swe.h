@@ -35,8 +35,11 @@ PetscErrorCode RslSWESetUp(RslSWE swe);
 PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out);
 /* Final fields, maxima, budget, gauges, hydrographs into out. */
 PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out);
-/* XDMF sidecar (FILE.xmf next to FILE.h5) of the snapshots, for ParaView. */
+/* XDMF sidecar (FILE.xmf and FILE.prj next to FILE.h5) of the snapshots (or the final
+ * state) with maxima, for ParaView. */
 PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[]);
+/* Simulated time reached (s). */
+PetscErrorCode RslSWEGetTime(RslSWE swe, PetscReal *t);
 /* Active cells, steps taken and solve wall time (for the perf line). */
 PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall);
 PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);

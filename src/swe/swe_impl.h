@@ -102,5 +102,8 @@ PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet);
 PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6]);
 PetscErrorCode RslSWESampleSeries(RslSWE swe);
 PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);
+/* Depth removed from each cell so far (initial abstraction taken + infiltration over the
+ * pervious part), the per-cell counterpart of /budget infiltration_m3. Needs soil. */
+PetscErrorCode RslSWELossDepth(RslSWE swe, Vec loss);
 PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt);
 PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out);

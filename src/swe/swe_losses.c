@@ -42,3 +42,30 @@ PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt)
   PetscCall(PetscLogEventEnd(swe->ev_source, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode RslSWELossDepth(RslSWE swe, Vec loss)
+{
+  PetscInt           n;
+  PetscScalar       *l;
+  const PetscScalar *act, *imp, *F, *ia0, *ia;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(loss, &n));
+  PetscCall(VecGetArray(loss, &l));
+  PetscCall(VecGetArrayRead(swe->act, &act));
+  PetscCall(VecGetArrayRead(swe->soil.impervious, &imp));
+  PetscCall(VecGetArrayRead(swe->F, &F));
+  PetscCall(VecGetArrayRead(swe->ia_left, &ia));
+  if (swe->soil.initial_abstraction) PetscCall(VecGetArrayRead(swe->soil.initial_abstraction, &ia0));
+  for (PetscInt c = 0; c < n; c++) {
+    double taken = swe->soil.initial_abstraction ? ia0[c] - ia[c] : 0.0;
+    l[c]         = act[c] < 0.5 ? 0.0 : taken + F[c] * (1.0 - imp[c]);
+  }
+  if (swe->soil.initial_abstraction) PetscCall(VecRestoreArrayRead(swe->soil.initial_abstraction, &ia0));
+  PetscCall(VecRestoreArrayRead(swe->ia_left, &ia));
+  PetscCall(VecRestoreArrayRead(swe->F, &F));
+  PetscCall(VecRestoreArrayRead(swe->soil.impervious, &imp));
+  PetscCall(VecRestoreArrayRead(swe->act, &act));
+  PetscCall(VecRestoreArray(loss, &l));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
