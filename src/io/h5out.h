@@ -41,6 +41,11 @@ PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], const RslGrid *g
  * ny x nx is a collective error naming the file and dataset. */
 PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v);
 
+/* Read dataset dset of the open result file (written earlier in this run, any numeric
+ * type, ny x nx) into a dof-1 global Vec of g->da1; *found = PETSC_FALSE (and v untouched)
+ * when the file has no such dataset. Collective. */
+PetscErrorCode RslH5ReadOpenField(RslH5 f, const char dset[], const RslGrid *g, Vec v, PetscBool *found);
+
 /* Snapshot k (0-based) is the group "/snapshots/%06d" (k): name it into buf. */
 PetscErrorCode RslH5SnapshotName(PetscInt k, char buf[], size_t len);
 /* Write snapshot k of the dof-3 state U (global Vec of g->da: h, hu, hv) as float32
@@ -59,6 +64,9 @@ PetscErrorCode RslH5WriteTable(RslH5 f, const char dset[], PetscInt nrows, Petsc
 /* A small array every rank holds identically: nrows x ncols doubles (ncols = 0: a 1-D array
  * of nrows), e.g. a checkpoint's series. */
 PetscErrorCode RslH5WriteArray(RslH5 f, const char dset[], PetscInt nrows, PetscInt ncols, const double *data);
+/* n fixed-length UTF-8 strings of width bytes each (NUL-padded, in buf, the same on every
+ * rank) as a 1-D dataset: h5py reads them as bytes. */
+PetscErrorCode RslH5WriteStrings(RslH5 f, const char dset[], PetscInt n, size_t width, const char *buf);
 /* uint8 class map per cell etc.: a dof-1 Vec written as uint8 (rounded, clamped to 0..255,
  * NaN -> 0). */
 PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v);
@@ -83,12 +91,17 @@ PetscErrorCode RslH5Exists(RslH5 f, const char path[], PetscBool *exists);
 /* Remove a link (dataset or group) when it exists. */
 PetscErrorCode RslH5Delete(RslH5 f, const char path[]);
 
-/* XDMF sidecar for ParaView: a temporal collection of the snapshots k = 0..nsnap-1 at times[k],
- * each with the float32 datasets <RslH5SnapshotName(k)>/<fields[i]> plus the static /fields/z,
- * as cell data. Mesh: a 2DRectMesh whose node coordinates are /grid/x_edges and /grid/y_edges
- * (written by RslH5WriteGrid); y_edges descends (north first) like the file's rows, so the
- * map shows north-up in ParaView's x-y plane with no flip of the data. With nsnap = 0 one
- * grid holds z and the final /fields/<fields[i]> (float64). Collective; rank 0 writes
- * xmf_path.part then renames it. h5name is the HDF5 file name as seen from the .xmf's
- * directory. */
-PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5name[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);
+/* XDMF sidecar for ParaView (io/xdmf.c), written after the HDF5 file is complete: a
+ * temporal collection of the snapshots k = 0..nsnap-1 at times[k] with their float32
+ * <RslH5SnapshotName(k)>/<fields[i]>, or with nsnap = 0 one grid of the final
+ * /fields/<fields[i]>; every grid also shows the result's bed (/xdmf/z, NaN outside the
+ * domain), maxima (/max/h, /max/speed, /max/hv), hazard (/max/hazard) and timing
+ * (/timing/arrival, /timing/duration) that the file holds. Cell data on a one-layer
+ * 3DRectMesh of /grid/x_edges, /grid/y_edges (y descending like the rows: north-up with no
+ * flip). The HDF5 file is referenced by its name (xmf_path and h5path in one directory);
+ * the CRS is an Information element and a .prj beside (OUT.prj). Collective; rank 0 reads
+ * h5path and writes xmf_path.part, then renames it. */
+PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);
+/* /xdmf/z: the bed z (dof-1 Vec) as float32 with NaN on nodata cells, so viewers blank the
+ * outside of the domain (Warp By Scalar no longer spans to -9999). Collective. */
+PetscErrorCode RslXdmfWriteBed(RslH5 f, const RslGrid *g, Vec z, double nodata);

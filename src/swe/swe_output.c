@@ -46,6 +46,13 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
   PetscCall(RslH5WriteField(out, "/max/h", swe->grid, swe->hmax));
   PetscCall(RslH5WriteField(out, "/max/speed", swe->grid, swe->smax));
   PetscCall(RslH5WriteField(out, "/fields/infiltration", swe->grid, swe->F));
+  if (swe->soil.ks) {
+    Vec loss;
+    PetscCall(DMGetGlobalVector(swe->grid->da1, &loss));
+    PetscCall(RslSWELossDepth(swe, loss));
+    PetscCall(RslH5WriteField(out, "/fields/losses", swe->grid, loss));
+    PetscCall(DMRestoreGlobalVector(swe->grid->da1, &loss));
+  }
 
   PetscCall(RslSWEBudget(swe, b));
   for (int s = 0; s < RSL_NSIDES; s++) {
@@ -94,12 +101,10 @@ PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[])
 {
   static const char *const fields[] = {"h", "hu", "hv"};
   char        xmf[PETSC_MAX_PATH_LEN];
-  const char *base = strrchr(h5path, '/');
   size_t      len  = strlen(h5path);
 
   PetscFunctionBegin;
-  if (!swe->nsnap) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscSNPrintf(xmf, sizeof xmf, "%.*s.xmf", (int)(len > 3 && !strcmp(h5path + len - 3, ".h5") ? len - 3 : len), h5path));
-  PetscCall(RslXdmfWrite(swe->comm, xmf, base ? base + 1 : h5path, swe->grid, swe->nsnap, swe->snap_t, fields, 3));
+  PetscCall(RslXdmfWrite(swe->comm, xmf, h5path, swe->grid, swe->nsnap, swe->snap_t, fields, 3));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

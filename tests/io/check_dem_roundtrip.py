@@ -9,11 +9,12 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import xml.etree.ElementTree as ET
 
 import h5py
 import numpy as np
 from osgeo import gdal, osr
+
+import xdmf_check
 
 gdal.UseExceptions()
 SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -55,12 +56,11 @@ def main():
             return 1
         with h5py.File(out, "r") as f:
             expect(tuple(f["/grid"].attrs["geotransform"]) == gt, "HDF5 /grid geotransform")
-            xmf = os.path.splitext(out)[0] + ".xmf"
-            if os.path.exists(xmf):
-                for it in ET.parse(xmf).getroot().findall(".//DataItem"):
-                    dset = it.text.strip().split(":", 1)[1]
-                    dims = tuple(int(x) for x in it.get("Dimensions").split())
-                    expect(dset in f and f[dset].shape == dims, f"XDMF item {dset} {dims}")
+        xmf = os.path.splitext(out)[0] + ".xmf"
+        expect(os.path.exists(xmf), "no XDMF sidecar")
+        if os.path.exists(xmf):
+            xdmf_check.check_xdmf(xmf, expect)
+            xdmf_check.bed_is_blanked(out, expect)
         tif = os.path.join(tmp, "z.tif")
         r = subprocess.run([sys.executable, os.path.join(SRC, "postproc", "h5_to_geotiff.py"), out, "-d", "/fields/z", "-o", tif],
                            capture_output=True, text=True)
