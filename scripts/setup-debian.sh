@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install every Debian 12 package that ruissel's build, tests, benchmarks and postproc need.
-# Idempotent: when everything is present it only checks and returns.
+# Install every Debian 12 package that ruissel's build, benchmarks, demo and postproc need;
+# with --tests also what only the test suite uses (ParaView's pvpython, which checks that the
+# XDMF sidecars load: ~440 MB installed, about 1.5 min to fetch and unpack; without it that
+# test reports SKIPPED). Idempotent: when everything is present it only checks and returns.
 set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config git
@@ -9,11 +11,14 @@ PKGS=(
   libhdf5-openmpi-dev
   libgdal-dev gdal-bin
   libdnnl-dev libopenblas-dev
-  python3-numpy python3-h5py python3-matplotlib python3-gdal
+  python3-numpy python3-scipy python3-h5py python3-matplotlib python3-gdal
   python3-torch python3-torchvision
   # the `slurm` test label: a one-node Slurm the test starts itself (no systemd, no service)
   slurmctld slurmd slurm-client munge
 )
+if [ "${1:-}" = "--tests" ]; then
+  PKGS+=(paraview python3-paraview)
+fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

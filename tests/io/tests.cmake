@@ -51,3 +51,6 @@ set_tests_properties(io_real_np2 PROPERTIES FIXTURES_REQUIRED io_real)
 
 # end to end: DEM GeoTIFF -> ruissel (2 ranks) -> HDF5 -> h5_to_geotiff -> the same GeoTIFF
 rsl_add_pytest(NAME io_dem_roundtrip LABELS mpi SCRIPT ${IO_DIR}/check_dem_roundtrip.py TIMEOUT 300)
+
+# ParaView (pvpython) loads the XDMF sidecar with both readers from another directory
+rsl_add_pytest(NAME io_xdmf_paraview LABELS mpi SCRIPT ${IO_DIR}/check_xdmf_paraview.py TIMEOUT 600)
