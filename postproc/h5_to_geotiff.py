@@ -1,5 +1,9 @@
 #!/usr/bin/python3
-"""Export 2D datasets of a ruissel result file (HDF5) to georeferenced GeoTIFF or COG.
+"""Export 2D datasets of a ruissel result file (HDF5) to georeferenced GeoTIFFs: Cloud
+Optimized GeoTIFF by default (GDAL's COG driver: tiled, DEFLATE, internal overviews), Float32
+for float datasets (--float64 keeps double precision), with the band's description (the
+dataset) and unit. For the styled product set of a run (hazard colours, land cover, QGIS
+styles, GeoPackage) use `ruissel_post.py export`.
 
 Georeferencing comes from the /grid attributes (geotransform, crs_wkt); arrays are stored
 north row first, as GDAL expects, so they are written unchanged. Cells outside the domain
@@ -7,7 +11,7 @@ north row first, as GDAL expects, so they are written unchanged. Cells outside t
 
 Examples:
   h5_to_geotiff.py run.h5                       # /max/h and /fields/h -> run_max_h.tif, run_fields_h.tif
-  h5_to_geotiff.py run.h5 -d /max/speed -o speed.tif --cog
+  h5_to_geotiff.py run.h5 -d /max/speed -o speed.tif
 """
 import argparse
 import os
@@ -19,6 +23,10 @@ from osgeo import gdal, osr
 
 DEFAULT_DATASETS = ["/max/h", "/fields/h"]
 Z_NODATA = -9999.0  # value of /fields/z outside the domain (solver convention)
+UNITS = {"/max/h": "m", "/fields/h": "m", "/fields/z": "m", "/xdmf/z": "m", "/max/speed": "m/s", "/max/hv": "m2/s",
+         "/fields/hu": "m2/s", "/fields/hv": "m2/s", "/timing/arrival": "s", "/timing/duration": "s", "/fields/rain": "m",
+         "/fields/losses": "m", "/fields/infiltration": "m", "/params/manning": "s m-1/3", "/params/ks": "m/s",
+         "/params/psi_dtheta": "m", "/params/initial_abstraction": "m"}
 
 gdal.UseExceptions()
 
@@ -29,7 +37,8 @@ def parse_args(argv):
     p.add_argument("-d", "--dataset", action="append", dest="datasets", metavar="DSET",
                    help="2D dataset to export (repeatable; default: %s)" % ", ".join(DEFAULT_DATASETS))
     p.add_argument("-o", "--output", help="output .tif (one dataset) or directory (default: next to the result)")
-    p.add_argument("--cog", action="store_true", help="write Cloud Optimized GeoTIFFs (GDAL COG driver)")
+    p.add_argument("--gtiff", action="store_true", help="plain tiled GeoTIFF instead of a COG")
+    p.add_argument("--float64", action="store_true", help="keep float64 datasets in double precision")
     p.add_argument("--nodata", type=float, default=Z_NODATA, help="nodata value of float outputs (default %(default)g)")
     p.add_argument("--no-mask", action="store_true", help="keep the values of cells outside the domain")
     return p.parse_args(argv)
@@ -71,7 +80,7 @@ def output_path(args, dset, single):
     return os.path.join(outdir, stem + "_" + dset.strip("/").replace("/", "_") + ".tif")
 
 
-def write(path, arr, gt, wkt, nodata, cog):
+def write(path, arr, gt, wkt, nodata, cog, description="", unit=""):
     types = {np.dtype(np.uint8): gdal.GDT_Byte, np.dtype(np.float32): gdal.GDT_Float32}
     gtype = types.get(arr.dtype, gdal.GDT_Float64)
     mem = gdal.GetDriverByName("MEM").Create("", arr.shape[1], arr.shape[0], 1, gtype)
@@ -81,10 +90,14 @@ def write(path, arr, gt, wkt, nodata, cog):
     band = mem.GetRasterBand(1)
     if nodata is not None:
         band.SetNoDataValue(nodata)
+    band.SetDescription(description)
+    if unit:
+        band.SetUnitType(unit)
     band.WriteArray(arr)
     part = path + ".part.tif"  # nothing half-written under the final name
     if cog:
-        gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE"])
+        gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE", "BLOCKSIZE=256",
+                                                                   "OVERVIEW_RESAMPLING=" + ("NEAREST" if gtype == gdal.GDT_Byte else "AVERAGE")])
     else:
         gdal.GetDriverByName("GTiff").CreateCopy(part, mem, options=["TILED=YES", "COMPRESS=DEFLATE"])
     mem = None
@@ -100,7 +113,7 @@ def export(f, args, dset, gt, wkt, ny, nx, single):
     arr = d[()]
     nodata = None
     if arr.dtype.kind == "f":
-        arr = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)
+        arr = arr.astype(np.float64 if arr.dtype == np.float64 and args.float64 else np.float32)
         nodata = args.nodata
         bad = np.isnan(arr)
         mask = outside_mask(f, args, dset)
@@ -110,9 +123,9 @@ def export(f, args, dset, gt, wkt, ny, nx, single):
             bad |= arr == Z_NODATA
         arr[bad] = nodata
     elif arr.dtype != np.uint8:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(np.float64 if args.float64 else np.float32)
     path = output_path(args, dset, single)
-    write(path, arr, gt, wkt, nodata, args.cog)
+    write(path, arr, gt, wkt, nodata, not args.gtiff, dset, UNITS.get(dset, ""))
     print(f"h5_to_geotiff: {dset} -> {path}")
     return None
 

@@ -1,71 +1,95 @@
 #!/usr/bin/python3
-"""ruissel post-processing: maps, hydrographs, indicators, scenario comparison and reports
-from ruissel HDF5 results. Needs Debian's python3 (numpy, h5py, matplotlib, GDAL).
+"""ruissel post-processing: maps, hydrographs, indicators, scenario comparison, GIS exports
+and reports from ruissel HDF5 results. Needs Debian's python3 (numpy, h5py, matplotlib, GDAL).
 
-  ruissel_post.py maps RESULT.h5 --out DIR            max depth, max speed, hazard (PNG)
-  ruissel_post.py hydrograph RESULT.h5 [--out DIR]    outflow + gauges: PNG and CSV
-  ruissel_post.py indicators RESULT.h5 [--zones Z.tif] [--out DIR]   CSV + JSON
-  ruissel_post.py compare A.h5 B.h5 ... --out DIR     table vs A + difference maps
-  ruissel_post.py report RESULT.h5 --out DIR [--zones Z.tif] [--compare B.h5 ...]
+  ruissel_post.py maps RESULT.h5 --out DIR            depth, speed, h|u|, hazard, arrival, duration (PNG)
+  ruissel_post.py hydrograph RESULT.h5 [--out DIR] [--observed OBS.csv]   PNG and CSV
+  ruissel_post.py indicators RESULT.h5 [--zones Z] [--out DIR]   CSV + JSON (domain, zones)
+  ruissel_post.py compare A.h5 B.h5 ... --out DIR     tables vs A (domain, zones) + difference maps
+  ruissel_post.py export RESULT.h5 --out DIR [--compare B.h5 ...]   COG + .qml, GeoPackage
+  ruissel_post.py report RESULT.h5 --out DIR [--compare B.h5 ...] [--zones Z] [--observed OBS.csv]
 
+Zones: the run's own (-zones), or --zones Z: a polygon layer (any OGR source and CRS, with
+--zones-field NAME) or a zone raster (any resolution and CRS). The flooded depth is the
+run's -hazard_threshold (0.01 m by default) unless --depth-threshold is given.
 Exit status 0 on success, 1 with a one-line message on bad input."""
 import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rslpost import compare, hydrograph, indicators, maps, report  # noqa: E402
+from rslpost import compare, export, hydrograph, indicators, maps, report  # noqa: E402
 from rslpost.result import Result, ResultError  # noqa: E402
 
 
 def _common(p, out_default=None):
     p.add_argument("--out", default=out_default, required=out_default is None, help="output directory")
-    p.add_argument("--depth-threshold", type=float, default=0.1, help="flooded = max depth above this (m), default 0.1")
-    p.add_argument("--min-depth", type=float, default=0.01, help="maps leave cells whose max depth stayed below this (m) transparent, default 0.01")
+    p.add_argument("--depth-threshold", type=float, help="flooded = max depth above this (m); default: the run's -hazard_threshold (0.01)")
+    p.add_argument("--min-depth", type=float, help="maps leave cells whose max depth stayed below this (m) transparent; default: the flood depth")
+
+
+def _zones(p):
+    p.add_argument("--zones", help="zones: a polygon layer (any OGR source and CRS; with --zones-field) or an integer raster (any grid)")
+    p.add_argument("--zones-field", help="attribute naming the zones of a polygon layer (e.g. INSEE_COM)")
 
 
 def parser():
     ap = argparse.ArgumentParser(prog="ruissel_post.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("maps", help="max depth, max speed and hazard maps (PNG)")
+    p = sub.add_parser("maps", help="maximum depth, speed, h|u|, hazard, arrival and duration maps (PNG)")
     p.add_argument("result")
+    _zones(p)
     _common(p)
     p = sub.add_parser("hydrograph", help="outflow hydrograph and gauge series (PNG + CSV)")
     p.add_argument("result")
+    p.add_argument("--observed", help="observed data, CSV time_s,outflow|<gauge>,... (m3/s, m)")
     _common(p, ".")
-    p = sub.add_parser("indicators", help="flooded area, max depth, volume, runoff coefficient (CSV + JSON)")
+    p = sub.add_parser("indicators", help="flooded area, hazard, depth, volume, runoff per zone (CSV + JSON)")
     p.add_argument("result")
-    p.add_argument("--zones", help="integer zone raster on the result's grid (GDAL); nodata ignored")
+    _zones(p)
     _common(p, ".")
     p = sub.add_parser("compare", help="scenario comparison, the first result is the reference")
     p.add_argument("results", nargs="+")
     _common(p)
+    p = sub.add_parser("export", help="Cloud Optimized GeoTIFFs with QGIS styles and a GeoPackage of the vector products")
+    p.add_argument("result")
+    p.add_argument("--compare", nargs="*", default=[], metavar="OTHER.h5", help="scenarios whose zone tables join the GeoPackage")
+    p.add_argument("--landcover", help="land-cover class raster to export (default: the one the run used)")
+    _zones(p)
+    _common(p)
     p = sub.add_parser("report", help="everything above into report.md + report.html")
     p.add_argument("result")
-    p.add_argument("--zones")
     p.add_argument("--compare", nargs="*", default=[], metavar="OTHER.h5", help="scenarios to compare with this one")
+    p.add_argument("--observed", help="observed data for the hydrographs, CSV time_s,outflow|<gauge>,...")
+    _zones(p)
     _common(p)
     return ap
 
 
 def run(a):
     if a.cmd == "maps":
-        return maps.make_maps(Result(a.result), a.out, a.min_depth)
+        res = Result(a.result)
+        outlines = maps.zone_outlines(res, a.zones, a.zones_field) if a.zones else None
+        return maps.make_maps(res, a.out, a.min_depth, outlines)
     if a.cmd == "hydrograph":
-        return hydrograph.make_hydrograph(Result(a.result), a.out)
+        return hydrograph.make_hydrograph(Result(a.result), a.out, a.observed)
     if a.cmd == "indicators":
-        rows = indicators.compute(Result(a.result), a.zones, a.depth_threshold)
+        rows = indicators.compute(Result(a.result), a.zones, a.depth_threshold, a.zones_field)
         os.makedirs(a.out, exist_ok=True)
         paths = [os.path.join(a.out, "indicators.csv"), os.path.join(a.out, "indicators.json")]
         indicators.write(rows, *paths)
-        print(compare.markdown(rows), end="")
+        print(compare.markdown(report.display(rows)), end="")
         return paths
     if a.cmd == "compare":
-        rows, paths = compare.make_compare([Result(p) for p in a.results], a.out, a.depth_threshold, a.min_depth)
-        print(compare.markdown(rows), end="")
+        rows, zrows, paths = compare.make_compare([Result(p) for p in a.results], a.out, a.depth_threshold, a.min_depth)
+        print(compare.markdown(report.display(rows)), end="")
+        if zrows:
+            print(compare.markdown(report.display(zrows)), end="")
         return paths
+    if a.cmd == "export":
+        return export.export(Result(a.result), a.out, [Result(p) for p in a.compare], a.landcover, a.zones, a.zones_field)
     return list(report.make_report(Result(a.result), a.out, a.zones, a.depth_threshold, a.min_depth,
-                                   [Result(p) for p in a.compare]))
+                                   [Result(p) for p in a.compare], a.observed, a.zones_field))
 
 
 def main(argv=None):

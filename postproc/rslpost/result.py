@@ -1,13 +1,19 @@
 """Reading a ruissel HDF5 result (layout: docs/user-guide.md, "The result file").
 
 Only the documented layout is used, never the solver's internals. Arrays are ny x nx with
-row 0 = north edge, as GDAL reads rasters."""
+row 0 = north edge, as GDAL reads rasters. Optional datasets (hazard, timing, rain and
+losses per cell, zones) are None / empty when the run did not write them."""
 import os
+import shlex
 
 import h5py
 import numpy as np
 
 NODATA_Z = -9999.0
+FLOOD_DEPTH = 0.01  # -hazard_threshold's default: the one "flooded" depth of every product
+# /max/hazard classes (French flood-risk practice, PPRi: alea by depth x velocity)
+HAZARD_NAMES = ["aucun", "faible", "modéré", "fort", "très fort"]
+HAZARD_COLOURS = ["#ffffff", "#ffe680", "#ffa64d", "#e6331a", "#80004d"]
 
 
 class ResultError(Exception):
@@ -16,16 +22,20 @@ class ResultError(Exception):
 
 def _table(ds):
     """A /hydrographs or /gauges table as (column names, 2D array)."""
-    cols = ds.attrs.get("columns", b"")
-    if isinstance(cols, bytes):
-        cols = cols.decode()
-    names = [c.strip() for c in str(cols).split(",") if c.strip()]
+    names = columns(ds)
     data = np.asarray(ds[()], dtype=np.float64)
     if data.ndim == 1:
         data = data.reshape(-1, len(names)) if names else data[:, None]
     if names and data.shape[1] != len(names):
         raise ResultError(f"{ds.name}: {data.shape[1]} columns but 'columns' attribute lists {len(names)}")
     return names, data
+
+
+def columns(ds):
+    cols = ds.attrs.get("columns", b"")
+    if isinstance(cols, bytes):
+        cols = cols.decode()
+    return [c.strip() for c in str(cols).split(",") if c.strip()]
 
 
 def _text(v):
@@ -36,8 +46,13 @@ def _text(v):
     return str(a[0]) if a.size == 1 else ", ".join(str(x) for x in a)
 
 
+def _field(f, name, dtype=np.float64):
+    return np.asarray(f[name][()], dtype=dtype) if name in f else None
+
+
 class Result:
-    """One run's result: grid, final fields, maxima, budget, time series."""
+    """One run's result: grid, final fields, maxima, hazard, timing, budget, time series,
+    per-zone indicators."""
 
     def __init__(self, path):
         if not os.path.isfile(path):
@@ -58,15 +73,33 @@ class Result:
             self.gt = [float(v) for v in g["geotransform"]]
             wkt = g.get("crs_wkt", "")
             self.crs_wkt = wkt.decode() if isinstance(wkt, bytes) else str(wkt)
-            self.z = np.asarray(f["fields/z"][()], dtype=np.float64)
-            self.h = np.asarray(f["fields/h"][()], dtype=np.float64) if "fields/h" in f else np.zeros_like(self.z)
-            self.max_h = np.asarray(f["max/h"][()], dtype=np.float64)
-            self.max_speed = np.asarray(f["max/speed"][()], dtype=np.float64) if "max/speed" in f else None
+            self.z = _field(f, "fields/z")
+            self.h = _field(f, "fields/h") if "fields/h" in f else np.zeros_like(self.z)
+            self.max_h = _field(f, "max/h")
+            self.max_speed = _field(f, "max/speed")
+            self.max_hv = _field(f, "max/hv")
+            self.hazard = _field(f, "max/hazard", np.uint8)
+            self.hazard_attrs = {k: _text(v) for k, v in f["max/hazard"].attrs.items()} if "max/hazard" in f else {}
+            self.timing_attrs = {k: _text(v) for k, v in f["timing"].attrs.items()} if "timing" in f else {}
+            self.arrival = _field(f, "timing/arrival")
+            self.duration = _field(f, "timing/duration")
+            self.rain = _field(f, "fields/rain")
+            self.losses = _field(f, "fields/losses")
             self.budget = {k: float(np.ravel(v)[0]) for k, v in f["budget"].attrs.items()} if "budget" in f else {}
             self.run = {k: float(np.ravel(v)[0]) for k, v in f["run"].attrs.items()} if "run" in f else {}
+            self.scenario = {k: _text(v) for k, v in f["scenario"].attrs.items()} if "scenario" in f else {}
             self.provenance = {k: _text(v) for k, v in f["provenance"].attrs.items()} if "provenance" in f else {}
             self.outflow = _table(f["hydrographs/outflow"]) if "hydrographs/outflow" in f else None
             self.gauges = {k: _table(v) for k, v in f["gauges"].items()} if "gauges" in f else {}
+            self.gauge_xy = {k: (float(v.attrs["x"]), float(v.attrs["y"])) for k, v in f["gauges"].items()
+                             if "x" in v.attrs and "y" in v.attrs} if "gauges" in f else {}
+            self.zones, self.zone_attrs = [], {}
+            if "zones/table" in f and "zones/id" in f:
+                cols = columns(f["zones/table"])
+                tab = np.asarray(f["zones/table"][()], dtype=np.float64).reshape(-1, len(cols))
+                ids = [i.decode() if isinstance(i, bytes) else str(i) for i in f["zones/id"][()]]
+                self.zones = [{"zone": i, **dict(zip(cols, map(float, row)))} for i, row in zip(ids, tab)]
+                self.zone_attrs = {k: _text(v) for k, v in f["zones"].attrs.items()}
         if self.z.shape != (self.ny, self.nx):
             raise ResultError(f"{path}: /fields/z is {self.z.shape}, grid says ny x nx = {self.ny} x {self.nx}")
         self.active = np.isfinite(self.z) & (self.z != NODATA_Z)
@@ -80,6 +113,42 @@ class Result:
         """(west, east, south, north) in map coordinates, for matplotlib's imshow."""
         x0, y0 = self.gt[0], self.gt[3]
         return (x0, x0 + self.nx * self.gt[1], y0 + self.ny * self.gt[5], y0)
+
+    def option(self, name, default=None):
+        """Value of option -name in the run's options (provenance), or default."""
+        toks = shlex.split(self.provenance.get("options", ""), posix=True) if self.provenance.get("options") else []
+        val = default
+        for k, t in enumerate(toks):
+            if t == "-" + name:  # the last occurrence wins, as in PETSc
+                nxt = toks[k + 1] if k + 1 < len(toks) else ""
+                val = nxt if nxt and (not nxt.startswith("-") or _is_number(nxt)) else ""
+        return val
+
+    @property
+    def flood_depth(self):
+        """The run's "flooded" depth (m): -hazard_threshold, 0.01 by default."""
+        for attrs, key in ((self.timing_attrs, "threshold_m"), (self.hazard_attrs, "threshold_m"), (self.zone_attrs, "hazard_threshold")):
+            if key in attrs and _is_number(attrs[key]):
+                return float(attrs[key])
+        v = self.option("hazard_threshold")
+        return float(v) if v and _is_number(v) else FLOOD_DEPTH
+
+    def hazard_names(self):
+        """Class names of /max/hazard (its class_names attribute, else the default grid's)."""
+        names = [n.strip() for n in self.hazard_attrs.get("class_names", "").split(",") if n.strip()]
+        return names if len(names) >= 2 else HAZARD_NAMES
+
+    def landcover_path(self):
+        """The land-cover class raster the run used (its land-use scenario's map written next
+        to the result, -landcover_file, or the segmentation's -seg_output), or None."""
+        own = os.path.splitext(self.path)[0] + "_landcover.tif"
+        if os.path.exists(own):
+            return own
+        for opt in ("landcover_file", "seg_output"):
+            p = self.option(opt)
+            if p and os.path.exists(p):
+                return p
+        return None
 
     def crs_name(self):
         """A short CRS label such as 'EPSG:2154' (or the projection name), '' when unknown."""
@@ -96,3 +165,11 @@ class Result:
             return f"EPSG:{code}" if code else (srs.GetName() or "")
         except ImportError:
             return ""
+
+
+def _is_number(s):
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """postproc/h5_to_geotiff.py on a file test_h5 wrote: the GeoTIFFs read back with GDAL hold
 the HDF5 values (north row first), the /grid geotransform and CRS, the nodata value on
-cells outside the domain (/fields/z == -9999), and --cog gives a COG. Usage: SCRIPT RESULT.h5"""
+cells outside the domain (/fields/z == -9999); the default output is a valid COG (GDAL's
+validate_cloud_optimized_geotiff) in Float32 with the dataset as band description and its
+unit, --float64 keeps doubles, --gtiff writes a plain tiled GeoTIFF. Usage: SCRIPT RESULT.h5"""
 import os
 import shutil
 import subprocess
@@ -58,15 +60,27 @@ def main(result):
             gt = tuple(f["/grid"].attrs["geotransform"])
             wkt = f["/grid"].attrs["crs_wkt"]
         expect(run("--help") == 0, "--help")
+        from osgeo_utils.samples.validate_cloud_optimized_geotiff import validate
+
         expect(run(h5, "-o", os.path.join(tmp, "out")) == 0, "default export")
-        for name, ref in (("run_max_h.tif", hmax), ("run_fields_h.tif", h)):
-            ref = ref.copy()
+        for name, ref, dset in (("run_max_h.tif", hmax, "/max/h"), ("run_fields_h.tif", h, "/fields/h")):
+            ref = ref.astype(np.float32)
             ref[0:2, 0:3] = -9999.0
-            check_tif(os.path.join(tmp, "out", name), ref, gt, wkt, -9999.0, np.float64)
-        cog = os.path.join(tmp, "hf.tif")
-        expect(run(h5, "-d", "/fields/hf", "-o", cog, "--cog", "--no-mask") == 0, "COG export")
-        ds = check_tif(cog, hf, gt, wkt, -9999.0, np.float32)
-        expect(ds.GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE") == "COG", f"{cog}: not a COG")
+            path = os.path.join(tmp, "out", name)
+            ds = check_tif(path, ref, gt, wkt, -9999.0, np.float32)
+            b = ds.GetRasterBand(1)
+            expect(b.GetDescription() == dset and b.GetUnitType() == "m", f"{path}: description/unit {b.GetDescription()}/{b.GetUnitType()}")
+            warnings, errors, _ = validate(path, full_check=True)
+            expect(not errors and ds.GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE") == "COG", f"{path}: not a valid COG ({errors})")
+        dbl = os.path.join(tmp, "max_h64.tif")
+        expect(run(h5, "-d", "/max/h", "-o", dbl, "--float64") == 0, "float64 export")
+        ref = hmax.copy()
+        ref[0:2, 0:3] = -9999.0
+        check_tif(dbl, ref, gt, wkt, -9999.0, np.float64)
+        plain = os.path.join(tmp, "hf.tif")
+        expect(run(h5, "-d", "/fields/hf", "-o", plain, "--gtiff", "--no-mask") == 0, "GeoTIFF export")
+        ds = check_tif(plain, hf, gt, wkt, -9999.0, np.float32)
+        expect(ds.GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE") != "COG", f"{plain}: --gtiff gave a COG")
         expect(not [n for n in os.listdir(tmp) if ".part" in n], "a .part file was left")
         expect(run(h5, "-d", "/nope") == 2, "missing dataset must fail")
     finally:
