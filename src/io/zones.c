@@ -134,6 +134,10 @@ static void ReadFeatures(RslZones z, Bytes *B, char why[], size_t len)
     else snprintf(why, len, "-zones: '%s' has no layer", z->file);
     goto done;
   }
+  if (OGR_GT_Flatten(OGR_L_GetGeomType(lay)) != wkbPolygon && OGR_GT_Flatten(OGR_L_GetGeomType(lay)) != wkbMultiPolygon && OGR_GT_Flatten(OGR_L_GetGeomType(lay)) != wkbUnknown) {
+    snprintf(why, len, "-zones: layer '%s' of '%s' holds %s geometries, not polygons", OGR_L_GetName(lay), z->file, OGRGeometryTypeToName(OGR_L_GetGeomType(lay)));
+    goto done;
+  }
   fi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lay), z->field);
   if (fi < 0) {
     char   names[512] = "";
@@ -141,10 +145,6 @@ static void ReadFeatures(RslZones z, Bytes *B, char why[], size_t len)
     for (int i = 0; i < OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lay)) && k < sizeof names - 64; i++)
       k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "", OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(lay), i)));
     snprintf(why, len, "-zones_field: layer '%s' of '%s' has no field '%s' (fields: %s)", OGR_L_GetName(lay), z->file, z->field, names[0] ? names : "none");
-    goto done;
-  }
-  if (OGR_GT_Flatten(OGR_L_GetGeomType(lay)) != wkbPolygon && OGR_GT_Flatten(OGR_L_GetGeomType(lay)) != wkbMultiPolygon && OGR_GT_Flatten(OGR_L_GetGeomType(lay)) != wkbUnknown) {
-    snprintf(why, len, "-zones: layer '%s' of '%s' holds %s geometries, not polygons", OGR_L_GetName(lay), z->file, OGRGeometryTypeToName(OGR_L_GetGeomType(lay)));
     goto done;
   }
   /* the grid's CRS and the layer's, both in x = easting / longitude order */
