@@ -5,13 +5,16 @@
  *   [metrics] accuracy of a class map against labels, change between two vintages. */
 #include "app/app.h"
 #include "core/app.h"
+#include "core/help.h"
 #include "seg/metrics.h"
 #include "seg/segment.h"
 #include <string.h>
 
 static const char help[] = "ruissel: aerial imagery + terrain -> flood-runoff maps, today and under 2050 scenarios.\n"
                            "Usage: mpiexec -n N ruissel -options_file run.opts [-option value ...]\n"
-                           "See docs/user-guide.md for every option.\n";
+                           "The user guide (docs/user-guide.md) explains every option below.\n";
+/* Options that are families of names, which PETSc's help cannot list. */
+static const char *const families[] = {"-ensemble_<name> FILE.opts\tOptions of ensemble member <name>, added to the job's (e.g. -scenario_type climate)", NULL};
 
 typedef struct {
   PetscBool seg, swe, metrics, help;
@@ -26,9 +29,9 @@ static PetscErrorCode JobOptions(Job *job)
 
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(job->out_file, "ruissel.h5", sizeof job->out_file));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "ruissel job", "");
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Job: stages, terrain, scenarios, result file", "");
   PetscCall(PetscOptionsStringArray("-stages", "Stages to run: seg, swe, metrics (default: seg when -seg_image is given, swe when -dem is given)", "", st, &n, &set));
-  PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", job->out_file, job->out_file, sizeof job->out_file, NULL));
+  PetscCall(PetscOptionsString("-out_file", "Result file (HDF5); ensembles write OUT_<member>.h5 and OUT_summary.csv", "", "ruissel.h5", job->out_file, sizeof job->out_file, NULL));
   {
     char path[PETSC_MAX_PATH_LEN] = ""; /* read again by each member */
     PetscCall(PetscOptionsString("-dem", "Terrain raster (any GDAL format, projected CRS in metres; nodata = outside the domain)", "", path, path, sizeof path, &dem));
@@ -102,17 +105,43 @@ static PetscErrorCode RunSeg(Job *job)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Every option of every stage, read without running anything (with -help set): what -help
+ * shows and the list of valid names behind "did you mean". */
+static PetscErrorCode ReadAllOptions(void)
+{
+  Job       job = {0};
+  PetscBool balance;
+
+  PetscFunctionBegin;
+  PetscCall(JobOptions(&job));
+  PetscCall(RslGridBalanceFromOptions(PETSC_COMM_WORLD, &balance));
+  PetscCall(RslMemberCheckOptions(PETSC_COMM_WORLD));
+  PetscCall(RunSeg(&job));
+  PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode RunJob(Job *job)
 {
+  PetscBool helping;
+
   PetscFunctionBegin;
   PetscCall(RslAppInitialize());
+  RslHelpSetReader(ReadAllOptions);
+  PetscCall(PetscOptionsHasHelp(NULL, &helping));
+  if (helping) {
+    PetscCall(RslHelpPrint(PETSC_COMM_WORLD, help, families));
+    PetscCall(RslHelpPrepare());
+    PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(RslHelpPrepare()); /* the valid names, for "did you mean" */
   PetscCall(JobOptions(job));
-  if (job->help) PetscCall(RslMemberCheckOptions(PETSC_COMM_WORLD));
-  else if (job->swe) PetscCall(RslEnsembleCheck(PETSC_COMM_WORLD, job->out_file));
-  if (job->seg || job->help) PetscCall(RunSeg(job));
-  if (job->swe && !job->help) PetscCall(RslEnsembleRun(PETSC_COMM_WORLD, job->seg_output, job->out_file));
-  if (job->metrics && !job->help) PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
-  if (!job->swe || job->help) PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));
+  if (job->swe) PetscCall(RslEnsembleCheck(PETSC_COMM_WORLD, job->out_file));
+  if (job->seg) PetscCall(RunSeg(job));
+  if (job->swe) PetscCall(RslEnsembleRun(PETSC_COMM_WORLD, job->seg_output, job->out_file));
+  if (job->metrics) PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
+  if (!job->swe) PetscCall(RslAppWarnUnusedOptions(PETSC_COMM_WORLD, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -120,7 +149,9 @@ int main(int argc, char **argv)
 {
   Job job = {0};
 
+  RslHelpInstall(&argc, &argv); /* -help: ruissel's options only, PETSc's with -help petsc */
   if (PetscInitialize(&argc, &argv, NULL, help)) return 1;
+  RslHelpInitialized();
   /* partial outputs were removed by their writers (DESIGN invariant 6) */
   return RslAppFinalize(RunJob(&job), "ruissel");
 }

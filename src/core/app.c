@@ -1,4 +1,5 @@
 #include "core/app.h"
+#include "core/help.h"
 #include "core/signal.h"
 #include <stdio.h>
 
@@ -69,6 +70,8 @@ PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n)
   PetscInt N;
   char   **names, **values;
 
+  char     opt[256], near[256];
+
   PetscFunctionBegin;
   PetscInt nwarn = 0;
   PetscCall(PetscOptionsLeftGet(NULL, &N, &names, &values));
@@ -80,7 +83,10 @@ PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n)
       if (same) used = PETSC_FALSE;
     }
     if (used) continue;
-    PetscCall(PetscPrintf(comm, "ruissel: warning: option -%s was given but no stage used it (misspelt, or for a stage that did not run)\n", names[k]));
+    PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s", names[k]));
+    RslHelpSuggest(opt, near, sizeof near);
+    if (near[0]) PetscCall(PetscPrintf(comm, "ruissel: warning: option %s is not an option of ruissel: did you mean %s?\n", opt, near));
+    else PetscCall(PetscPrintf(comm, "ruissel: warning: option %s was given but no stage used it (misspelt, or for a stage that did not run)\n", opt));
     nwarn++;
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &N, &names, &values));
@@ -95,6 +101,22 @@ PetscErrorCode RslAppOptionsString(char **s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* After an error: the options given that are no option of ruissel but near one (a misspelt
+ * option is often why a required one is missing: -dme for -dem). */
+static void SuggestMisspelt(const char prog[])
+{
+  PetscInt N;
+  char   **names, **values, opt[256], near[256];
+
+  if (PetscOptionsLeftGet(NULL, &N, &names, &values)) return;
+  for (PetscInt k = 0; k < N; k++) {
+    snprintf(opt, sizeof opt, "-%s", names[k]);
+    RslHelpSuggest(opt, near, sizeof near);
+    if (near[0]) fprintf(stderr, "%s: note: option %s is not an option of ruissel: did you mean %s?\n", prog, opt, near);
+  }
+  (void)PetscOptionsLeftRestore(NULL, &N, &names, &values);
+}
+
 int RslAppFinalize(PetscErrorCode ierr, const char prog[])
 {
   PetscMPIInt rank;
@@ -103,6 +125,7 @@ int RslAppFinalize(PetscErrorCode ierr, const char prog[])
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (RslErrorIsCollective()) {
     if (!rank) fprintf(stderr, "%s: error: %s\n", prog, RslAppErrorMessage());
+    if (!rank) SuggestMisspelt(prog);
     PetscFinalize();
     return 1;
   }

@@ -76,22 +76,30 @@ static PetscErrorCode BalancedRanges(RslGrid *g, Vec z, double nodata, PetscInt 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslGridBalanceFromOptions(MPI_Comm comm, PetscBool *active)
+{
+  char balance[16] = "none";
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(comm, NULL, "Grid", "");
+  PetscCall(PetscOptionsString("-grid_balance", "Ownership ranges: none (even split), active (balance active cells)", "", "none", balance, sizeof balance, NULL));
+  PetscOptionsEnd();
+  PetscCall(PetscStrcmp(balance, "active", active));
+  RSLCHECK(comm, *active || !strcmp(balance, "none"), "-grid_balance: '%s' is not none or active", balance);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata)
 {
   RslRasterInfo info;
   RslGrid      *g;
-  char          balance[16] = "none";
   PetscBool     active;
   static PetscLogEvent ev;
 
   PetscFunctionBegin;
   PetscCall(RslLogEventRegister("GridReadDEM", &ev));
   PetscCall(PetscLogEventBegin(ev, 0, 0, 0, 0));
-  PetscOptionsBegin(comm, NULL, "Grid", "");
-  PetscCall(PetscOptionsString("-grid_balance", "Ownership ranges: none (even split), active (balance active cells)", "", balance, balance, sizeof balance, NULL));
-  PetscOptionsEnd();
-  PetscCall(PetscStrcmp(balance, "active", &active));
-  RSLCHECK(comm, active || !strcmp(balance, "none"), "-grid_balance: '%s' is not none or active", balance);
+  PetscCall(RslGridBalanceFromOptions(comm, &active));
   PetscCall(RslRasterInfoRead(comm, "-dem", path, &info));
   RSLCHECK(comm, info.crs_wkt[0], "-dem: '%s' has no CRS; a projected CRS in metres is needed (e.g. EPSG:2154)", path);
   RSLCHECK(comm, info.projected, "-dem: '%s' is in a geographic CRS (degrees); reproject it to a projected CRS in metres (e.g. gdalwarp -t_srs EPSG:2154)", path);

@@ -36,6 +36,9 @@ PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, Petsc
  * outside the territory — and the DEM is read again on the new blocks. */
 PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata);
 
+/* -grid_balance none|active (RslGridCreateFromDEM reads it; the driver's -help too). */
+PetscErrorCode RslGridBalanceFromOptions(MPI_Comm comm, PetscBool *active);
+
 /* The block of a raster (geotransform gi, nxi x nyi pixels, same CRS, north-up) whose
  * pixel centres fall in this rank's cells; the outermost ranks also take the pixels beyond
  * the grid, so the blocks of all ranks tile the raster exactly. Columns [c0, c0+nc),

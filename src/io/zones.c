@@ -42,24 +42,19 @@ PetscErrorCode RslZonesCreate(MPI_Comm comm, RslZones *zones)
 
 PetscErrorCode RslZonesSetFromOptions(RslZones z)
 {
-  PetscInt  cls[256], n = 256;
-  PetscBool set;
-
   PetscFunctionBegin;
   PetscOptionsBegin(z->comm, NULL, "Zones: indicators per polygon (communes, IRIS, catchments)", "");
   PetscCall(PetscOptionsString("-zones", "Polygon layer (any OGR vector source, any CRS): indicators per zone in /zones of the result", "", z->file, z->file, sizeof z->file, NULL));
   PetscCall(PetscOptionsString("-zones_field", "Attribute naming each zone, e.g. INSEE_COM (required with -zones)", "", z->field, z->field, sizeof z->field, NULL));
   PetscCall(PetscOptionsString("-zones_layer", "Layer of -zones (default: the first)", "", z->layer, z->layer, sizeof z->layer, NULL));
-  PetscCall(PetscOptionsIntArray("-zones_artificial_classes", "Land-cover classes counted as artificialised (OCS GE CS1.1.*; default FLAIR-19 0,1,2,12,17)", "", cls, &n, &set));
+  PetscCall(PetscOptionsString("-zones_artificial_classes", "Land-cover classes counted as artificialised, comma-separated (OCS GE CS1.1.*; IGN AI naf codes: 1,2,3,4)", "", z->classes, z->classes, sizeof z->classes, NULL));
   PetscOptionsEnd();
   RSLCHECK(z->comm, !z->file[0] || z->field[0], "-zones: give -zones_field NAME too (the attribute naming each zone, e.g. INSEE_COM)");
-  if (set) {
-    size_t len = 0;
-    z->classes[0] = 0;
-    for (PetscInt k = 0; k < n; k++) {
-      RSLCHECK(z->comm, cls[k] >= 0 && cls[k] < 255, "-zones_artificial_classes: %" PetscInt_FMT " is not a class value (0..254)", cls[k]);
-      len += (size_t)snprintf(z->classes + len, sizeof z->classes - len, "%s%d", k ? "," : "", (int)cls[k]);
-    }
+  for (char *c = z->classes; *c;) {
+    char *end;
+    long  v = strtol(c, &end, 10);
+    RSLCHECK(z->comm, end != c && v >= 0 && v < 255 && (*end == ',' || !*end), "-zones_artificial_classes: '%s' is not a comma-separated list of class values 0..254", z->classes);
+    c = *end ? end + 1 : end;
   }
   PetscCall(PetscArrayzero(z->art, 256));
   for (char *s = z->classes; *s;) {

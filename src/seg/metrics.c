@@ -292,6 +292,11 @@ PetscErrorCode RslMetricsRun(MPI_Comm comm)
   PetscCall(PetscOptionsString("-change_map", "class table of both vintages (CSV, ocsge column)", NULL, cmapf, cmapf, sizeof(cmapf), NULL));
   PetscCall(PetscOptionsString("-change_output", "change map GeoTIFF", NULL, cout, cout, sizeof(cout), &has_out));
   PetscOptionsEnd();
+  {
+    PetscBool help; /* -help: the options were listed, nothing to run */
+    PetscCall(PetscOptionsHasHelp(NULL, &help));
+    if (help) PetscFunctionReturn(PETSC_SUCCESS);
+  }
   RSLCHECK(comm, has_pred == has_label, "-metrics_pred and -metrics_label go together");
   RSLCHECK(comm, has_before == has_after, "-change_before and -change_after go together");
   RSLCHECK(comm, has_pred || has_before, "metrics: nothing to do (give -metrics_pred/-metrics_label or -change_before/-change_after)");

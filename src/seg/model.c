@@ -113,6 +113,17 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
   PetscCall(PetscOptionsString("-seg_weights", "Model weights (safetensors, PyTorch state-dict names)", "RslSegModelSetWeights", m->weights, m->weights, sizeof m->weights, NULL));
   PetscCall(PetscOptionsString("-seg_weights_prefix", "Prefix of the state-dict names (default: detected, e.g. model.)", "RslSegModelSetWeights", m->prefix, m->prefix, sizeof m->prefix, &set));
   PetscOptionsEnd();
+#if defined(RSL_HAVE_BLAS)
+  {
+    PetscBool help; /* -help: the cpu backend's own options (read when it is created) too */
+    PetscCall(PetscOptionsHasHelp(NULL, &help));
+    if (help) {
+      RslSegBackend be;
+      PetscCall(RslSegBackendCreate(m->comm, "cpu", &be));
+      PetscCall(RslSegBackendDestroy(&be));
+    }
+  }
+#endif
   if (set) m->prefix_set = PETSC_TRUE;
   PetscCall(PetscStrncpy(m->arch, archs[a], sizeof m->arch));
   PetscCall(PetscStrncpy(m->backend, backends[b], sizeof m->backend));

@@ -103,7 +103,7 @@ def main():
            (["-zones_layer", "nolayer"], "-zones_layer: 'communes.gpkg' has no layer 'nolayer'"),
            (["-zones", "dem.tif"], "-zones: cannot open 'dem.tif' as a vector source"),
            (["-zones", "gauges.csv"], "-zones: layer 'gauges' of 'gauges.csv' holds None geometries, not polygons"),
-           (["-zones_artificial_classes", "3,300"], "-zones_artificial_classes: 300")]
+           (["-zones_artificial_classes", "3,300"], "-zones_artificial_classes: '3,300'")]
     for extra, msg in bad:
         p = run(2, base + extra + ["-out_file", "bad.h5"], work, ok=False)
         lines = [line for line in p.stderr.splitlines() if line.startswith("ruissel: error")]
