@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from . import compare, export, hydrograph, indicators, maps
+from . import compare, export, hydrograph, indicators, maps, vectors
 
 # Display of a column: (header, factor from the CSV's unit, format)
 SHOW = {
@@ -86,6 +86,10 @@ def _sections(res, out_dir, zones, threshold, min_depth, others, observed, zones
             info.append(f"{key}: {float(v):.4g}" if key == "wall_time_s" else f"{key}: {v}")
     outlines = maps.zone_outlines(res, zones, zones_field) if zones else maps.zone_outlines(res)
     secs = [("Run", "text", info), ("Whole domain", "table", _domain_table(rows[0]))]
+    names = vectors.zone_names(res, zones, zones_field)
+    if names:  # "32901 Saint-Ruissel"
+        for r in rows[1:]:
+            r["zone"] = f"{r['zone']} {names.get(r['zone'], '')}".strip()
     if len(rows) > 1:
         src = os.path.basename(zones or res.zone_attrs.get("source", ""))
         field = zones_field or res.zone_attrs.get("field", "")
@@ -94,6 +98,8 @@ def _sections(res, out_dir, zones, threshold, min_depth, others, observed, zones
     if others:
         crows, zrows, cpaths = compare.make_compare(results, out_dir, threshold, min_depth)
         if zrows:
+            for r in zrows:
+                r["zone"] = f"{r['zone']} {names.get(r['zone'], '')}".strip()
             secs.append(("Per zone and scenario", "table", display(zrows)))
     secs += [("Maps", "images", maps.make_maps(res, out_dir, min_depth, outlines)),
              ("Hydrographs", "images", [p for p in hydrograph.make_hydrograph(res, out_dir, observed) if p.endswith(".png")])]

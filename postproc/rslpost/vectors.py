@@ -52,6 +52,26 @@ def read_polygons(res, path, field, layer=None, option="--zones"):
     return out
 
 
+NAME_FIELDS = ("NOM", "NOM_COM", "nom", "NOM_IRIS", "name", "NAME", "LIBELLE", "libelle", "TOPONYME")
+
+
+def zone_names(res, path=None, field=None):
+    """{zone id: name} from a name attribute of the zones' polygons (NOM, NOM_COM, name, ...;
+    the run's /zones source unless path/field are given); {} when there is none."""
+    import os
+
+    path = path or res.zone_attrs.get("source")
+    field = field or res.zone_attrs.get("field")
+    if not path or not field or not os.path.exists(path):
+        return {}
+    try:
+        feats = read_polygons(res, path, field, res.zone_attrs.get("layer") or None)
+    except ResultError:
+        return {}
+    key = next((k for k in NAME_FIELDS if feats and k in feats[0][2] and k != field), None)
+    return {v: str(a[key]) for v, _, a in feats if a.get(key) is not None} if key else {}
+
+
 def rasterise(res, feats):
     """(zone index per cell, ny x nx, -1 = none; sorted zone names) of polygons by cell
     centre, the later feature winning where they overlap (as the solver's -zones)."""
