@@ -44,7 +44,7 @@
  * land-use change, and the change. A quantity whose source dataset is absent is NaN. */
 #define RSL_ZONES_COLUMNS \
   "cells,area_m2,flooded_area_m2,hazard_faible_m2,hazard_modere_m2,hazard_fort_m2,hazard_tres_fort_m2," \
-  "max_depth_m,max_hv_m2s,first_arrival_s,volume_m3,rain_m3,losses_m3,runoff_m3,runoff_coefficient," \
+  "max_depth_m,max_hv_m2s,first_arrival_s,volume_m3,rain_m3,losses_m3,net_runoff_m3,net_runoff_coefficient," \
   "artificialised_m2,artificialised_base_m2,artificialised_change_m2"
 
 typedef struct _p_RslZones *RslZones;
