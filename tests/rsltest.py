@@ -18,3 +18,31 @@ def run_mpi(exe, args, np=1, expect_fail=False, timeout=300):
     if out.returncode != 0:
         sys.exit(f"FAIL: {' '.join(cmd)}\n{out.stdout}\n{out.stderr}")
     return out.stdout
+
+
+def mpi(exe, args, np=1, cwd=None, timeout=600):
+    """Run `exe args` on np ranks in cwd; the CompletedProcess (text output), whatever the outcome."""
+    cmd = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe")) + ["-n", str(np), exe] + [str(a) for a in args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+
+
+class Checks:
+    """The checks of a test script: check() prints `ok   what` or `FAIL what` and keeps the
+    failures; close() compares numbers; status() is the exit status (1 on any failure)."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, cond, what):
+        print(("ok   " if cond else "FAIL ") + what)
+        if not cond:
+            self.failures.append(what)
+        return cond
+
+    def close(self, a, b, what, tol=1e-12):
+        return self(a is not None and abs(float(a) - b) <= tol * max(1.0, abs(b)), f"{what}: {a} == {b}")
+
+    def status(self):
+        if self.failures:
+            print(f"{len(self.failures)} check(s) failed")
+        return 1 if self.failures else 0

@@ -10,24 +10,18 @@
 Usage: check_help.py WORKDIR"""
 import os
 import re
-import shlex
-import subprocess
 import sys
 
 SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXE = os.environ.get("RUISSEL_EXE", os.path.join(SRC, "build", "ruissel"))
-MPI = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe"))
-failures = []
+sys.path.insert(0, os.path.join(SRC, "tests"))
+from rsltest import Checks, mpi  # noqa: E402
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+check = Checks()
 
 
 def ruissel(*args, np_=1, cwd=None):
-    return subprocess.run(MPI + ["-n", str(np_), EXE, *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+    return mpi(EXE, args, np_, cwd, timeout=300)
 
 
 def help_names(text):
@@ -96,10 +90,7 @@ def main():
           f"-swe_tfnal: did you mean -swe_tfinal? ({r.stdout[-400:]}{r.stderr[-400:]})")
     check("-qqqqzzzz" in r.stdout and "did you mean" not in r.stdout.split("-qqqqzzzz", 1)[1].split("\n", 1)[0],
           "-qqqqzzzz: warned, no suggestion")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return check.status()
 
 
 if __name__ == "__main__":

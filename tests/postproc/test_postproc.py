@@ -20,20 +20,13 @@ import numpy as np
 SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 POST = os.path.join(SRC, "postproc", "ruissel_post.py")
 sys.path.insert(0, os.path.join(SRC, "postproc"))
+sys.path.insert(0, os.path.join(SRC, "tests"))
 from rslpost import export, synthetic  # noqa: E402
 from rslpost.result import HAZARD_COLOURS  # noqa: E402
+from rsltest import Checks  # noqa: E402
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def close(a, b, what, tol=1e-12):
-    check(a is not None and abs(float(a) - b) <= tol * max(1.0, abs(b)), f"{what}: {a} == {b}")
+check = Checks()
+close = check.close
 
 
 def post(*args):
@@ -289,13 +282,11 @@ def main():
     r = post("hydrograph", a, "--observed", zones, "--out", tmp)
     check(r.returncode == 1 and "--observed" in r.stderr, "unreadable observed data: error naming --observed")
 
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    import shutil
+    if not check.failures:
+        import shutil
 
-    shutil.rmtree(tmp)
-    return 0
+        shutil.rmtree(tmp)
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ four communes (a GeoPackage in EPSG:4326, reprojected to the grid's Lambert-93):
   - bad zone inputs fail on every rank with one line naming the option.
 Usage: check_zones.py WORKDIR"""
 import os
-import shlex
 import subprocess
 import sys
 
@@ -21,22 +20,17 @@ import numpy as np
 
 SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXE = os.environ.get("RUISSEL_EXE", os.path.join(SRC, "build", "ruissel"))
-MPI = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe"))
 sys.path.insert(0, os.path.join(SRC, "postproc"))
+sys.path.insert(0, os.path.join(SRC, "tests"))
 from rslpost import indicators  # noqa: E402
 from rslpost.result import Result  # noqa: E402
+from rsltest import Checks, mpi  # noqa: E402
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+check = Checks()
 
 
 def run(np_, args, work, ok=True):
-    p = subprocess.run(MPI + ["-n", str(np_), EXE] + args, cwd=work, capture_output=True, text=True, timeout=600)
+    p = mpi(EXE, args, np_, work)
     if ok and p.returncode:
         sys.exit(f"FAIL: ruissel {' '.join(args)}\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
     return p
@@ -111,10 +105,7 @@ def main():
               f"{' '.join(extra)}: {lines[0] if lines else p.stderr[-300:]}")
     p = run(1, [a for a in base if a not in ("-zones_field", "INSEE_COM")] + ["-out_file", "bad.h5"], work, ok=False)
     check(p.returncode != 0 and "-zones_field" in p.stderr, "-zones without -zones_field: error naming -zones_field")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return check.status()
 
 
 if __name__ == "__main__":
