@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "input", "demo", "demo_model"))
+    ap.add_argument("--init", help="start from these weights (safetensors) instead of random ones: fine-tuning")
     ap.add_argument("--evaluate", action="store_true",
                     help="no training: score the weights in OUT.safetensors on the held-out scene and "
                          "rewrite the held-out section of OUT.json (after a change of make_scene.py)")
@@ -85,6 +86,8 @@ def main():
         imgs.append(unet_ref.normalise(sc["image"]))
         labs.append(sc["landcover"].astype(np.int64))
     model = unet_ref.build_unet(a.arch, 5, NCLASSES, a.width)
+    if a.init:
+        model.load_state_dict({k: v.float() for k, v in unet_ref.load_safetensors(a.init).items()}, strict=False)
     # Class weights: inverse square root of frequency, so buildings and pools are learnt.
     freq = np.bincount(np.concatenate([l.ravel() for l in labs]), minlength=NCLASSES).astype(float)
     w = np.where(freq > 0, 1.0 / np.sqrt(np.maximum(freq, 1) / freq.sum()), 0.0)
@@ -115,6 +118,7 @@ def main():
     train_s = time.time() - t0
 
     # The shipped weights are float16 (the file stays < 2 MB): evaluate those, not float32.
+    prev = json.load(open(os.path.splitext(a.init)[0] + ".json")) if a.init and os.path.exists(os.path.splitext(a.init)[0] + ".json") else {}
     sd = {k: v.to(torch.float16) if v.is_floating_point() else v for k, v in model.state_dict().items()
           if not k.endswith("num_batches_tracked")}
     model.load_state_dict({k: v.float() for k, v in sd.items()}, strict=False)
@@ -127,7 +131,9 @@ def main():
         "classes": NCLASSES, "nomenclature": "input/nomenclature/flair19.csv (class index = FLAIR code - 1)",
         "norm_mean": list(unet_ref.FLAIR_MEANS), "norm_std": list(unet_ref.FLAIR_STDS),
         "training": {"scenes": list(range(1, a.scenes + 1)), "iterations": a.iters, "batch": a.batch,
-                     "crop": a.crop, "lr": a.lr, "seconds": round(train_s, 1), "torch": torch.__version__},
+                     "crop": a.crop, "lr": a.lr, "seconds": round(train_s, 1), "torch": torch.__version__,
+                     **({"fine_tuned_from": os.path.basename(a.init) + " (" + str(prev.get("training", {}).get("iterations")) +
+                         " iterations, earlier scenes)"} if a.init else {})},
     }
     with open(a.out + ".json", "w") as f:
         json.dump(info, f, indent=1)
