@@ -186,8 +186,8 @@ static PetscErrorCode OpenResult(MPI_Comm comm, Member *m, const char out_file[]
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Cumulative rain per cell (/fields/rain, m; 0 outside the domain), then the per-zone
- * indicators, which read the solver's fields back from the file. */
+/* Cumulative rain per cell (/fields/rain, m; 0 outside the domain), the bed for viewers,
+ * then the per-zone indicators, which read the solver's fields back from the file. */
 static PetscErrorCode WriteRainAndZones(Member *m, double nodata, double flood_depth)
 {
   Vec                depth;
@@ -209,6 +209,7 @@ static PetscErrorCode WriteRainAndZones(Member *m, double nodata, double flood_d
   PetscCall(VecRestoreArray(depth, &d));
   PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid, depth));
   PetscCall(DMRestoreGlobalVector(m->grid->da1, &depth));
+  PetscCall(RslXdmfWriteBed(m->out, m->grid, m->z, nodata));
   PetscCall(RslZonesWrite(m->zones, m->out, m->z, nodata, flood_depth));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

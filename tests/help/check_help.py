@@ -3,7 +3,7 @@
   - it lists ruissel's options only, grouped by stage (PETSc's own -log_view, -dm_*, -sf_*
     only with -help_petsc), each with its default;
   - the option names it lists are exactly those of the user guide's option tables
-    (docs/user-guide.md, section 3): nothing undocumented, nothing documented but absent;
+    (docs/user-guide.md, sections 2 and 3): nothing undocumented, nothing documented but absent;
   - a misspelt option gets "did you mean": -dme (a required option, so the run stops) and
     -swe_tfnal (a warning at the end of a run), and an unknown but not close one none;
   - the values given show as [now: ...].
@@ -29,9 +29,10 @@ def help_names(text):
 
 
 def guide_names():
-    """Option names in the first column of the tables of section 3 of the user guide."""
+    """Option names in the first column of the option tables of the user guide (sections 2,
+    Running, and 3, Options)."""
     text = open(os.path.join(SRC, "docs", "user-guide.md"), encoding="utf-8").read()
-    sec = text.split("\n## 3.", 1)[1].split("\n## 4.", 1)[0]
+    sec = text.split("\n## 2.", 1)[1].split("\n## 4.", 1)[0]
     names = set()
     for line in sec.splitlines():
         if line.startswith("| `-"):
