@@ -29,7 +29,8 @@ for s in summary:
 print("demo: the village's commune, 32901 Saint-Ruissel:")
 for s, z in zip(summary, zones):
     strong = sum(ha(z.get(k)) for k in ("hazard_modere_m2", "hazard_fort_m2", "hazard_tres_fort_m2"))
-    print(f"demo:   {s['scenario']:<11} flooded {ha(z['flooded_area_m2']):5.2f} ha, hazard modéré or worse {strong:4.2f} ha, "
+    hazard = f"hazard modéré or worse {strong:4.2f} ha, " if strong == strong else ""  # NaN without /max/hazard
+    print(f"demo:   {s['scenario']:<11} flooded {ha(z['flooded_area_m2']):5.2f} ha, {hazard}"
           f"max depth {float(z['max_depth_m']):4.2f} m, net runoff C {float(z['net_runoff_coefficient']):.3f}, "
           f"artificialised {ha(z['artificialised_change_m2']):+4.2f} ha")
 EOF
