@@ -11,7 +11,7 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
   s->comm              = grid->comm;
   s->grid              = grid;
   s->g                 = 9.81;
-  s->cfl               = 0.45;
+  s->cfl               = 0; /* by order, see RslSWESetFromOptions */
   s->hdry              = 1e-6;
   s->tfinal            = 3600;
   s->dtmax             = 5;
@@ -20,6 +20,8 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
   s->ts_interval       = 10;
   s->progress_interval = 10;
   s->dt_min            = PETSC_MAX_REAL;
+  s->dt_cfl_min        = PETSC_MAX_REAL;
+  s->dt_cfl_min_cell   = -1;
   PetscCall(RslLogEventRegister("SWEHalo", &s->ev_halo));
   PetscCall(RslLogEventRegister("SWEFlux", &s->ev_flux));
   PetscCall(RslLogEventRegister("SWEUpdate", &s->ev_update));
@@ -31,14 +33,15 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
 
 PetscErrorCode RslSWESetFromOptions(RslSWE swe)
 {
-  PetscBool set;
+  PetscBool set, cfl_set;
 
   PetscFunctionBegin;
   PetscOptionsBegin(swe->comm, NULL, "Shallow-water solver", "SWE");
   PetscCall(PetscOptionsReal("-swe_tfinal", "Simulated duration (s)", "", swe->tfinal, &swe->tfinal, NULL));
   PetscCall(PetscOptionsInt("-swe_max_steps", "Stop after this many steps (-1: no limit)", "", swe->max_steps, &swe->max_steps, NULL));
   PetscCall(PetscOptionsInt("-swe_order", "Spatial order: 1, or 2 (MUSCL + SSP-RK2)", "", swe->order, &swe->order, NULL));
-  PetscCall(PetscOptionsReal("-swe_cfl", "Courant number, in (0, 1]", "", swe->cfl, &swe->cfl, NULL));
+  PetscCall(PetscOptionsReal("-swe_cfl", "Courant number of the per-cell CFL rate, in (0, 1] (default 0.95 at order 1, 0.45 at order 2)", "", swe->cfl, &swe->cfl, &cfl_set));
+  PetscCall(PetscOptionsInt("-swe_dt_monitor", "Print the time step, its limiting cell and state every N steps (0: off)", "", swe->dt_monitor, &swe->dt_monitor, NULL));
   PetscCall(PetscOptionsReal("-swe_dry_depth", "Wet/dry threshold (m): velocities are zero below it", "", swe->hdry, &swe->hdry, NULL));
   PetscCall(PetscOptionsReal("-swe_dt_max", "Largest time step (s)", "", swe->dtmax, &swe->dtmax, NULL));
   PetscCall(PetscOptionsReal("-swe_gravity", "Gravity (m/s2)", "", swe->g, &swe->g, NULL));
@@ -54,7 +57,11 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   PetscOptionsEnd();
   RSLCHECK(swe->comm, swe->tfinal > 0, "-swe_tfinal: %g must be > 0", (double)swe->tfinal);
   RSLCHECK(swe->comm, swe->order == 1 || swe->order == 2, "-swe_order: %d must be 1 or 2", (int)swe->order);
+  /* positivity bounds (docs/theory.md, section 6): 1 for the first-order update, 1/2 for MUSCL
+   * face values; a margin below each */
+  if (!cfl_set) swe->cfl = swe->order == 1 ? 0.95 : 0.45;
   RSLCHECK(swe->comm, swe->cfl > 0 && swe->cfl <= 1, "-swe_cfl: %g must be in (0, 1]", (double)swe->cfl);
+  RSLCHECK(swe->comm, swe->dt_monitor >= 0, "-swe_dt_monitor: %d must be >= 0", (int)swe->dt_monitor);
   RSLCHECK(swe->comm, swe->hdry > 0, "-swe_dry_depth: %g must be > 0", (double)swe->hdry);
   RSLCHECK(swe->comm, swe->dtmax > 0, "-swe_dt_max: %g must be > 0", (double)swe->dtmax);
   RSLCHECK(swe->comm, swe->manning >= 0, "-swe_manning: %g must be >= 0", (double)swe->manning);
@@ -62,6 +69,7 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   RSLCHECK(swe->comm, swe->out_interval >= 0, "-out_interval: %g must be >= 0", (double)swe->out_interval);
   RSLCHECK(swe->comm, swe->ts_interval > 0, "-out_ts_interval: %g must be > 0", (double)swe->ts_interval);
   PetscCall(RslSWEBCSetFromOptions(swe));
+  PetscCall(RslSWEHazardSetFromOptions(swe));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -155,6 +163,10 @@ PetscErrorCode RslSWESetUp(RslSWE swe)
   PetscCall(VecDuplicate(swe->z, &swe->act));
   PetscCall(VecDuplicate(swe->z, &swe->hmax));
   PetscCall(VecDuplicate(swe->z, &swe->smax));
+  PetscCall(VecDuplicate(swe->z, &swe->qmax));
+  PetscCall(VecDuplicate(swe->z, &swe->tarr));
+  PetscCall(VecDuplicate(swe->z, &swe->tup));
+  PetscCall(VecDuplicate(swe->z, &swe->dur));
   PetscCall(VecDuplicate(swe->z, &swe->F));
   PetscCall(VecDuplicate(swe->z, &swe->ia_left));
   if (swe->soil.initial_abstraction) PetscCall(VecCopy(swe->soil.initial_abstraction, swe->ia_left));
@@ -213,6 +225,10 @@ PetscErrorCode RslSWEDestroy(RslSWE *swe)
   PetscCall(VecDestroy(&s->ia_left));
   PetscCall(VecDestroy(&s->hmax));
   PetscCall(VecDestroy(&s->smax));
+  PetscCall(VecDestroy(&s->qmax));
+  PetscCall(VecDestroy(&s->tarr));
+  PetscCall(VecDestroy(&s->tup));
+  PetscCall(VecDestroy(&s->dur));
   PetscCall(RslSWEBCDestroy(s));
   PetscCall(PetscFree2(s->ts_hydro, s->ts_gauge));
   PetscCall(PetscFree(s->snap_t));
@@ -234,5 +250,12 @@ PetscErrorCode RslSWEGetTime(RslSWE swe, PetscReal *t)
 {
   PetscFunctionBegin;
   *t = swe->t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEGetHazardThreshold(RslSWE swe, PetscReal *threshold)
+{
+  PetscFunctionBegin;
+  *threshold = swe->hazard_threshold;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
