@@ -201,7 +201,7 @@ def v_catchment(work, dx, order, tfinal=None):
 
 
 # MacDonald steady channels (SWASHES 3.1.3): 1000 m, 5 m cells, 3 cells across, closed sides.
-MCDO = {"nx": 200, "ny": 3, "dx": 5.0, "tfinal": 3000.0}
+MCDO = {"nx": 200, "ny": 3, "dx": 5.0, "tfinal": 2000.0}
 
 
 def macdonald(work, kind, outlet, order):
