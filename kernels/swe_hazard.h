@@ -13,11 +13,13 @@ RSL_HD double rsl_crossing_time(double t, double dt, double h0, double h1, doubl
 
 /* Hazard class of a cell from its maximum depth hmax and maximum speed smax: 0 when hmax <= H
  * (never flooded), else matrix[i * (nspeed + 1) + j] with i the number of depth breaks <= hmax
- * and j the number of speed breaks <= smax (classes closed below: 0.5 m is in "0.5 to 1 m"). */
-RSL_HD unsigned char rsl_hazard_class(double hmax, double smax, double H, int ndepth, const double *depth_breaks, int nspeed, const double *speed_breaks, const unsigned char *matrix)
+ * and j the number of speed breaks <= smax (classes closed below: 0.5 m is in "0.5 to 1 m"),
+ * j = 0 when hmax < speed_depth (films too thin for their speed to endanger anyone). */
+RSL_HD unsigned char rsl_hazard_class(double hmax, double smax, double H, double speed_depth, int ndepth, const double *depth_breaks, int nspeed, const double *speed_breaks, const unsigned char *matrix)
 {
   int i = 0, j = 0;
   for (int k = 0; k < ndepth; k++) i += hmax >= depth_breaks[k];
   for (int k = 0; k < nspeed; k++) j += smax >= speed_breaks[k];
+  if (hmax < speed_depth) j = 0;
   return hmax > H ? matrix[i * (nspeed + 1) + j] : (unsigned char)0;
 }

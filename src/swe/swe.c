@@ -11,7 +11,7 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
   s->comm              = grid->comm;
   s->grid              = grid;
   s->g                 = 9.81;
-  s->cfl               = 0; /* by order, see RslSWESetFromOptions */
+  s->cfl               = 0.95; /* by order, see RslSWESetFromOptions */
   s->hdry              = 1e-6;
   s->tfinal            = 3600;
   s->dtmax             = 5;
@@ -33,14 +33,19 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
 
 PetscErrorCode RslSWESetFromOptions(RslSWE swe)
 {
-  PetscBool set, cfl_set;
+  PetscBool set;
+  PetscReal cfl;
 
   PetscFunctionBegin;
   PetscOptionsBegin(swe->comm, NULL, "Shallow-water solver", "SWE");
   PetscCall(PetscOptionsReal("-swe_tfinal", "Simulated duration (s)", "", swe->tfinal, &swe->tfinal, NULL));
   PetscCall(PetscOptionsInt("-swe_max_steps", "Stop after this many steps (-1: no limit)", "", swe->max_steps, &swe->max_steps, NULL));
   PetscCall(PetscOptionsInt("-swe_order", "Spatial order: 1, or 2 (MUSCL + SSP-RK2)", "", swe->order, &swe->order, NULL));
-  PetscCall(PetscOptionsReal("-swe_cfl", "Courant number of the per-cell CFL rate, in (0, 1] (default 0.95 at order 1, 0.45 at order 2)", "", swe->cfl, &swe->cfl, &cfl_set));
+  /* positivity bounds (docs/theory.md, section 6): 1 for the first-order update, 1/2 for MUSCL
+   * face values; the default keeps a margin below the bound of the order read just above */
+  cfl = swe->order == 2 ? 0.45 : 0.95;
+  PetscCall(PetscOptionsReal("-swe_cfl", "Courant number of the per-cell CFL rate, in (0, 1] (default 0.95 at order 1, 0.45 at order 2)", "", cfl, &swe->cfl, &set));
+  if (!set) swe->cfl = cfl;
   PetscCall(PetscOptionsInt("-swe_dt_monitor", "Print the time step, its limiting cell and state every N steps (0: off)", "", swe->dt_monitor, &swe->dt_monitor, NULL));
   PetscCall(PetscOptionsReal("-swe_dry_depth", "Wet/dry threshold (m): velocities are zero below it", "", swe->hdry, &swe->hdry, NULL));
   PetscCall(PetscOptionsReal("-swe_dt_max", "Largest time step (s)", "", swe->dtmax, &swe->dtmax, NULL));
@@ -57,9 +62,6 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   PetscOptionsEnd();
   RSLCHECK(swe->comm, swe->tfinal > 0, "-swe_tfinal: %g must be > 0", (double)swe->tfinal);
   RSLCHECK(swe->comm, swe->order == 1 || swe->order == 2, "-swe_order: %d must be 1 or 2", (int)swe->order);
-  /* positivity bounds (docs/theory.md, section 6): 1 for the first-order update, 1/2 for MUSCL
-   * face values; a margin below each */
-  if (!cfl_set) swe->cfl = swe->order == 1 ? 0.95 : 0.45;
   RSLCHECK(swe->comm, swe->cfl > 0 && swe->cfl <= 1, "-swe_cfl: %g must be in (0, 1]", (double)swe->cfl);
   RSLCHECK(swe->comm, swe->dt_monitor >= 0, "-swe_dt_monitor: %d must be >= 0", (int)swe->dt_monitor);
   RSLCHECK(swe->comm, swe->hdry > 0, "-swe_dry_depth: %g must be > 0", (double)swe->hdry);

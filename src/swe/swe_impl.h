@@ -51,6 +51,7 @@ struct _p_RslSWE {
   PetscReal hazard_threshold;     /* the "flooded" depth (m) of the records, hazard map and indicators */
   PetscInt  hz_nd, hz_ns;         /* hazard classes: depth and speed breaks, class matrix (nd+1) x (ns+1) */
   PetscReal hz_depth[8], hz_speed[8];
+  PetscReal hz_speed_depth;       /* below this max depth (m) the speed does not raise the class */
   unsigned char hz_matrix[81];
   RslSWERain rainsrc;
   PetscBool  have_rain;

@@ -10,6 +10,8 @@
    break and u0 = 0.3 m/s between the speed breaks: class "modéré" (2) in the default grid.
    A tilted basin draining through a critical outlet: the falling crossings (durations) against
    the snapshots that bracket them.
+   A thin fast film (5 cm at 0.8 m/s, above the 0.5 m/s break): "faible" (1) under the default
+   depth floor of the speed classes (-hazard_speed_depth 0.1 m), "fort" (3) without it (0).
 3. A custom grid (-hazard_depth_breaks / _speed_breaks / _matrix) and bad options."""
 import os, shlex, subprocess, sys, tempfile
 import h5py, numpy as np
@@ -105,6 +107,15 @@ check("flow: core duration - run time (s)", float(np.abs(a["/timing/duration"][c
 check("flow: core class 2 (modéré: h 0.5 m on the break, 0.3 m/s)", float(np.abs(a["/max/hazard"][core].astype(int) - 2).max()), 0.0)
 check("flow: 2 ranks bitwise equal to 1", 0.0, 0.0, ok=same_bits(res[1], res[2]))
 
+# 2a. a thin fast film: the speed counts only from -hazard_speed_depth (default 0.1 m)
+for floor, cls in ((None, 1), (0.0, 3), (0.05, 3)):
+    f = run("film", ["-dem", dem("flat2.tif", zf), "-swe_init_depth", 0.05, "-swe_init_u", 0.8, "-swe_max_steps", steps,
+                     "-swe_tfinal", 1e4, "-swe_manning", 0] + ([] if floor is None else ["-hazard_speed_depth", floor]), 1)
+    hz = f["/max/hazard"]
+    check(f"film 5 cm at 0.8 m/s, -hazard_speed_depth {floor}: core class {cls}",
+          float(np.abs(hz[()][core].astype(int) - cls).max()), 0.0)
+check("film: attribute speed_depth_m", float(hz.attrs["speed_depth_m"]) - 0.05, 0.0)
+
 # 2b. a tilted basin draining through a critical outlet: each cell falls below H = 0.01 m once, so
 #    its duration (it starts above H, arrival 0) is its crossing time, which must lie between
 #    the last snapshot above H and the first below (snapshots every 5 s); 2 ranks bitwise.
@@ -138,6 +149,7 @@ check("custom: core class = matrix[1][0] = 9 (h >= 0.4, u < 0.31)", float(np.abs
 check("custom: attributes give the grid", 0.0, 0.0, ok=list(hz.attrs["depth_breaks_m"].ravel()) == [0.4]
       and list(hz.attrs["matrix"].ravel()) == [7, 8, 9, 10] and float(f["/timing"].attrs["threshold_m"]) == 0.01)
 for name, opts, token in (("negative threshold", ["-hazard_threshold", -1], "-hazard_threshold"),
+                          ("negative depth floor", ["-hazard_speed_depth", -0.1], "-hazard_speed_depth"),
                           ("matrix size", ["-hazard_depth_breaks", 0.4, "-hazard_matrix", "1,2,3"], "-hazard_matrix"),
                           ("decreasing breaks", ["-hazard_speed_breaks", "0.5,0.2"], "-hazard_speed_breaks"),
                           ("grid without matrix", ["-hazard_depth_breaks", 0.4], "-hazard_matrix")):
