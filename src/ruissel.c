@@ -110,11 +110,11 @@ static PetscErrorCode RunSeg(Job *job)
 static PetscErrorCode ReadAllOptions(void)
 {
   Job       job = {0};
-  PetscBool balance;
+  PetscBool balance, fill;
 
   PetscFunctionBegin;
   PetscCall(JobOptions(&job));
-  PetscCall(RslGridBalanceFromOptions(PETSC_COMM_WORLD, &balance));
+  PetscCall(RslGridOptionsRead(PETSC_COMM_WORLD, &balance, &fill));
   PetscCall(RslMemberCheckOptions(PETSC_COMM_WORLD));
   PetscCall(RunSeg(&job));
   PetscCall(RslMetricsRun(PETSC_COMM_WORLD));

@@ -27,6 +27,17 @@ static int ValidKey(const char *key)
   return 1;
 }
 
+/* PETSc option names are case-insensitive: the first n characters of a and b (n = -1:
+ * whole strings) are equal ignoring case. */
+static int SameName(const char *a, const char *b, int n)
+{
+  for (int k = 0; n < 0 || k < n; k++) {
+    if (tolower((unsigned char)a[k]) != tolower((unsigned char)b[k])) return 0;
+    if (!a[k]) return 1;
+  }
+  return 1;
+}
+
 /* A value that reads wholly as a number (as PETSc's strtod would) but is not finite. */
 static int NonFinite(const char *v)
 {
@@ -111,14 +122,13 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
       else if (n > 1 && ValidKey(tok[1])) ok = Fail(err, errlen, "'%s' line %d: two options on one line (%.64s %.64s)", path, line, tok[0], tok[1]);
       else if (n > 2) ok = Fail(err, errlen, "'%s' line %d: %.64s: more than one value ('%.64s')", path, line, tok[0], tok[2]);
       else if (n > 1 && NonFinite(tok[1])) ok = Fail(err, errlen, "'%s' line %d: %.64s: '%.64s' is not a finite number", path, line, tok[0], tok[1]);
-      else if (!strcmp(tok[0], "-options_file")) {
+      else if (SameName(tok[0], "-options_file", -1)) {
         if (n < 2 || !tok[1][0]) ok = Fail(err, errlen, "'%s' line %d: -options_file needs a file name", path, line);
         else if (include && include(tok[1], ctx)) ok = 0;
-      } else if (!strcmp(tok[0], "-prefix_push") || !strcmp(tok[0], "-prefix_pop") || !strncmp(tok[0], "-options_file_yaml", 18) || !strncmp(tok[0], "-options_string_yaml", 20))
+      } else if (SameName(tok[0], "-prefix_push", -1) || SameName(tok[0], "-prefix_pop", -1) || SameName(tok[0], "-options_file_yaml", -1) || SameName(tok[0], "-options_string_yaml", -1))
         ok = Fail(err, errlen, "'%s' line %d: %s is not supported in ruissel options files", path, line, tok[0]);
     } else {
-      int alias = strlen(tok[0]) == 5;
-      for (int q = 0; alias && q < 5; q++) alias = tolower((unsigned char)tok[0][q]) == "alias"[q];
+      int alias = SameName(tok[0], "alias", -1);
       if (!alias) ok = Fail(err, errlen, "'%s' line %d: '%.64s' is neither an option (-name value) nor a comment (#)", path, line, tok[0]);
       else if (n < 3 || !ValidKey(tok[1]) || !ValidKey(tok[2]) || n > 3) ok = Fail(err, errlen, "'%s' line %d: expected 'alias -newname -oldname'", path, line);
     }
@@ -176,13 +186,32 @@ static int CheckFile(const char *path, IncludeCtx *ic)
   return ok;
 }
 
+PetscErrorCode RslCheckOptionsFile(MPI_Comm comm, const char option[], const char path[])
+{
+  PetscMPIInt rank;
+  char        err[1024] = "";
+  int         ok        = 1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    IncludeCtx ic = {0, err, sizeof err};
+    ok            = CheckFile(path, &ic);
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  /* CheckFile names -options_file; here the file came from `option` */
+  RSLCHECK(comm, ok, "%s: %s", option, !strncmp(err, "-options_file: ", 15) ? err + 15 : err);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int RslOptionsFilesCheck(int argc, char **argv, char err[], size_t errlen)
 {
   IncludeCtx ic = {0, err, errlen};
 
   err[0] = 0;
   for (int k = 1; k < argc; k++) {
-    if (strcmp(argv[k], "-options_file")) continue;
+    if (!SameName(argv[k], "-options_file", -1)) continue;
     if (k + 1 >= argc || ValidKey(argv[k + 1]) || !argv[k + 1][0]) return Fail(err, errlen, "-options_file: no file name given");
     if (!CheckFile(argv[++k], &ic)) return 0;
   }

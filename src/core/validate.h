@@ -76,6 +76,9 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
 /* The options files named by -options_file in argv, and those they include, checked with
  * RslOptionsTextCheck (reading them). Pure C, no MPI: returns 0 with err set on a problem. */
 int RslOptionsFilesCheck(int argc, char **argv, char err[], size_t errlen);
+/* Collective: rank 0 checks options file `path` (given by `option`) and those it includes
+ * as RslOptionsFilesCheck does; "OPTION: 'PATH' line N: ..." on every rank. */
+PetscErrorCode RslCheckOptionsFile(MPI_Comm comm, const char option[], const char path[]);
 /* Every value of the current options database that reads as a number must be finite:
  * collective error "-swe_tfinal: 'nan' is not a finite number". */
 PetscErrorCode RslCheckOptionValues(MPI_Comm comm);

@@ -344,12 +344,12 @@ static PetscErrorCode read_file(RslSafetensors st)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode open_and_parse(RslSafetensors st)
+/* Validate the bytes in st->buf (st->size of them) and index the tensors. */
+static PetscErrorCode parse(RslSafetensors st)
 {
   unsigned long long hlen = 0;
 
   PetscFunctionBegin;
-  PetscCall(read_file(st));
   RSLCHECK(st->comm, st->size >= 8, "seg weights %s: truncated file (%zu bytes, no header length)", st->path, st->size);
   for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | st->buf[i];
   RSLCHECK(st->comm, hlen <= RSL_ST_MAX_HEADER, "seg weights %s: header length %llu exceeds the %d-byte limit", st->path, hlen, RSL_ST_MAX_HEADER);
@@ -366,10 +366,34 @@ PetscErrorCode RslSafetensorsOpen(MPI_Comm comm, const char path[], RslSafetenso
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  *out = NULL;
   PetscCall(PetscNew(&st));
   st->comm = comm;
   PetscCall(PetscStrallocpy(path, &st->path));
-  ierr = open_and_parse(st);
+  ierr = read_file(st);
+  if (!ierr) ierr = parse(st);
+  if (ierr) {
+    PetscCall(RslSafetensorsClose(&st));
+    PetscCall(ierr);
+  }
+  *out = st;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSafetensorsOpenMemory(MPI_Comm comm, const char name[], const void *bytes, size_t size, RslSafetensors *out)
+{
+  RslSafetensors st;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *out = NULL;
+  PetscCall(PetscNew(&st));
+  st->comm = comm;
+  st->size = size;
+  PetscCall(PetscStrallocpy(name, &st->path));
+  PetscCall(PetscMalloc1(size + 1, &st->buf));
+  if (size) PetscCall(PetscArraycpy(st->buf, (const unsigned char *)bytes, size));
+  ierr = parse(st);
   if (ierr) {
     PetscCall(RslSafetensorsClose(&st));
     PetscCall(ierr);

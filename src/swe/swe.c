@@ -66,8 +66,11 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   RSLCHECK(swe->comm, swe->dt_monitor >= 0, "-swe_dt_monitor: %d must be >= 0", (int)swe->dt_monitor);
   RSLCHECK(swe->comm, swe->hdry > 0, "-swe_dry_depth: %g must be > 0", (double)swe->hdry);
   RSLCHECK(swe->comm, swe->dtmax > 0, "-swe_dt_max: %g must be > 0", (double)swe->dtmax);
-  RSLCHECK(swe->comm, swe->manning >= 0, "-swe_manning: %g must be >= 0", (double)swe->manning);
-  RSLCHECK(swe->comm, swe->init_depth >= 0, "-swe_init_depth: %g must be >= 0", (double)swe->init_depth);
+  RSLCHECK(swe->comm, swe->manning >= 0 && swe->manning <= 10, "-swe_manning: %g must be in [0, 10] (0: no friction)", (double)swe->manning);
+  PetscCall(RslCheckOptionReal(swe->comm, "-swe_init_depth", swe->init_depth, RSL_DEPTH));
+  PetscCall(RslCheckOptionReal(swe->comm, "-swe_gravity", swe->g, RSL_POSITIVE));
+  PetscCall(RslCheckOptionReal(swe->comm, "-progress_interval", swe->progress_interval, RSL_NONNEG));
+  RSLCHECK(swe->comm, swe->max_steps >= -1, "-swe_max_steps: %d must be >= 0 (or -1: no limit)", (int)swe->max_steps);
   RSLCHECK(swe->comm, swe->out_interval >= 0, "-out_interval: %g must be >= 0", (double)swe->out_interval);
   RSLCHECK(swe->comm, swe->ts_interval > 0, "-out_ts_interval: %g must be > 0", (double)swe->ts_interval);
   PetscCall(RslSWEBCSetFromOptions(swe));
@@ -120,14 +123,23 @@ static PetscErrorCode InitialState(RslSWE swe)
 
   PetscFunctionBegin;
   if (swe->init_depth_file[0]) {
-    RslRasterInfo info;
+    const char    *opt = "-swe_init_depth_file", *path = swe->init_depth_file;
+    RslRasterInfo  info;
+    RslRasterStats st;
+    PetscBool      same;
     PetscErrorCode ierr;
-    PetscCall(RslRasterInfoRead(swe->comm, "-swe_init_depth_file", swe->init_depth_file, &info));
-    RSLCHECK(swe->comm, info.nx == g->nx && info.ny == g->ny, "-swe_init_depth_file: '%s' is %dx%d, the DEM grid is %dx%d", swe->init_depth_file, (int)info.nx, (int)info.ny, (int)g->nx, (int)g->ny);
+    PetscCall(RslRasterInfoRead(swe->comm, opt, path, &info));
+    ierr = RslGridCheckRaster(g, opt, path, &info, "depth 0");
+    same = (PetscBool)(info.nx == g->nx && info.ny == g->ny);
+    for (int k = 0; k < 6; k++) same = (PetscBool)(same && PetscAbsReal(info.gt[k] - g->gt[k]) <= 1e-6 * g->dx);
     PetscCall(RslRasterInfoFree(&info));
+    PetscCall(ierr);
+    RSLCHECK(swe->comm, same, "%s: '%s' is not on the DEM's grid (%dx%d cells of %g m from (%.3f, %.3f)): give the depth on the DEM's pixels", opt, path, (int)g->nx, (int)g->ny, (double)g->dx, g->gt[0], g->gt[3]);
     PetscCall(PetscMalloc1(g->xm * g->ym, &d));
-    ierr = RslRasterReadWindow(swe->init_depth_file, 1, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, 0.0, d);
-    PetscCall(RslCheckCollective(swe->comm, ierr ? PETSC_TRUE : PETSC_FALSE, "-swe_init_depth_file: reading the raster failed"));
+    PetscCall(RslRasterReadWindowAll(swe->comm, opt, path, 1, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, 0.0, d, &st));
+    ierr = RslRasterStatsCheck(swe->comm, opt, path, &st, "depth", RSL_DEPTH);
+    if (ierr) PetscCall(PetscFree(d));
+    PetscCall(ierr);
   }
   PetscCall(DMDAVecGetArray(g->da, swe->U, &U));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->z, (void *)&z));
