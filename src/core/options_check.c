@@ -38,16 +38,19 @@ static int SameName(const char *a, const char *b, int n)
   return 1;
 }
 
-/* A value that reads wholly as a number (as PETSc's strtod would) but is not finite. */
+/* A value, or an element of a comma-separated array value, that reads wholly as a number
+ * (as PETSc's strtod would) but is not finite: "nan", "-inf", "1e999", "1,nan,3". */
 static int NonFinite(const char *v)
 {
-  char  *end;
-  double x;
-
-  if (!v || !*v) return 0;
-  x = strtod(v, &end);
-  while (*end == ' ') end++;
-  return end != v && !*end && !isfinite(x);
+  while (v && *v) {
+    char  *end;
+    double x = strtod(v, &end);
+    while (*end == ' ') end++;
+    if (end != v && (!*end || *end == ',') && !isfinite(x)) return 1;
+    v = strchr(v, ',');
+    if (v) v++;
+  }
+  return 0;
 }
 
 /* PetscTokenFind on a copy: tokens separated by runs of spaces; a token opening with '"'
@@ -119,7 +122,7 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
     if (!n) continue;
     if (tok[0][0] == '-') {
       if (!ValidKey(tok[0])) ok = Fail(err, errlen, "'%s' line %d: '%.64s' is not an option name", path, line, tok[0]);
-      else if (n > 1 && ValidKey(tok[1])) ok = Fail(err, errlen, "'%s' line %d: two options on one line (%.64s %.64s)", path, line, tok[0], tok[1]);
+      else if ((n > 1 && ValidKey(tok[1])) || (n > 2 && ValidKey(tok[2]))) ok = Fail(err, errlen, "'%s' line %d: two options on one line (%.64s ... %.64s)", path, line, tok[0], ValidKey(tok[1]) ? tok[1] : tok[2]);
       else if (n > 2) ok = Fail(err, errlen, "'%s' line %d: %.64s: more than one value ('%.64s')", path, line, tok[0], tok[2]);
       else if (n > 1 && NonFinite(tok[1])) ok = Fail(err, errlen, "'%s' line %d: %.64s: '%.64s' is not a finite number", path, line, tok[0], tok[1]);
       else if (SameName(tok[0], "-options_file", -1)) {

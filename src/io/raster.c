@@ -288,8 +288,8 @@ PetscErrorCode RslRasterStatsCheck(MPI_Comm comm, const char option[], const cha
   RSLCHECK(comm, !s->nnan, "%s: '%s' holds %" PetscInt64_FMT " NaN pixels and does not declare NaN as its nodata value (e.g. gdal_edit.py -a_nodata nan)", option, path, s->nnan);
   RslRangeText(r, want, sizeof want);
   if (s->nvalid) {
-    RSLCHECK(comm, RslInRange(s->min, r), "%s: '%s' holds %s values down to %g; they must be %s", option, path, what, s->min, want);
-    RSLCHECK(comm, RslInRange(s->max, r), "%s: '%s' holds %s values up to %g; they must be %s", option, path, what, s->max, want);
+    RSLCHECK(comm, r.lo_open ? s->min > r.lo : s->min >= r.lo, "%s: '%s' holds %s values down to %g; they must be %s", option, path, what, s->min, want);
+    RSLCHECK(comm, r.hi_open ? s->max < r.hi : s->max <= r.hi, "%s: '%s' holds %s values up to %g; they must be %s", option, path, what, s->max, want);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -70,8 +70,8 @@ static PetscErrorCode ReadSegments(RslSWE swe, const char path[])
     int                  s  = sg->side;
     RslBCType            t;
     PetscInt             forcing = -1, nf = s < 2 ? g->ny : g->nx, k0 = nf, k1 = 0;
-    char                 what[64];
-    PetscCall(PetscSNPrintf(what, sizeof what, "-swe_bc_segments line %d", sg->line));
+    char                 what[PETSC_MAX_PATH_LEN + 64];
+    PetscCall(PetscSNPrintf(what, sizeof what, "-swe_bc_segments: '%s' line %d", path, sg->line));
     PetscCall(ParseBCType(swe->comm, what, sg->type, &t));
     if (t == RSL_BC_INFLOW || t == RSL_BC_STAGE) {
       RSLCHECK(swe->comm, sg->has_value, "-swe_bc_segments: '%s' line %d: type %s needs a value", path, sg->line, sg->type);
