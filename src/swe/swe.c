@@ -73,6 +73,10 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   RSLCHECK(swe->comm, swe->max_steps >= -1, "-swe_max_steps: %d must be >= 0 (or -1: no limit)", (int)swe->max_steps);
   RSLCHECK(swe->comm, swe->out_interval >= 0, "-out_interval: %g must be >= 0", (double)swe->out_interval);
   RSLCHECK(swe->comm, swe->ts_interval > 0, "-out_ts_interval: %g must be > 0", (double)swe->ts_interval);
+  /* every sample and snapshot time ends a step: a tiny interval would be a hang */
+  RSLCHECK(swe->comm, swe->tfinal / swe->ts_interval <= 1e7, "-out_ts_interval: %g s gives %.3g samples over -swe_tfinal %g s (at most 1e7)", (double)swe->ts_interval, (double)(swe->tfinal / swe->ts_interval), (double)swe->tfinal);
+  RSLCHECK(swe->comm, swe->out_interval == 0 || swe->tfinal / swe->out_interval <= 1e5, "-out_interval: %g s gives %.3g snapshots over -swe_tfinal %g s (at most 1e5)", (double)swe->out_interval, (double)(swe->tfinal / swe->out_interval), (double)swe->tfinal);
+  RSLCHECK(swe->comm, swe->hdry <= 1, "-swe_dry_depth: %g m must be <= 1", (double)swe->hdry);
   PetscCall(RslSWEBCSetFromOptions(swe));
   PetscCall(RslSWEHazardSetFromOptions(swe));
   PetscFunctionReturn(PETSC_SUCCESS);
