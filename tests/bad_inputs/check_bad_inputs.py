@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """The bad-input suite: hostile or broken inputs of every kind (DEM, imagery, land cover,
 Manning raster, initial depth, hyetographs, raster rain, CSV tables, gauges, sources,
-segments, options and options files, weights) through the real `ruissel` binary, for both
-stages (seg and swe). Each case runs on 1 and 3 ranks and must:
+segments, options and options files, restart files, weights; and SIGTERM / SIGINT during a
+run) through the real `ruissel` binary, for both stages (seg and swe). Each case runs on 1
+and 3 ranks and must:
   - exit non-zero within TIMEOUT seconds (a rank left waiting would hang);
   - print exactly one error line, "ruissel: error: ...", naming the culprit (a token: the
     file's name or the option), and no other line containing "error" (no PETSc traceback,
-    no MPI abort);
+    no MPI abort); a signal: one line "ruissel: [run] terminated by SIG...";
   - leave no file in its (otherwise empty) run directory: no result, no .part.
 The valid base runs of both stages must succeed first, so that each case fails for its own
 reason. Usage: check_bad_inputs.py WORKDIR [--list] [-k SUBSTRING] [-j N]  (RUISSEL_EXE,
@@ -16,6 +17,7 @@ import argparse
 import os
 import shlex
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -201,14 +203,14 @@ def cases(f, d):
     both = (1, 3)
     C = []
 
-    def add(name, base, over, token, ranks=both, extra=()):
+    def add(name, base, over, token, ranks=both, extra=(), sig=None):
         o = dict(base)
         for k, v in over.items():
             if v is None:
                 o.pop(k, None)
             else:
                 o[k] = v
-        C.append((name, o, list(extra), token, ranks))
+        C.append((name, o, list(extra) + ([sig] if sig else []), token, ranks))
 
     n = lambda k: Path(f[k]).name
     # DEM
@@ -277,10 +279,17 @@ def cases(f, d):
                      ("out_interval", -1), ("swe_init_depth", "-inf"), ("grid_partial_overlap", "maybe"), ("hydro_impervious", 2),
                      ("out_ts_interval", 1e-9), ("swe_max_steps", -7)):
         add(f"-{opt} {val}", swe, {opt: val}, f"-{opt}")
+    add("restart file missing", swe, {"restart": d / "no_such.ckpt.h5"}, "no_such.ckpt.h5")
+    add("restart file not HDF5", swe, {"restart": f["hy_nan"]}, n("hy_nan"))
     add("unwritable output directory", swe, {"out_file": d / "no_such_dir" / "r.h5"}, "no_such_dir")
     for k, what in (("o_nul", "NUL byte"), ("o_two", "two options on a line"), ("o_nan", "NaN value"), ("o_word", "no dash")):
         add(f"options file {what}", swe, {}, n(k), extra=["-options_file", f[k]])
     add("options file missing", swe, {}, "no_such.opts", extra=["-options_file", d / "no_such.opts"])
+    # stopped by a signal (no checkpoint options): one line saying so, the .part removed.
+    # SIGTERM goes to the launcher, which forwards it; SIGINT to the ranks (as srun forwards a Ctrl-C)
+    long = {"swe_tfinal": 1e6, "progress_interval": 0.2, "out_interval": 10}
+    add("SIGTERM during the run", swe, long, "terminated by SIGTERM", sig=signal.SIGTERM)
+    add("SIGINT during the run", swe, long, "terminated by SIGINT", sig=signal.SIGINT)
     # segmentation stage
     add("imagery missing", seg, {"seg_image": d / "no_such_image.tif"}, "no_such_image.tif")
     add("imagery is a text file", seg, {"seg_image": f["img_text"]}, n("img_text"))
@@ -312,8 +321,12 @@ def run(opts, extra, ranks, rundir, timeout=None):
     opts.setdefault("progress_interval", 0)
     optfile = rundir.parent / (rundir.name + ".opts")
     optfile.write_text("".join(f"-{k} {v}\n" for k, v in opts.items()))
+    sig = extra[-1] if extra and isinstance(extra[-1], signal.Signals) else None
+    extra = extra[:-1] if sig else extra
     cmd = MPIEXEC + ["-n", str(ranks), EXE, "-options_file", str(optfile)] + [str(a) for a in extra]
     t0 = time.time()
+    if sig:
+        return run_signalled(cmd, rundir, sig, timeout or TIMEOUT, t0)
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=timeout or TIMEOUT, cwd=rundir, env={**os.environ, "OMP_NUM_THREADS": "1"})
         rc, err = p.returncode, p.stderr.decode(errors="replace")
@@ -322,11 +335,57 @@ def run(opts, extra, ranks, rundir, timeout=None):
     return rc, err, time.time() - t0
 
 
+def descendants(pid):
+    """Process ids below pid (the ranks under mpiexec)."""
+    parent = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        kids = [c for c, pp in parent.items() if pp == todo[0]]
+        out += kids
+        todo = todo[1:] + kids
+    return out
+
+
+def run_signalled(cmd, rundir, sig, timeout, t0):
+    """Start the run, send sig once it progresses (SIGTERM to mpiexec, others to the ranks),
+    wait for the end; (rc, stderr, seconds). Output goes next to rundir, not into it."""
+    out, err = rundir.parent / (rundir.name + ".out"), rundir.parent / (rundir.name + ".err")
+    with open(out, "w") as fo, open(err, "w") as fe:
+        p = subprocess.Popen(cmd, stdout=fo, stderr=fe, cwd=rundir, env={**os.environ, "OMP_NUM_THREADS": "1"}, start_new_session=True)
+    while time.time() - t0 < timeout and p.poll() is None and "ruissel: t " not in out.read_text(errors="replace"):
+        time.sleep(0.05)
+    if p.poll() is None:
+        for pid in ([p.pid] if sig == signal.SIGTERM else descendants(p.pid)):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+    try:
+        rc = p.wait(timeout=max(1.0, timeout - (time.time() - t0)))
+    except subprocess.TimeoutExpired:
+        for pid in descendants(p.pid) + [p.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        p.wait()
+        rc = None
+    text = err.read_text(errors="replace") + out.read_text(errors="replace")
+    return rc, text, time.time() - t0
+
+
 def judge(case, ranks, work):
     name, opts, extra, token, _ = case
     rundir = work / "runs" / f"{''.join(c if c.isalnum() else '_' for c in name)}_np{ranks}"
     rc, err, secs = run(opts, extra, ranks, rundir)
-    lines = [l for l in err.splitlines() if "error" in l.lower()]
+    signalled = bool(extra) and isinstance(extra[-1], signal.Signals)
+    lines = [l for l in err.splitlines() if "error" in l.lower() or (signalled and token in l)]
     left = sorted(p.name for p in rundir.iterdir())
     why = []
     if rc is None:
@@ -335,7 +394,7 @@ def judge(case, ranks, work):
         why.append("exit 0: the bad input was accepted")
     if len(lines) != 1:
         why.append(f"{len(lines)} error lines")
-    elif not lines[0].startswith("ruissel: error: ") or token not in lines[0]:
+    elif not lines[0].startswith("ruissel: error: " if not signalled else "ruissel: ") or token not in lines[0]:
         why.append(f"the error line does not name '{token}'")
     if left:
         why.append(f"files left: {', '.join(left)}")
