@@ -233,12 +233,16 @@ static PetscErrorCode ReadQuiet(const char path[], int band, const double *grid_
   return ierr;
 }
 
-/* Reduce stats over comm (when given) after a collective check of the local reads. */
-static PetscErrorCode ReadAllFinish(MPI_Comm comm, const char option[], PetscErrorCode ierr, const char msg[], RslRasterStats *st)
+/* The collective reads: the local one (grid_gt NULL: a plain window), then a collective
+ * check of every rank's outcome and the stats reduced over comm (when given). */
+static PetscErrorCode ReadAll(MPI_Comm comm, const char option[], const char path[], int band, const double *grid_gt, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *st)
 {
-  char full[768];
+  char           msg[512], full[768];
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  if (st) RslRasterStatsInit(st);
+  ierr = ReadQuiet(path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, st, msg, sizeof msg);
   PetscCall(PetscSNPrintf(full, sizeof full, "%s: %s", option, msg));
   PetscCall(RslCheckCollective(comm, ierr ? PETSC_TRUE : PETSC_FALSE, full));
   if (st) {
@@ -257,25 +261,15 @@ static PetscErrorCode ReadAllFinish(MPI_Comm comm, const char option[], PetscErr
 
 PetscErrorCode RslRasterReadWindowAll(MPI_Comm comm, const char option[], const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf, RslRasterStats *stats)
 {
-  char           msg[512];
-  PetscErrorCode ierr;
-
   PetscFunctionBegin;
-  if (stats) RslRasterStatsInit(stats);
-  ierr = ReadQuiet(path, band, NULL, col0, row0, ncols, nrows, NULL, fill, buf, stats, msg, sizeof msg);
-  PetscCall(ReadAllFinish(comm, option, ierr, msg, stats));
+  PetscCall(ReadAll(comm, option, path, band, NULL, col0, row0, ncols, nrows, NULL, fill, buf, stats));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslRasterReadResampledWindowAll(MPI_Comm comm, const char option[], const char path[], int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *stats)
 {
-  char           msg[512];
-  PetscErrorCode ierr;
-
   PetscFunctionBegin;
-  if (stats) RslRasterStatsInit(stats);
-  ierr = ReadQuiet(path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, stats, msg, sizeof msg);
-  PetscCall(ReadAllFinish(comm, option, ierr, msg, stats));
+  PetscCall(ReadAll(comm, option, path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, stats));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -3,22 +3,9 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Append one zeroed row to a growing array of rows of size sz. */
-static PetscErrorCode Grow(void **rows, size_t sz, PetscInt n, PetscInt *cap)
-{
-  PetscFunctionBegin;
-  if (n == *cap) {
-    *cap = *cap ? 2 * *cap : 16;
-    PetscCall(PetscRealloc(sz * (size_t)*cap, rows));
-  }
-  PetscCall(PetscMemzero((char *)*rows + sz * (size_t)n, sz));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Split a line into f[0..7]; the first line is a header when field `num` is not a number.
- * On a data line with a wrong field count the rows are freed and a collective error names
- * what was expected. *nf = -1 for a header. */
-static PetscErrorCode Fields(const RslTextPos *p, char *line, PetscBool first, int num, char *f[8], int lo, int hi, const char expected[], void **rows, int *nf)
+/* Split a line into f[0..7]; the first line is a header when field `num` is not a number
+ * (*nf = -1 then). A data line must have lo..hi fields. */
+static PetscErrorCode Fields(const RslTextPos *p, char *line, PetscBool first, int num, char *f[8], int lo, int hi, const char expected[], int *nf)
 {
   double v;
 
@@ -28,121 +15,123 @@ static PetscErrorCode Fields(const RslTextPos *p, char *line, PetscBool first, i
     *nf = -1;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  if (*nf < lo || *nf > hi) PetscCall(PetscFree(*rows));
   RSLCHECK(p->comm, *nf >= lo && *nf <= hi, "%s: '%s' line %d: %s%d field%s, expected %s", p->option, p->path, p->line, *nf > 7 ? "more than " : "", *nf > 7 ? 7 : *nf, *nf == 1 ? "" : "s", expected);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A number field; the rows are freed on error. */
-static PetscErrorCode Number(const RslTextPos *p, const char column[], const char *text, void **rows, double *v)
+/* A text field that must fit len bytes and not be empty. */
+static PetscErrorCode Text(const RslTextPos *p, const char column[], const char *text, char out[], size_t len)
 {
-  PetscErrorCode ierr;
-
   PetscFunctionBegin;
-  ierr = RslFieldReal(p, column, text, RSL_FINITE, v);
-  if (ierr) PetscCall(PetscFree(*rows));
-  PetscCall(ierr);
+  RSLCHECK(p->comm, text[0] && strlen(text) < len, "%s: '%s' line %d, column %s: %s", p->option, p->path, p->line, column, text[0] ? "too long" : "empty");
+  PetscCall(PetscStrncpy(out, text, len));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A text field that must fit len bytes and not be empty. */
-static PetscErrorCode Text(const RslTextPos *p, const char column[], const char *text, char out[], size_t len, void **rows)
+/* One kind of file: the data lines of lo..hi fields, field `num` a number (so a first line
+ * where it is not is a header), rows of `size` bytes filled by row() from the fields
+ * (rows[0..n) are the rows before it, for checks across rows). */
+typedef struct {
+  const char *option, *expected;
+  int         num, lo, hi;
+  size_t      size;
+  PetscErrorCode (*row)(const RslTextPos *p, char *f[], int nf, void *row, const void *rows, PetscInt n);
+} RowFormat;
+
+/* The one loop of every parser: rows grown as needed, freed on any error. */
+static PetscErrorCode ParseRows(MPI_Comm comm, const char path[], char *text, const RowFormat *fmt, PetscInt *n, void **rows)
 {
-  PetscBool ok = (PetscBool)(text[0] && strlen(text) < len);
+  RslTextPos p   = {comm, fmt->option, path, 0};
+  char      *cur = text, *line, *f[8];
+  PetscInt   cap = 0;
+  PetscBool  first;
+  int        nf;
 
   PetscFunctionBegin;
-  if (!ok) PetscCall(PetscFree(*rows));
-  RSLCHECK(p->comm, ok, "%s: '%s' line %d, column %s: %s", p->option, p->path, p->line, column, text[0] ? "too long" : "empty");
-  PetscCall(PetscStrncpy(out, text, len));
+  *n    = 0;
+  *rows = NULL;
+  for (first = PETSC_TRUE; (line = RslNextLine(&cur, &p.line)); first = PETSC_FALSE) {
+    PetscErrorCode ierr = Fields(&p, line, first, fmt->num, f, fmt->lo, fmt->hi, fmt->expected, &nf);
+    if (!ierr && nf < 0) continue; /* header */
+    if (!ierr && *n == cap) {
+      cap  = cap ? 2 * cap : 16;
+      ierr = PetscRealloc(fmt->size * (size_t)cap, rows);
+    }
+    if (!ierr) ierr = PetscMemzero((char *)*rows + fmt->size * (size_t)*n, fmt->size);
+    if (!ierr) ierr = fmt->row(&p, f, nf, (char *)*rows + fmt->size * (size_t)*n, *rows, *n);
+    if (ierr) PetscCall(PetscFree(*rows));
+    PetscCall(ierr);
+    (*n)++;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode GaugeRow(const RslTextPos *p, char *f[], int nf, void *row, const void *rows, PetscInt n)
+{
+  RslGaugeRow *g = (RslGaugeRow *)row;
+
+  PetscFunctionBegin;
+  g->line = p->line;
+  PetscCall(Text(p, "name", f[0], g->name, sizeof g->name));
+  PetscCall(RslFieldReal(p, "x", f[1], RSL_FINITE, &g->x));
+  PetscCall(RslFieldReal(p, "y", f[2], RSL_FINITE, &g->y));
+  for (PetscInt k = 0; k < n; k++) RSLCHECK(p->comm, strcmp(((const RslGaugeRow *)rows)[k].name, g->name), "%s: '%s' line %d: gauge '%s' appears twice", p->option, p->path, p->line, g->name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SourceRow(const RslTextPos *p, char *f[], int nf, void *row, const void *rows, PetscInt n)
+{
+  RslSourceRow *s = (RslSourceRow *)row;
+
+  PetscFunctionBegin;
+  s->line = p->line;
+  PetscCall(RslFieldReal(p, "x", f[0], RSL_FINITE, &s->x));
+  PetscCall(RslFieldReal(p, "y", f[1], RSL_FINITE, &s->y));
+  PetscCall(Text(p, "hydrograph", f[2], s->file, sizeof s->file));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SegmentRow(const RslTextPos *p, char *f[], int nf, void *row, const void *rows, PetscInt n)
+{
+  RslSegmentRow *s = (RslSegmentRow *)row;
+
+  PetscFunctionBegin;
+  s->line = p->line;
+  s->side = -1;
+  for (int k = 0; k < 4; k++)
+    if (toupper((unsigned char)f[0][0]) == "WESN"[k] && f[0][1] == 0) s->side = k;
+  RSLCHECK(p->comm, s->side >= 0, "%s: '%s' line %d: side '%.16s' is not W, E, S or N", p->option, p->path, p->line, f[0]);
+  PetscCall(RslFieldReal(p, "start", f[1], RSL_FINITE, &s->a));
+  PetscCall(RslFieldReal(p, "end", f[2], RSL_FINITE, &s->b));
+  PetscCall(Text(p, "type", f[3], s->type, sizeof s->type));
+  s->has_value = (PetscBool)(nf == 5);
+  if (nf == 5) PetscCall(Text(p, "value", f[4], s->value, sizeof s->value));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslGaugesParse(MPI_Comm comm, const char path[], char *text, PetscInt *n, RslGaugeRow **rows)
 {
-  RslTextPos p   = {comm, "-swe_gauges", path, 0};
-  char      *cur = text, *line, *f[8];
-  PetscInt   cap = 0;
-  int        nf, first = 1;
+  static const RowFormat fmt = {"-swe_gauges", "name,x,y", 1, 3, 3, sizeof(RslGaugeRow), GaugeRow};
 
   PetscFunctionBegin;
-  *n    = 0;
-  *rows = NULL;
-  for (; (line = RslNextLine(&cur, &p.line)); first = 0) {
-    RslGaugeRow *g;
-    PetscCall(Fields(&p, line, (PetscBool)first, 1, f, 3, 3, "name,x,y", (void **)rows, &nf));
-    if (nf < 0) continue; /* header */
-    PetscCall(Grow((void **)rows, sizeof **rows, *n, &cap));
-    g       = &(*rows)[*n];
-    g->line = p.line;
-    PetscCall(Text(&p, "name", f[0], g->name, sizeof g->name, (void **)rows));
-    PetscCall(Number(&p, "x", f[1], (void **)rows, &g->x));
-    PetscCall(Number(&p, "y", f[2], (void **)rows, &g->y));
-    for (PetscInt k = 0; k < *n; k++)
-      if (!strcmp((*rows)[k].name, g->name)) {
-        char name[64];
-        PetscCall(PetscStrncpy(name, g->name, sizeof name));
-        PetscCall(PetscFree(*rows));
-        RSLCHECK(comm, 0, "-swe_gauges: '%s' line %d: gauge '%s' appears twice", path, p.line, name);
-      }
-    (*n)++;
-  }
+  PetscCall(ParseRows(comm, path, text, &fmt, n, (void **)rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslSourcesParse(MPI_Comm comm, const char path[], char *text, PetscInt *n, RslSourceRow **rows)
 {
-  RslTextPos p   = {comm, "-swe_sources", path, 0};
-  char      *cur = text, *line, *f[8];
-  PetscInt   cap = 0;
-  int        nf, first = 1;
+  static const RowFormat fmt = {"-swe_sources", "x,y,hydrograph.csv", 0, 3, 3, sizeof(RslSourceRow), SourceRow};
 
   PetscFunctionBegin;
-  *n    = 0;
-  *rows = NULL;
-  for (; (line = RslNextLine(&cur, &p.line)); first = 0) {
-    RslSourceRow *s;
-    PetscCall(Fields(&p, line, (PetscBool)first, 0, f, 3, 3, "x,y,hydrograph.csv", (void **)rows, &nf));
-    if (nf < 0) continue; /* header */
-    PetscCall(Grow((void **)rows, sizeof **rows, *n, &cap));
-    s       = &(*rows)[*n];
-    s->line = p.line;
-    PetscCall(Number(&p, "x", f[0], (void **)rows, &s->x));
-    PetscCall(Number(&p, "y", f[1], (void **)rows, &s->y));
-    PetscCall(Text(&p, "hydrograph", f[2], s->file, sizeof s->file, (void **)rows));
-    (*n)++;
-  }
+  PetscCall(ParseRows(comm, path, text, &fmt, n, (void **)rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslSegmentsParse(MPI_Comm comm, const char path[], char *text, PetscInt *n, RslSegmentRow **rows)
 {
-  RslTextPos p   = {comm, "-swe_bc_segments", path, 0};
-  char      *cur = text, *line, *f[8];
-  PetscInt   cap = 0;
-  int        nf, first = 1;
+  static const RowFormat fmt = {"-swe_bc_segments", "side,start,end,type[,value]", 1, 4, 5, sizeof(RslSegmentRow), SegmentRow};
 
   PetscFunctionBegin;
-  *n    = 0;
-  *rows = NULL;
-  for (; (line = RslNextLine(&cur, &p.line)); first = 0) {
-    RslSegmentRow *s;
-    int            side = -1;
-    PetscCall(Fields(&p, line, (PetscBool)first, 1, f, 4, 5, "side,start,end,type[,value]", (void **)rows, &nf));
-    if (nf < 0) continue; /* header */
-    PetscCall(Grow((void **)rows, sizeof **rows, *n, &cap));
-    s       = &(*rows)[*n];
-    s->line = p.line;
-    for (int k = 0; k < 4; k++)
-      if (toupper((unsigned char)f[0][0]) == "WESN"[k] && f[0][1] == 0) side = k;
-    if (side < 0) PetscCall(PetscFree(*rows));
-    RSLCHECK(comm, side >= 0, "-swe_bc_segments: '%s' line %d: side '%.16s' is not W, E, S or N", path, p.line, f[0]);
-    s->side = side;
-    PetscCall(Number(&p, "start", f[1], (void **)rows, &s->a));
-    PetscCall(Number(&p, "end", f[2], (void **)rows, &s->b));
-    PetscCall(Text(&p, "type", f[3], s->type, sizeof s->type, (void **)rows));
-    s->has_value = (PetscBool)(nf == 5);
-    if (nf == 5) PetscCall(Text(&p, "value", f[4], s->value, sizeof s->value, (void **)rows));
-    (*n)++;
-  }
+  PetscCall(ParseRows(comm, path, text, &fmt, n, (void **)rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

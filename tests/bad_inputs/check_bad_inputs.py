@@ -33,6 +33,9 @@ gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
 
 SRC = Path(os.environ.get("RUISSEL_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 EXE = os.environ.get("RUISSEL_EXE", str(SRC / "build" / "ruissel"))
+sys.path.insert(0, str(SRC / "tests"))
+from rsltest import descendants  # noqa: E402
+
 MPIEXEC = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe --allow-run-as-root"))
 # a run must end within TIMEOUT s (the sanitizer build, several times slower, sets more)
 TIMEOUT = float(os.environ.get("RUISSEL_BAD_INPUTS_TIMEOUT", 30))
@@ -333,23 +336,6 @@ def run(opts, extra, ranks, rundir, timeout=None):
     except subprocess.TimeoutExpired as e:
         rc, err = None, (e.stderr or b"").decode(errors="replace")
     return rc, err, time.time() - t0
-
-
-def descendants(pid):
-    """Process ids below pid (the ranks under mpiexec)."""
-    parent = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    out, todo = [], [pid]
-    while todo:
-        kids = [c for c, pp in parent.items() if pp == todo[0]]
-        out += kids
-        todo = todo[1:] + kids
-    return out
 
 
 def run_signalled(cmd, rundir, sig, timeout, t0):

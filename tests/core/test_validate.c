@@ -4,19 +4,9 @@
  * when it fits: DMDACreate2d with it must succeed), the size limits. */
 #include "core/validate.h"
 #include "grid/grid.h"
+#include "tests/io/io_test.h"
 #include <math.h>
 #include <string.h>
-
-static int fails;
-#define EXPECT(cond, ...) \
-  do { \
-    if (!(cond)) { \
-      fails++; \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__); \
-      printf("\n"); \
-    } \
-  } while (0)
 
 static void Numbers(void)
 {
@@ -30,22 +20,22 @@ static void Numbers(void)
   for (size_t k = 0; k < sizeof R / sizeof R[0]; k++) {
     double v  = -42;
     int    ok = RslParseReal(R[k].s, &v);
-    EXPECT(ok == R[k].ok && (!ok || v == R[k].v), "RslParseReal('%s') = %d, %g", R[k].s, ok, v);
+    IO_EXPECT(ok == R[k].ok && (!ok || v == R[k].v), "RslParseReal('%s') = %d, %g", R[k].s, ok, v);
   }
   PetscInt i = 0;
-  EXPECT(RslParseInt(" 42 ", &i) && i == 42, "RslParseInt(' 42 ')");
-  EXPECT(!RslParseInt("4.2", &i) && !RslParseInt("1e3", &i) && !RslParseInt("x", &i) && !RslParseInt("99999999999999", &i), "RslParseInt accepts junk");
-  EXPECT(RslInRange(0.5, RSL_FRACTION) && !RslInRange(NAN, RSL_FINITE) && !RslInRange(INFINITY, RSL_NONNEG) && !RslInRange(0, RSL_POSITIVE) && RslInRange(0, RSL_NONNEG) && !RslInRange(0, RSL_MANNING) && RslInRange(10, RSL_MANNING), "RslInRange");
+  IO_EXPECT(RslParseInt(" 42 ", &i) && i == 42, "RslParseInt(' 42 ')");
+  IO_EXPECT(!RslParseInt("4.2", &i) && !RslParseInt("1e3", &i) && !RslParseInt("x", &i) && !RslParseInt("99999999999999", &i), "RslParseInt accepts junk");
+  IO_EXPECT(RslInRange(0.5, RSL_FRACTION) && !RslInRange(NAN, RSL_FINITE) && !RslInRange(INFINITY, RSL_NONNEG) && !RslInRange(0, RSL_POSITIVE) && RslInRange(0, RSL_NONNEG) && !RslInRange(0, RSL_MANNING) && RslInRange(10, RSL_MANNING), "RslInRange");
   char buf[64];
   RslRangeText(RSL_MANNING, buf, sizeof buf);
-  EXPECT(!strcmp(buf, "in (0, 10]"), "range text '%s'", buf);
+  IO_EXPECT(!strcmp(buf, "in (0, 10]"), "range text '%s'", buf);
   RslRangeText(RSL_NONNEG, buf, sizeof buf);
-  EXPECT(!strcmp(buf, ">= 0"), "range text '%s'", buf);
+  IO_EXPECT(!strcmp(buf, ">= 0"), "range text '%s'", buf);
   char line[] = " a , b,,c ", *f[4];
   int  n = RslSplitFields(line, ',', f, 4);
-  EXPECT(n == 4 && !strcmp(f[0], "a") && !strcmp(f[1], "b") && !f[2][0] && !strcmp(f[3], "c"), "split: %d fields", n);
+  IO_EXPECT(n == 4 && !strcmp(f[0], "a") && !strcmp(f[1], "b") && !f[2][0] && !strcmp(f[3], "c"), "split: %d fields", n);
   char line2[] = "1,2,3";
-  EXPECT(RslSplitFields(line2, ',', f, 2) == 3, "split must report more fields than room");
+  IO_EXPECT(RslSplitFields(line2, ',', f, 2) == 3, "split must report more fields than room");
 }
 
 static void OptionsText(void)
@@ -62,10 +52,10 @@ static void OptionsText(void)
   for (size_t k = 0; k < sizeof C / sizeof C[0]; k++) {
     char err[256];
     int  ok = RslOptionsTextCheck("t.opts", C[k].text, strlen(C[k].text), err, sizeof err, NULL, NULL);
-    EXPECT(C[k].why ? (!ok && strstr(err, C[k].why)) : ok, "options text %zu: ok=%d err='%s'", k, ok, err);
+    IO_EXPECT(C[k].why ? (!ok && strstr(err, C[k].why)) : ok, "options text %zu: ok=%d err='%s'", k, ok, err);
   }
   char err[256];
-  EXPECT(!RslOptionsTextCheck("t.opts", "-a 1\n\0", 6, err, sizeof err, NULL, NULL) && strstr(err, "line 2: NUL byte"), "NUL byte: '%s'", err);
+  IO_EXPECT(!RslOptionsTextCheck("t.opts", "-a 1\n\0", 6, err, sizeof err, NULL, NULL) && strstr(err, "line 2: NUL byte"), "NUL byte: '%s'", err);
 }
 
 static PetscErrorCode Split(void)
@@ -73,12 +63,12 @@ static PetscErrorCode Split(void)
   PetscInt m, n;
 
   PetscFunctionBegin;
-  EXPECT(RslGridSplit(20, 15, 2, 3, &m, &n) && m == 3 && n == 1, "20x15 on 3 ranks: %dx%d", (int)m, (int)n); /* PETSc's own choice */
-  EXPECT(RslGridSplit(400, 3, 2, 4, &m, &n) && m == 4 && n == 1, "400x3 on 4 ranks: %dx%d", (int)m, (int)n);
-  EXPECT(RslGridSplit(3, 400, 2, 4, &m, &n) && m == 1 && n == 4, "3x400 on 4 ranks: %dx%d", (int)m, (int)n);
-  EXPECT(!RslGridSplit(3, 3, 2, 3, &m, &n), "3x3 on 3 ranks must not fit");
-  EXPECT(RslGridSplit(3, 3, 2, 1, &m, &n) && m == 1 && n == 1, "3x3 on 1 rank");
-  EXPECT(!RslGridSplit(7, 7, 2, 5, &m, &n), "7x7 on 5 ranks (prime) must not fit");
+  IO_EXPECT(RslGridSplit(20, 15, 2, 3, &m, &n) && m == 3 && n == 1, "20x15 on 3 ranks: %dx%d", (int)m, (int)n); /* PETSc's own choice */
+  IO_EXPECT(RslGridSplit(400, 3, 2, 4, &m, &n) && m == 4 && n == 1, "400x3 on 4 ranks: %dx%d", (int)m, (int)n);
+  IO_EXPECT(RslGridSplit(3, 400, 2, 4, &m, &n) && m == 1 && n == 4, "3x400 on 4 ranks: %dx%d", (int)m, (int)n);
+  IO_EXPECT(!RslGridSplit(3, 3, 2, 3, &m, &n), "3x3 on 3 ranks must not fit");
+  IO_EXPECT(RslGridSplit(3, 3, 2, 1, &m, &n) && m == 1 && n == 1, "3x3 on 1 rank");
+  IO_EXPECT(!RslGridSplit(7, 7, 2, 5, &m, &n), "7x7 on 5 ranks (prime) must not fit");
   /* whatever the split, DMDACreate2d accepts it on this communicator */
   {
     const PetscInt sizes[][2] = {{20, 15}, {400, 3}, {3, 400}, {5, 5}, {64, 2}};
@@ -89,7 +79,7 @@ static PetscErrorCode Split(void)
       RslGrid     *g;
       if (!RslGridSplit(sizes[k][0], sizes[k][1], 2, size, &m, &n)) continue;
       PetscCall(RslGridCreate(PETSC_COMM_WORLD, sizes[k][0], sizes[k][1], gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &g));
-      EXPECT(g->xm >= 2 && g->ym >= 2, "%dx%d: a block of %dx%d", (int)sizes[k][0], (int)sizes[k][1], (int)g->xm, (int)g->ym);
+      IO_EXPECT(g->xm >= 2 && g->ym >= 2, "%dx%d: a block of %dx%d", (int)sizes[k][0], (int)sizes[k][1], (int)g->xm, (int)g->ym);
       PetscCall(RslGridDestroy(&g));
     }
   }
@@ -101,7 +91,7 @@ static void ExpectError(PetscErrorCode ierr, const char what[])
 {
   int bad = ierr != 0, all;
   MPI_Allreduce(&bad, &all, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
-  EXPECT(all, "%s: not an error on every rank", what);
+  IO_EXPECT(all, "%s: not an error on every rank", what);
 }
 
 int main(int argc, char **argv)
@@ -125,11 +115,10 @@ int main(int argc, char **argv)
     ExpectError(RslFieldReal(&p, "x", "1e400", RSL_FINITE, &v), "1e400 field");
     ExpectError(RslFieldReal(&p, "x", "-1", RSL_NONNEG, &v), "negative field");
     ExpectError(RslCheckTextBytes(PETSC_COMM_WORLD, "-t", "t.csv", "a\0b", 3), "NUL byte");
-    EXPECT(!RslCheckTextBytes(PETSC_COMM_WORLD, "-t", "t.csv", text, strlen(text)), "plain text refused");
+    IO_EXPECT(!RslCheckTextBytes(PETSC_COMM_WORLD, "-t", "t.csv", text, strlen(text)), "plain text refused");
   }
   PetscCall(PetscPopErrorHandler());
-  MPI_Allreduce(&fails, &total, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD);
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_validate: %s (%d failure(s))\n", total ? "FAILED" : "passed", total));
+  total = IoTestFinish(PETSC_COMM_WORLD, "test_validate");
   PetscCall(PetscFinalize());
   return total ? 1 : 0;
 }
