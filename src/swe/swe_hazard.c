@@ -59,7 +59,7 @@ PetscErrorCode RslSWEHazardSetFromOptions(RslSWE swe)
   PetscCall(PetscOptionsIntArray("-hazard_matrix", "Hazard class (0-255) per depth class (rows) and speed class (columns), row by row (default 1,2,3,2,2,3,3,3,4,4,4,4)", "", mat, &nm, &set));
   PetscCall(PetscOptionsReal("-hazard_speed_depth", "Max depth (m) below which the speed does not raise the hazard class (thin films)", "", swe->hz_speed_depth, &swe->hz_speed_depth, NULL));
   PetscOptionsEnd();
-  RSLCHECK(swe->comm, swe->hazard_threshold > 0, "-hazard_threshold: %g must be > 0", (double)swe->hazard_threshold);
+  RSLCHECK(swe->comm, swe->hazard_threshold > 0 && swe->hazard_threshold <= 1e3, "-hazard_threshold: %g m must be in (0, 1e3]", (double)swe->hazard_threshold);
   RSLCHECK(swe->comm, swe->hz_speed_depth >= 0, "-hazard_speed_depth: %g must be >= 0", (double)swe->hz_speed_depth);
   if (set) {
     RSLCHECK(swe->comm, nm == (nd + 1) * (ns + 1), "-hazard_matrix: %d values given, %d expected ((depth breaks + 1) x (speed breaks + 1))", (int)nm, (int)((nd + 1) * (ns + 1)));

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The bad-input suite: hostile or broken inputs of every kind (DEM, imagery, land cover,
 Manning raster, initial depth, hyetographs, raster rain, CSV tables, gauges, sources,
-segments, options and options files, restart files, weights; and SIGTERM / SIGINT during a
-run) through the real `ruissel` binary, for both stages (seg and swe). Each case runs on 1
-and 3 ranks and must:
+segments, zones, options and options files, restart files and checkpoints, weights; and
+SIGTERM / SIGINT during a run) through the real `ruissel` binary, for both stages (seg and
+swe). Each case runs on 1 and 3 ranks and must:
   - exit non-zero within TIMEOUT seconds (a rank left waiting would hang);
   - print exactly one error line, "ruissel: error: ...", naming the culprit (a token: the
     file's name or the option), and no other line containing "error" (no PETSc traceback,
@@ -171,6 +171,23 @@ def make_inputs(d):
     f["b_nan"] = text(d / "segments_nan.csv", f"side,start,end,type\nE,nan,{Y0},free\n")
     f["b_noval"] = text(d / "segments_novalue.csv", f"side,start,end,type\nW,{Y0 - 10},{Y0},inflow\n")
     f["b_valnan"] = text(d / "segments_valuenan.csv", f"side,start,end,type,value\nW,{Y0 - 10},{Y0},inflow,nan\n")
+    # zones (GeoJSON polygons in the DEM's CRS)
+    crs = '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}}'
+
+    def geojson(name, geoms, field="code"):
+        feats = ",".join('{"type":"Feature","properties":{"%s":"z%d"},"geometry":%s}' % (field, k, g) for k, g in enumerate(geoms))
+        return text(d / name, '{"type":"FeatureCollection",%s,"features":[%s]}\n' % (crs, feats))
+
+    def square(x0, y0, w):
+        return '{"type":"Polygon","coordinates":[[[%r,%r],[%r,%r],[%r,%r],[%r,%r],[%r,%r]]]}' % (x0, y0, x0 + w, y0, x0 + w, y0 - w, x0, y0 - w, x0, y0)
+
+    f["z_ok"] = geojson("zones.geojson", [square(X0, Y0, 12), square(X0 + 12, Y0, 12)])
+    f["z_far"] = geojson("zones_100km.geojson", [square(X0 + 1e5, Y0, 12)])
+    f["z_pts"] = geojson("zones_points.geojson", ['{"type":"Point","coordinates":[%r,%r]}' % (X0 + 5, Y0 - 5)])
+    f["z_trunc"] = cut(f["z_ok"], d / "zones_truncated.geojson", 0.6)
+    # restart: a checkpoint (prepare_restart writes it), truncated; a complete result; a DEM of another size
+    f["ck"], f["ck_trunc"], f["result"] = d / "run.ckpt.h5", d / "run_truncated.ckpt.h5", d / "complete_result.h5"
+    f["dem_other"] = raster(d / "dem_other.tif", z[:16, :20])
     # options files
     f["o_nul"] = text(d / "run_nul.opts", b"-swe_tfinal 1\x00junk\n")
     f["o_two"] = text(d / "run_two.opts", "-swe_tfinal 1 -swe_cfl 0.5\n")
@@ -285,6 +302,27 @@ def cases(f, d):
     add("restart file missing", swe, {"restart": d / "no_such.ckpt.h5"}, "no_such.ckpt.h5")
     add("restart file not HDF5", swe, {"restart": f["hy_nan"]}, n("hy_nan"))
     add("unwritable output directory", swe, {"out_file": d / "no_such_dir" / "r.h5"}, "no_such_dir")
+    # checkpoints given to -restart (prepare_restart made them with the swe base options)
+    rs = {**swe, "swe_tfinal": 1e6}
+    add("restart from a complete result", rs, {"restart": f["result"]}, n("result"))
+    add("restart checkpoint truncated", rs, {"restart": f["ck_trunc"]}, n("ck_trunc"))
+    add("restart checkpoint of another grid", rs, {"restart": f["ck"], "dem": f["dem_other"]}, n("ck"))
+    add("restart checkpoint with another -swe_order", rs, {"restart": f["ck"], "swe_order": 2}, n("ck"))
+    add("restart checkpoint with another rain", rs, {"restart": f["ck"], "rain_rate": 20}, n("ck"))
+    add("restart final time before the checkpoint's", rs, {"restart": f["ck"], "swe_tfinal": 1e-6}, "-swe_tfinal")
+    # zones
+    zn = {"zones": f["z_ok"], "zones_field": "code"}
+    add("zones missing", swe, {**zn, "zones": d / "no_such_zones.gpkg"}, "no_such_zones.gpkg")
+    add("zones is a raster", swe, {**zn, "zones": f["dem"]}, n("dem"))
+    add("zones truncated", swe, {**zn, "zones": f["z_trunc"]}, n("z_trunc"))
+    add("zones of points", swe, {**zn, "zones": f["z_pts"]}, n("z_pts"))
+    add("zones 100 km away", swe, {**zn, "zones": f["z_far"]}, n("z_far"))
+    add("zones without -zones_field", swe, {**zn, "zones_field": None}, "-zones_field")
+    add("zones field missing", swe, {**zn, "zones_field": "INSEE_COM"}, "INSEE_COM")
+    add("zones layer missing", swe, {**zn, "zones_layer": "communes"}, "-zones_layer")
+    for opt, val in (("zones_artificial_classes", "1,x"), ("zones_artificial_classes", 300), ("hazard_threshold", -1), ("hazard_threshold", "nan"),
+                     ("hazard_threshold", 1e9)):
+        add(f"-{opt} {val}", {**swe, **zn}, {opt: val}, f"-{opt}")
     for k, what in (("o_nul", "NUL byte"), ("o_two", "two options on a line"), ("o_nan", "NaN value"), ("o_word", "no dash")):
         add(f"options file {what}", swe, {}, n(k), extra=["-options_file", f[k]])
     add("options file missing", swe, {}, "no_such.opts", extra=["-options_file", d / "no_such.opts"])
@@ -366,6 +404,26 @@ def run_signalled(cmd, rundir, sig, timeout, t0):
     return rc, text, time.time() - t0
 
 
+def prepare_restart(f, work):
+    """The restart inputs: a checkpoint of the swe base run (SIGUSR1 with checkpointing on:
+    exit status 3), a truncated copy, and the valid run's complete result."""
+    rundir = work / "runs" / "checkpoint"
+    opts = {"dem": f["dem"], "stages": "swe", "swe_tfinal": 1e6, "rain_rate": 10.0, "progress_interval": 0.2, "checkpoint_interval": 1e9}
+    rc, err, secs = run(opts, [signal.SIGUSR1], 1, rundir, timeout=300)
+    ck = rundir / "result.ckpt.h5"
+    ok = rc == 3 and ck.exists()
+    if ok:
+        shutil.copy(ck, f["ck"])
+        cut(ck, f["ck_trunc"], 0.5)
+        shutil.rmtree(rundir)
+    res = work / "runs" / "valid_swe" / "result.h5"
+    ok &= res.exists()
+    if ok:
+        shutil.copy(res, f["result"])
+    print(f"{'ok  ' if ok else 'FAIL'} checkpoint for the restart cases (np 1, {secs:.1f} s, exit {rc}){'' if ok else ': ' + err.strip()[-500:]}")
+    return ok
+
+
 def judge(case, ranks, work):
     name, opts, extra, token, _ = case
     rundir = work / "runs" / f"{''.join(c if c.isalnum() else '_' for c in name)}_np{ranks}"
@@ -412,7 +470,7 @@ def main():
                  [], 3, work / "runs" / "valid_swe", timeout=300)
     seg_ok = run({"stages": "seg", "seg_image": f["img"], "seg_weights": f["w"], "seg_arch": "unet_resnet18", "seg_width_mult": 0.25,
                   "seg_classes": 19, "seg_backend": "cpu", "seg_tile": 64, "seg_margin": 16}, [], 3, work / "runs" / "valid_seg", timeout=300)
-    bases_ok = True
+    bases_ok = prepare_restart(f, work)
     for what, (rc, err, secs), out in (("swe", swe_ok, "result.h5"), ("seg", seg_ok, "classes.tif")):
         ok = rc == 0 and (work / "runs" / f"valid_{what}" / out).exists()
         bases_ok &= ok
