@@ -7,7 +7,7 @@
 # CMakePresets.json (docs/hpc.md, "Sanitizers"). A memory error or an undefined behaviour
 # stops the process that met it and fails its test. `ctest --test-dir build-asan -L
 # "unit|validation"` runs the whole set (too long for CI: its first 25 of 48 tests took
-# 17.5 min on one core, docs/hpc.md).
+# about 16 min on one core, docs/hpc.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
