@@ -58,7 +58,7 @@ PetscErrorCode RslGridCheckSize(MPI_Comm comm, const char option[], const char p
   }
   RSLCHECK(comm, nx >= 2 && ny >= 2, "%s: '%s' is %" PetscInt_FMT " x %" PetscInt_FMT " cells; at least 2 x 2 are needed", option, path, nx, ny);
   /* every dof-3 global vector has 3 nx ny entries, its ghosted blocks a little more */
-  RSLCHECK(comm, 3.0 * (double)(nx + 2 * sw) * (double)(ny + 2 * sw) < (double)PETSC_MAX_INT, "%s: '%s' is %" PetscInt_FMT " x %" PetscInt_FMT " cells (%.3g), more than this PETSc build indexes (%d-bit indices: at most %.3g cells, 3 unknowns each); use a coarser DEM or a PETSc configured --with-64-bit-indices", option, path, nx, ny, (double)nx * (double)ny, (int)(8 * sizeof(PetscInt)), (double)PETSC_MAX_INT / 3.0);
+  RSLCHECK(comm, 3.0 * (double)(nx + 2 * sw) * (double)(ny + 2 * sw) < (double)PETSC_MAX_INT, "%s: '%s' is %" PetscInt_FMT " x %" PetscInt_FMT " cells (%.3g), more than this PETSc build indexes (%d-bit indices: at most %.3g cells, 3 unknowns each); use a coarser DEM or build against a PETSc with 64-bit indices (CMake preset int64, docs/hpc.md)", option, path, nx, ny, (double)nx * (double)ny, (int)(8 * sizeof(PetscInt)), (double)PETSC_MAX_INT / 3.0);
   if (RslGridSplit(nx, ny, sw, size, m, n)) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscMPIInt p = size - 1; p >= 1 && !fit; p--) {
     PetscInt a, b;

@@ -3,7 +3,7 @@
 Manning raster, initial depth, hyetographs, raster rain, CSV tables, gauges, sources,
 segments, zones, options and options files, restart files and checkpoints, weights; and
 SIGTERM / SIGINT during a run) through the real `ruissel` binary, for both stages (seg and
-swe). Each case runs on 1 and 3 ranks and must:
+swe). Each case runs on 3 ranks (RUISSEL_BAD_INPUTS_RANKS: CI's sanitizer stage runs them on 1) and must:
   - exit non-zero within TIMEOUT seconds (a rank left waiting would hang);
   - print exactly one error line, "ruissel: error: ...", naming the culprit (a token: the
     file's name or the option), and no other line containing "error" (no PETSc traceback,
@@ -40,7 +40,8 @@ MPIEXEC = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe
 # a run must end within TIMEOUT s (the sanitizer build, several times slower, sets more)
 TIMEOUT = float(os.environ.get("RUISSEL_BAD_INPUTS_TIMEOUT", 30))
 # rank counts of each case (the sanitizer build runs the 1-rank variants only)
-RANKS = tuple(int(r) for r in os.environ.get("RUISSEL_BAD_INPUTS_RANKS", "1,3").split(","))
+# 3 ranks by default (CTest); CI's sanitizer stage sets 1; "1,3" runs both
+RANKS = tuple(int(r) for r in os.environ.get("RUISSEL_BAD_INPUTS_RANKS", "3").split(","))
 X0, Y0, NX, NY, DX = 700000.0, 6600000.0, 24, 18, 1.0
 
 
