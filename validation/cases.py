@@ -145,6 +145,21 @@ def decomposition(work, order, nx=60, ny=50, dx=5.0, seed=7):
             "out_ts_interval": 5.0}, {}
 
 
+def coastline(work, nx=160, ny=120, dx=5.0, seed=11):
+    """A coastal domain that is 70 % sea (nodata): land is a wavy triangle in the south-west
+    corner, so an even 2 x 2 split gives one rank most of the land. Rain runs off to the sea
+    (free nodata edges)."""
+    j, i = np.mgrid[0:ny, 0:nx]  # j = raster row (0 = north)
+    u, v = (i + 0.5) / nx, (ny - j - 0.5) / ny  # 0..1 eastward, northward
+    coast = 0.775 + 0.03 * np.sin(9.0 * np.arctan2(v, u))
+    land = u + v < coast
+    z = 2.0 + 20.0 * (coast - u - v) + fractal_terrain(nx, ny, seed, relief=1.0)
+    z[~land] = NODATA
+    dem = write_raster(Path(work) / "dem.tif", z, X0, Y0, dx, nodata=NODATA)
+    return {"dem": dem, "stages": "swe", "swe_tfinal": 20.0, "rain_rate": 100.0,
+            "swe_manning": 0.04, "swe_nodata_bc": "free"}, {"land_fraction": float(land.mean())}
+
+
 def small_valid(work):
     """A tiny valid run (20 x 15 cells, 1 s): the base the bad-input variations start from."""
     z = fractal_terrain(20, 15, 3, relief=2.0)

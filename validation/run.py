@@ -270,6 +270,31 @@ def case_decomposition(rep, work):
         _decomposition(rep, work, order)
 
 
+def case_coastline_balance(rep, work):
+    """A domain that is 70 % sea on 4 ranks: -grid_balance active gives every rank about
+    the same number of active cells (/run active_cells_*), with the same results bitwise."""
+    opts, meta = cases.coastline(work)
+    rep.info("land fraction", meta["land_fraction"], fmt="{:.3f}")
+    got = {}
+    for bal in ("none", "active"):
+        run = run_ruissel(work / bal, opts, nranks=4, extra=["-grid_balance", bal]).check_ok()
+        with h5py.File(run.out_file) as f:
+            _common(rep, f, f"{bal}: ")
+            r = attrs(f, "/run")
+            got[bal] = {k: f[f"/fields/{k}"][()] for k in ("h", "hu", "hv")}
+        ratio = float(r["active_cells_max"]) / float(r["active_cells_mean"])
+        rep.info(f"{bal}: active cells min / mean / max",
+                 f"{float(r['active_cells_min']):.0f} / {float(r['active_cells_mean']):.0f} / {float(r['active_cells_max']):.0f}")
+        rep.info(f"{bal}: solve time max / mean", float(r["solve_time_max"]) / max(float(r["solve_time_mean"]), 1e-300), fmt="{:.3f}")
+        rep.info(f"{bal}: peak RSS max / min", float(r["rss_peak_max"]) / float(r["rss_peak_min"]), fmt="{:.3f}")
+        if bal == "active":
+            rep.check("active: max / mean active cells", ratio, TOL["coastline_balance"]["max_over_mean_active_cells"])
+        else:
+            rep.info("none: max / mean active cells", ratio, fmt="{:.3f}")
+    same = all(np.array_equal(got["none"][k], got["active"][k]) for k in ("h", "hu", "hv"))
+    rep.check("active vs none: bitwise h,hu,hv", same, True)
+
+
 # ------------------------------------------------------------------ 7. bad inputs
 def case_bad_inputs(rep, work):
     """Each bad input: non-zero exit, a one-line error naming the option/file, no output

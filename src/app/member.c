@@ -136,6 +136,32 @@ static PetscErrorCode WriteRecord(Member *m, RslMemberSummary *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Load balance and memory over the ranks (/run, and a line at the end of the run): active
+ * cells, seconds of cell work in the solve, peak resident memory. */
+static PetscErrorCode WriteBalance(MPI_Comm comm, Member *m, RslMemberSummary *s)
+{
+  static const char *const what[3] = {"active_cells", "solve_time", "rss_peak"}, *const stat[3] = {"min", "mean", "max"};
+  PetscInt    nact;
+  double      v[3], spread[3][3];
+  char        name[64];
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(RslSWEGetRankLoad(m->swe, &nact, &v[1]));
+  v[0] = (double)nact;
+  v[2] = RslPeakRSS();
+  for (int k = 0; k < 3; k++) {
+    PetscCall(RslRankSpread(comm, v[k], spread[k]));
+    for (int q = 0; q < 3; q++) {
+      PetscCall(PetscSNPrintf(name, sizeof name, "%s_%s", what[k], stat[q]));
+      PetscCall(RslH5SetAttrDouble(m->out, "/run", name, 1, &spread[k][q]));
+    }
+  }
+  PetscCall(PetscPrintf(comm, "ruissel: [%s] balance over %d ranks (min/mean/max, max/mean): active cells %.0f/%.0f/%.0f %.3f, solve time %.2f/%.2f/%.2f s %.3f, peak RSS %.0f/%.0f/%.0f MiB %.3f\n", s->name, size, spread[0][0], spread[0][1], spread[0][2], spread[0][2] / spread[0][1], spread[1][0], spread[1][1], spread[1][2], spread[1][1] > 0 ? spread[1][2] / spread[1][1] : 1.0, spread[2][0] / 1048576, spread[2][1] / 1048576, spread[2][2] / 1048576, spread[2][2] / spread[2][1]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* -restart auto without a checkpoint: is out_file already the complete result of this very
  * run (same fingerprint, final time included)? Then its summary is read back. */
 static PetscErrorCode CompletedResult(MPI_Comm comm, Member *m, const char out_file[], RslMemberSummary *s, PetscBool *done)
@@ -315,6 +341,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   s->wall_s = RslWallTime() - wall0;
   PetscCall(Provenance(comm, m->out, s->wall_s));
   PetscCall(WriteRecord(m, s));
+  PetscCall(WriteBalance(comm, m, s));
   PetscCall(RslH5Close(&m->out, PETSC_TRUE));
   PetscCall(RslCheckpointRemove(m->ck));
   PetscCall(RslSWEWriteXdmf(m->swe, out_file));
@@ -324,7 +351,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
     double   wall;
     PetscCall(RslSWEGetStats(m->swe, &nact, &steps, &wall));
     PetscCall(PetscPrintf(comm, "ruissel: [%s] wrote %s\n", s->name, out_file));
-    PetscCall(PetscPrintf(comm, "ruissel: perf cells=%d steps=%d cell_updates_per_s=%.6e wall=%.3f\n", (int)nact, (int)steps, wall > 0 ? (double)nact * steps / wall : 0.0, wall));
+    PetscCall(PetscPrintf(comm, "ruissel: perf cells=%" PetscInt_FMT " steps=%" PetscInt_FMT " cell_updates_per_s=%.6e wall=%.3f\n", nact, steps, wall > 0 ? (double)nact * steps / wall : 0.0, wall));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

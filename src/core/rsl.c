@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 PetscClassId     RSL_CLASSID;
 static PetscBool rsl_pkg_init;
@@ -72,6 +73,27 @@ PetscErrorCode RslCheckCollective(MPI_Comm comm, PetscBool bad, const char msg[]
 }
 
 double RslWallTime(void) { return MPI_Wtime(); }
+
+double RslPeakRSS(void)
+{
+  struct rusage u;
+  return getrusage(RUSAGE_SELF, &u) ? 0.0 : 1024.0 * (double)u.ru_maxrss; /* Linux: KiB */
+}
+
+PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3])
+{
+  double      mm[2] = {-v, v};
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, mm, 2, MPI_DOUBLE, MPI_MAX, comm));
+  PetscCallMPI(MPI_Allreduce(&v, &spread[1], 1, MPI_DOUBLE, MPI_SUM, comm));
+  spread[0] = -mm[0];
+  spread[1] /= size;
+  spread[2] = mm[1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text)
 {

@@ -47,6 +47,10 @@ static inline void RslKahanAdd(RslKahan *k, double v)
 
 /* Wall-clock seconds (MPI_Wtime). */
 double RslWallTime(void);
+/* This process's peak resident set size so far, bytes (getrusage; 0 if unknown). */
+double RslPeakRSS(void);
+/* min, mean and max of a per-rank figure over the ranks of comm (load balance). Collective. */
+PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3]);
 
 /* Read a whole (small, <= 64 MB) text file on rank 0 and broadcast it, so that every rank
  * parses the same bytes and reaches the same verdict on errors; NUL and control bytes are

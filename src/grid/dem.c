@@ -1,6 +1,7 @@
 /* The grid from a DEM: the header decides the grid (on rank 0, broadcast), then every rank
  * reads only its own block of the raster; halos come from DMGlobalToLocal. */
 #include "grid/grid.h"
+#include "grid/balance.h"
 #include "io/raster.h"
 #include <math.h>
 #include <string.h>
@@ -24,53 +25,6 @@ static PetscErrorCode ReadBlock(RslGrid *g, const char path[], double nodata, Ve
     }
   PetscCall(DMDAVecRestoreArray(g->da1, *z, &za));
   PetscCall(PetscFree(buf));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Split n cells into p contiguous ranges of about equal weight (each at least wmin cells). */
-static void SplitByWeight(PetscInt n, const double *w, PetscInt p, PetscInt wmin, PetscInt *l)
-{
-  double   total = 0, acc = 0;
-  PetscInt start = 0, k = 0;
-
-  for (PetscInt i = 0; i < n; i++) total += w[i];
-  for (PetscInt i = 0; i < n && k < p - 1; i++) {
-    acc += w[i];
-    /* close range k once it holds its share, leaving enough cells for the ranges after it */
-    if ((acc >= total * (k + 1) / p && i + 1 - start >= wmin) || n - (i + 1) == (p - 1 - k) * wmin) {
-      l[k++] = i + 1 - start;
-      start  = i + 1;
-    }
-  }
-  for (; k < p; k++) { /* the last range, and any range the weights left empty */
-    l[k]  = k == p - 1 ? n - start : wmin;
-    start += l[k];
-  }
-}
-
-/* Active-cell counts per grid column and row, then ownership ranges balancing them. */
-static PetscErrorCode BalancedRanges(RslGrid *g, Vec z, double nodata, PetscInt *m, PetscInt *n, PetscInt **lx, PetscInt **ly)
-{
-  double            *col, *row;
-  const PetscScalar **za;
-
-  PetscFunctionBegin;
-  PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, m, n, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(PetscCalloc2(g->nx, &col, g->ny, &row));
-  PetscCall(DMDAVecGetArrayRead(g->da1, z, (void *)&za));
-  for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
-    for (PetscInt i = g->xs; i < g->xs + g->xm; i++)
-      if (za[j][i] != nodata) {
-        col[i] += 1;
-        row[j] += 1;
-      }
-  PetscCall(DMDAVecRestoreArrayRead(g->da1, z, (void *)&za));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, col, (PetscMPIInt)g->nx, MPI_DOUBLE, MPI_SUM, g->comm));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, row, (PetscMPIInt)g->ny, MPI_DOUBLE, MPI_SUM, g->comm));
-  PetscCall(PetscMalloc2(*m, lx, *n, ly));
-  SplitByWeight(g->nx, col, *m, g->sw, *lx);
-  SplitByWeight(g->ny, row, *n, g->sw, *ly);
-  PetscCall(PetscFree2(col, row));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -115,7 +69,7 @@ PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt s
   PetscCall(ReadBlock(g, path, *nodata, z));
   if (active) { /* results do not depend on the layout (DESIGN invariant 1), only the speed */
     PetscInt *lx, *ly;
-    PetscCall(BalancedRanges(g, *z, *nodata, &m, &n, &lx, &ly));
+    PetscCall(RslGridBalance(g, *z, *nodata, &m, &n, &lx, &ly));
     PetscCall(VecDestroy(z));
     PetscCall(RslGridDestroy(&g));
     PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, m, n, lx, ly, &g));

@@ -42,9 +42,9 @@ PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, Petsc
 
 /* Grid and bed elevation (dof-1 global Vec) from a DEM raster: projected CRS in metres,
  * north-up; nodata cells keep the nodata value (returned) and are inactive. Collective.
- * -grid_balance active: the ownership ranges are then chosen so that every column (row) of
- * ranks holds about the same number of active cells — domains that are mostly sea or
- * outside the territory — and the DEM is read again on the new blocks. */
+ * -grid_balance active: the layout and ownership ranges are then chosen so that every rank's
+ * block holds about the same number of active cells — domains that are mostly sea or
+ * outside the territory (grid/balance.c) — and the DEM is read again on the new blocks. */
 PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata);
 
 /* -grid_balance none|active and -grid_partial_overlap error|fill (RslGridCreateFromDEM

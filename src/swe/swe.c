@@ -214,6 +214,7 @@ PetscErrorCode RslSWESetUp(RslSWE swe)
   }
   PetscCall(DMGlobalToLocal(g->da1, swe->nman, INSERT_VALUES, swe->nmanloc));
   if (swe->have_rain) PetscCall(VecDuplicate(swe->z, &swe->rain));
+  swe->nactive_local = nact;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &nact, 1, MPIU_INT, MPI_SUM, swe->comm));
   RSLCHECK(swe->comm, nact > 0, "-dem: no active cell (every cell is nodata)");
   swe->nactive = nact;

@@ -44,6 +44,9 @@ PetscErrorCode RslSWEGetTime(RslSWE swe, PetscReal *t);
 PetscErrorCode RslSWEGetHazardThreshold(RslSWE swe, PetscReal *threshold);
 /* Active cells, steps taken and solve wall time (for the perf line). */
 PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall);
+/* This rank's load: its active cells and its seconds of cell work in the solve (flux,
+ * update, sources; not the waits in halo exchanges and reductions). Not collective. */
+PetscErrorCode RslSWEGetRankLoad(RslSWE swe, PetscInt *nactive, double *work);
 PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);
 
 /* Checkpoint/restart (swe_checkpoint.c), after RslSWESetUp: records the per-cell inputs in

@@ -13,7 +13,7 @@ PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt)
 
   PetscFunctionBegin;
   if (!swe->soil.ks) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscLogEventBegin(swe->ev_source, 0, 0, 0, 0));
+  PetscCall(RslSWEWorkBegin(swe, swe->ev_source));
   PetscCall(DMDAVecGetArray(g->da, swe->U, &U));
   PetscCall(DMDAVecGetArray(g->da1, swe->F, &F));
   PetscCall(DMDAVecGetArray(g->da1, swe->ia_left, &ia));
@@ -39,7 +39,7 @@ PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt)
   PetscCall(DMDAVecRestoreArray(g->da1, swe->ia_left, &ia));
   PetscCall(DMDAVecRestoreArray(g->da1, swe->F, &F));
   PetscCall(DMDAVecRestoreArray(g->da, swe->U, &U));
-  PetscCall(PetscLogEventEnd(swe->ev_source, 0, 0, 0, 0));
+  PetscCall(RslSWEWorkEnd(swe, swe->ev_source));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -310,7 +310,7 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
   PetscCall(PetscLogEventBegin(swe->ev_halo, 0, 0, 0, 0));
   PetscCall(DMGlobalToLocal(g->da, U, INSERT_VALUES, swe->Uloc));
   PetscCall(PetscLogEventEnd(swe->ev_halo, 0, 0, 0, 0));
-  PetscCall(PetscLogEventBegin(swe->ev_flux, 0, 0, 0, 0));
+  PetscCall(RslSWEWorkBegin(swe, swe->ev_flux));
   c.swe  = swe;
   c.nx   = g->nx;
   c.ny   = g->ny;
@@ -361,7 +361,7 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
   PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->actloc, (void *)&c.act));
   PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->nmanloc, (void *)&c.n));
   PetscCall(PetscLogFlops(120.0 * xm * ym * (swe->order == 2 ? 2 : 1)));
-  PetscCall(PetscLogEventEnd(swe->ev_flux, 0, 0, 0, 0));
+  PetscCall(RslSWEWorkEnd(swe, swe->ev_flux));
   *rate = rmax;
   *cell = cmax;
   PetscFunctionReturn(PETSC_SUCCESS);

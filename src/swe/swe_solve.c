@@ -89,6 +89,14 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslSWEGetRankLoad(RslSWE swe, PetscInt *nactive, double *work)
+{
+  PetscFunctionBegin;
+  *nactive = swe->nactive_local;
+  *work    = swe->work;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall)
 {
   PetscFunctionBegin;

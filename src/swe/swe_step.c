@@ -119,7 +119,7 @@ static PetscErrorCode Stage(RslSWE swe, PetscReal dt, Vec W, Vec X, const double
   RslKahan           rainv = {0, 0}; /* compensated: the budget closes to round-off */
 
   PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(final ? swe->ev_source : swe->ev_update, 0, 0, 0, 0));
+  PetscCall(RslSWEWorkBegin(swe, final ? swe->ev_source : swe->ev_update));
   /* W may be X (a stage in place) and U (order 1): each array is got once */
   PetscCall(VecGetArray(W, &pw));
   if (X == W) px = pw;
@@ -173,7 +173,7 @@ static PetscErrorCode Stage(RslSWE swe, PetscReal dt, Vec W, Vec X, const double
   PetscCall(VecRestoreArrayRead(swe->R, &pr));
   if (X != W) PetscCall(VecRestoreArrayRead(X, &px));
   PetscCall(VecRestoreArray(W, &pw));
-  PetscCall(PetscLogEventEnd(final ? swe->ev_source : swe->ev_update, 0, 0, 0, 0));
+  PetscCall(RslSWEWorkEnd(swe, final ? swe->ev_source : swe->ev_update));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -18,14 +18,17 @@ def run(args, np_=1, expect_fail=False):
 
 
 def read_fields(path, ny, nx):
-    """The 5 Vecs of a dump, as ny x nx arrays with row 0 = SOUTH (grid j)."""
+    """The 5 Vecs of a dump, as ny x nx arrays with row 0 = SOUTH (grid j).
+    A Vec's header is its class id and length as two PetscInt (int32, or int64 in a
+    64-bit-index build)."""
     raw = open(path, "rb").read()
+    isize = 8 if len(raw) == len(FIELDS) * (16 + 8 * nx * ny) else 4
     out, off = {}, 0
     for name in FIELDS:
-        cid, n = np.frombuffer(raw, ">i4", 2, off)
+        cid, n = np.frombuffer(raw, ">i%d" % isize, 2, off)
         assert cid == 1211214 and n == nx * ny
-        out[name] = np.frombuffer(raw, ">f8", n, off + 8).reshape(ny, nx)
-        off += 8 + 8 * n
+        out[name] = np.frombuffer(raw, ">f8", n, off + 2 * isize).reshape(ny, nx)
+        off += 2 * isize + 8 * n
     return out
 
 
