@@ -2,7 +2,7 @@
 # Install every Debian 12 package that ruissel's build, benchmarks, demo and postproc need;
 # with --tests also what only the test suite uses (ParaView's pvpython, which checks that the
 # XDMF sidecars load: ~440 MB installed, about 1.5 min to fetch and unpack; without it that
-# test reports SKIPPED). Idempotent: when everything is present it only checks and returns.
+# test reports SKIPPED; and Debian's 64-bit-index PETSc for the int64 build CI checks). Idempotent: when everything is present it only checks and returns.
 set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config git
@@ -19,7 +19,7 @@ PKGS=(
   clang libclang-rt-14-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  PKGS+=(paraview python3-paraview)
+  PKGS+=(paraview python3-paraview libpetsc64-real-dev)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

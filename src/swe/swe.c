@@ -260,7 +260,7 @@ PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v)
   RslGrid *g = swe->grid;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "SWE: %d x %d cells of %g x %g m, %d active; order %d, CFL %g, dry depth %g m, tfinal %g s\n", (int)g->nx, (int)g->ny, (double)g->dx, (double)g->dy, (int)swe->nactive, (int)swe->order, (double)swe->cfl, (double)swe->hdry, (double)swe->tfinal));
+  PetscCall(PetscViewerASCIIPrintf(v, "SWE: %" PetscInt_FMT " x %" PetscInt_FMT " cells of %g x %g m, %" PetscInt_FMT " active; order %d, CFL %g, dry depth %g m, tfinal %g s\n", g->nx, g->ny, (double)g->dx, (double)g->dy, swe->nactive, (int)swe->order, (double)swe->cfl, (double)swe->hdry, (double)swe->tfinal));
   PetscCall(PetscViewerASCIIPrintf(v, "  boundaries W/E/S/N: %s %s %s %s (first face; see -swe_bc_segments), nodata edges %s, %d point sources, %d gauges\n", RslBCTypes[swe->side[RSL_W].type[0]], RslBCTypes[swe->side[RSL_E].type[0]], RslBCTypes[swe->side[RSL_S].type[0]], RslBCTypes[swe->side[RSL_N].type[0]], RslBCTypes[swe->nodata_bc], (int)swe->nsrc, (int)swe->ngauge));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -20,7 +20,7 @@ static PetscErrorCode Progress(RslSWE swe, double wall0)
   PetscCall(RslSWEStorage(swe, &vol, &wet));
   PetscCall(RslSWEBudget(swe, b));
   double eta = swe->t > 0 ? wall * (swe->tfinal - swe->t) / swe->t : 0;
-  PetscCall(PetscPrintf(swe->comm, "ruissel: t %10.2f s  dt %.3e s  step %7d  wet %9d  volume %.6e m3  budget err %+.1e  wall %7.1f s  ETA %7.1f s\n", (double)swe->t, (double)swe->dt, (int)swe->step, (int)wet, vol, b[2 * RSL_NSIDES + 5], wall, eta));
+  PetscCall(PetscPrintf(swe->comm, "ruissel: t %10.2f s  dt %.3e s  step %7" PetscInt_FMT "  wet %9" PetscInt_FMT "  volume %.6e m3  budget err %+.1e  wall %7.1f s  ETA %7.1f s\n", (double)swe->t, (double)swe->dt, swe->step, wet, vol, b[2 * RSL_NSIDES + 5], wall, eta));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
