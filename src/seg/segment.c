@@ -273,6 +273,7 @@ PetscErrorCode RslSegmentRun(RslSegment s)
   for (size_t k = 0; k < (size_t)m->nr * m->nc; k++) s->histogram[m->data[k] == RSL_SEG_NODATA ? C : m->data[k]]++;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s->histogram, (PetscMPIInt)(C + 1), MPIU_INT64, MPI_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&ntiles, &s->ntiles, 1, MPIU_INT64, MPI_SUM, s->comm));
+  PetscCall(RslSegModelWriteCalibration(s->model)); /* -seg_calibration_out runs */
   PetscCall(PetscLogEventBegin(SEG_Write, 0, 0, 0, 0));
   if (s->output[0]) PetscCall(RslClassMapWrite(s->classes, "-seg_output", s->output, PETSC_TRUE, RSL_SEG_NODATA));
   if (s->probs[0]) PetscCall(RslClassMapWrite(s->prob, "-seg_probabilities", s->probs, PETSC_FALSE, 0));
