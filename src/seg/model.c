@@ -111,7 +111,7 @@ PetscErrorCode RslSegModelSetWeights(RslSegModel m, const char file[], const cha
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSegModelSetPrecision(RslSegModel m, const char precision[], const char calibration[])
+PetscErrorCode RslSegModelSetPrecision(RslSegModel m, const char precision[])
 {
   PetscBool found = PETSC_FALSE;
 
@@ -121,7 +121,13 @@ PetscErrorCode RslSegModelSetPrecision(RslSegModel m, const char precision[], co
     if (found) m->prec_req = (RslSegPrecision)i;
   }
   RSLCHECK(m->comm, found, "-seg_precision %s: unknown (fp32, bf16, fp16, int8, auto)", precision);
-  if (calibration) PetscCall(PetscStrncpy(m->calib, calibration, sizeof m->calib));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegModelSetCalibration(RslSegModel m, const char file[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(m->calib, file, sizeof m->calib));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -150,8 +156,8 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
   PetscCall(PetscOptionsString("-seg_weights", "Model weights (safetensors, PyTorch state-dict names)", "RslSegModelSetWeights", m->weights, m->weights, sizeof m->weights, NULL));
   PetscCall(PetscOptionsString("-seg_weights_prefix", "Prefix of the state-dict names (default: detected, e.g. model.)", "RslSegModelSetWeights", m->prefix, m->prefix, sizeof m->prefix, &set));
   PetscCall(PetscOptionsEList("-seg_precision", "Compute precision (auto: the fastest the hardware runs natively)", "RslSegModelSetPrecision", RslSegPrecisions, 5, RslSegPrecisions[p], &p, NULL));
-  PetscCall(PetscOptionsString("-seg_calibration", "INT8 activation scales (safetensors, from a -seg_calibration_out run)", "RslSegModelSetPrecision", m->calib, m->calib, sizeof m->calib, NULL));
-  PetscCall(PetscOptionsReal("-seg_calibration_quantile", "INT8: clip each activation at this quantile of its calibration histogram (1: the maximum)", "RslSegModelSetPrecision", m->quantile, &m->quantile, NULL));
+  PetscCall(PetscOptionsString("-seg_calibration", "INT8 activation scales (safetensors, from a -seg_calibration_out run)", "RslSegModelSetCalibration", m->calib, m->calib, sizeof m->calib, NULL));
+  PetscCall(PetscOptionsReal("-seg_calibration_quantile", "INT8: clip each activation at this quantile of its calibration histogram (1: the maximum)", "RslSegModelSetCalibration", m->quantile, &m->quantile, NULL));
   PetscCall(PetscOptionsString("-seg_calibration_out", "Record INT8 activation scales during this (fp32) run into this file", "RslSegModelWriteCalibration", m->calib_out, m->calib_out, sizeof m->calib_out, NULL));
   PetscOptionsEnd();
 #if defined(RSL_HAVE_BLAS)

@@ -31,8 +31,9 @@ PetscErrorCode RslSegModelSetNumBands(RslSegModel m, PetscInt bands); /* 0: from
 PetscErrorCode RslSegModelSetWidthMult(RslSegModel m, PetscReal width_mult);
 PetscErrorCode RslSegModelSetBackend(RslSegModel m, const char backend[]);
 PetscErrorCode RslSegModelSetWeights(RslSegModel m, const char file[], const char prefix[]);
-/* precision "fp32", "bf16", "fp16", "int8" or "auto"; calibration (INT8 scales) or NULL */
-PetscErrorCode RslSegModelSetPrecision(RslSegModel m, const char precision[], const char calibration[]);
+/* precision "fp32", "bf16", "fp16", "int8" or "auto"; the INT8 activation scales file */
+PetscErrorCode RslSegModelSetPrecision(RslSegModel m, const char precision[]);
+PetscErrorCode RslSegModelSetCalibration(RslSegModel m, const char file[]);
 /* Build the graph, load and fold the weights, plan the precision, prepare the backend
  * (collective). */
 PetscErrorCode RslSegModelSetUp(RslSegModel m);
