@@ -1,6 +1,6 @@
 /* Single-source pointwise arithmetic of the segmentation engine besides the conv
- * epilogue: nearest x2 upsampling index map, pooling window, argmax over classes and the
- * tile blending weight. CPU loops (src/seg) and CUDA kernels (kernels/seg.cu) call these. */
+ * epilogue: nearest x2 upsampling index map, pooling window and argmax over classes. CPU
+ * loops (src/seg) and CUDA kernels (kernels/seg.cu) call these. */
 #pragma once
 #include "kernels/rsl_hd.h"
 
@@ -51,15 +51,4 @@ RSL_HD int rsl_argmax_strided(const float *v, int n, long stride)
     }
   }
   return best;
-}
-
-/* Blending weight of pixel i (0..tile-1) along one axis of a tile whose outer margin
- * pixels are less trusted: linear ramp (d + 0.5) / margin over the margin, 1 in the
- * centre, d the distance to the nearer tile edge; margin 0 gives 1 everywhere. A pixel's
- * weight is the product of its row and column weights. */
-RSL_HD float rsl_tile_blend_weight(int i, int tile, int margin)
-{
-  int d = i < tile - 1 - i ? i : tile - 1 - i;
-  if (margin <= 0 || d >= margin) return 1.0f;
-  return ((float)d + 0.5f) / (float)margin;
 }

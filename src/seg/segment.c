@@ -2,6 +2,7 @@
 #include "seg/model.h"
 #include "seg/modelcard.h"
 #include "io/raster.h"
+#include "kernels/seg_pointwise.h"
 #include <math.h>
 
 #define MB RSL_SEG_MAX_BANDS
@@ -254,14 +255,13 @@ static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt
     for (PetscInt c = ca; c < cz; c++) {
       size_t        t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - m->r0) * m->nc + (c - m->c0);
       unsigned char cls;
-      PetscInt      best = 0;
+      PetscInt      best;
       if (!valid[(size_t)(r - tr0) * wnc + (c - wc0)]) {
         m->data[o] = RSL_SEG_NODATA;
         for (PetscInt k = 0; s->prob && k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = 0;
         continue;
       }
-      for (PetscInt k = 1; k < C; k++) /* argmax, ties to the lowest index */
-        if (logits[k * tt + t] > logits[best * tt + t]) best = k;
+      best       = rsl_argmax_strided(logits + t, (int)C, (long)tt); /* ties to the lowest index */
       cls        = (unsigned char)best;
       m->data[o] = cls;
       if (s->prob) { /* softmax, shifted by the max for range */
