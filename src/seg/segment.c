@@ -88,6 +88,7 @@ PetscErrorCode RslSegmentSetFromOptions(RslSegment s)
   if (!set[3]) s->n_std = 0;
   RSLCHECK(s->comm, (s->dsm[0] != 0) == (s->dtm[0] != 0), "-seg_ndsm_dsm and -seg_ndsm_dtm go together");
   RSLCHECK(s->comm, !s->n_opt_bands || !s->n_image_bands, "-seg_bands and -seg_image_bands: give one of them");
+  RSLCHECK(s->comm, !s->output[0] || strcmp(s->output, s->image), "-seg_output: the same file as -seg_image (%s) would be overwritten", s->image);
   RSLCHECK(s->comm, s->tile >= 32 && s->tile % 32 == 0, "-seg_tile %" PetscInt_FMT ": must be a positive multiple of 32", s->tile);
   RSLCHECK(s->comm, s->margin >= 0 && 2 * s->margin < s->tile, "-seg_margin %" PetscInt_FMT ": must be >= 0 and < tile/2 (%" PetscInt_FMT ")", s->margin, s->tile / 2);
   RSLCHECK(s->comm, s->batch >= 1, "-seg_batch %" PetscInt_FMT ": must be >= 1", s->batch);

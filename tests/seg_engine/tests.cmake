@@ -66,6 +66,9 @@ foreach(be ref cpu)
     -seg_arch unet_resnet50 -seg_width_mult 0.25 -seg_backend ${be})
   set_tests_properties(seg_parity_r50_pth_${be} PROPERTIES FIXTURES_REQUIRED seg_fix_r50)
 endforeach()
+# model cards through the stage: band order by name or index, the card's normalisation, bad cards
+rsl_add_pytest(NAME seg_model_cards LABELS unit mpi SCRIPT ${CMAKE_CURRENT_LIST_DIR}/check_model_cards.py ARGS ${SEG_FIX}/cards ${SEG_FIX}/r50)
+set_tests_properties(seg_model_cards PROPERTIES FIXTURES_REQUIRED seg_fix_r50)
 rsl_add_test(NAME seg_parity_rgb_cpu NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity>
   -fixture ${SEG_FIX}/rgb/fixture.safetensors -seg_weights ${SEG_FIX}/rgb/weights.safetensors
   -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_backend cpu)
