@@ -4,8 +4,9 @@
  * first-touch) unless -seg_bench_warmup 0; s_per_tile is the best of -seg_bench_tiles
  * passes (shared machines are noisy), the mean is printed too, and cpu_s_per_tile the
  * least CPU time (user + system, all threads) of a pass, which contention barely inflates.
- * Prints: seg_bench backend=.. tiles=.. size=.. s_per_tile=.. mean_s_per_tile=.. cpu_s_per_tile=.. tiles_per_s=..
- *         rss_setup_mb=.. rss_peak_mb=.. */
+ * With -seg_calibration_out, the passes record INT8 activation scales and write them.
+ * Prints: seg_bench backend=.. precision=.. tiles=.. size=.. s_per_tile=.. mean_s_per_tile=..
+ *         cpu_s_per_tile=.. tiles_per_s=.. rss_setup_mb=.. rss_peak_mb=.. */
 #include "seg/model.h"
 #include <sys/resource.h>
 
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
   RslSegModel m;
   PetscInt    tiles = 3, size = 512, warm = 1, C, B;
   char        backend[16] = "cpu";
+  const char *prec;
   float      *in, *out;
   double      rss0, best = 0, cpu = 0, sum = 0;
 
@@ -42,6 +44,7 @@ int main(int argc, char **argv)
   PetscCall(RslSegModelSetUp(m));
   PetscCall(RslSegModelGetNumClasses(m, &C));
   PetscCall(RslSegModelGetInputBands(m, &B));
+  PetscCall(RslSegModelGetPrecision(m, &prec));
   PetscCall(PetscMalloc2(B * size * size, &in, C * size * size, &out));
   for (PetscInt i = 0; i < B * size * size; i++) in[i] = (float)sin(0.001 * i) + 0.1f * (float)((i * 2654435761u) % 1000) / 1000.0f;
   rss0 = maxrss_mb();
@@ -55,7 +58,8 @@ int main(int argc, char **argv)
     cpu  = t ? PetscMin(cpu, dc) : dc;
     sum += dt;
   }
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "seg_bench backend=%s tiles=%" PetscInt_FMT " size=%" PetscInt_FMT " s_per_tile=%.4f mean_s_per_tile=%.4f cpu_s_per_tile=%.4f tiles_per_s=%.4f rss_setup_mb=%.1f rss_peak_mb=%.1f\n", backend, tiles, size, best, sum / tiles, cpu, 1.0 / best, rss0, maxrss_mb()));
+  PetscCall(RslSegModelWriteCalibration(m));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "seg_bench backend=%s precision=%s tiles=%" PetscInt_FMT " size=%" PetscInt_FMT " s_per_tile=%.4f mean_s_per_tile=%.4f cpu_s_per_tile=%.4f tiles_per_s=%.4f rss_setup_mb=%.1f rss_peak_mb=%.1f\n", backend, prec, tiles, size, best, sum / tiles, cpu, 1.0 / best, rss0, maxrss_mb()));
   PetscCall(PetscFree2(in, out));
   PetscCall(RslSegModelDestroy(&m));
   PetscCall(PetscFinalize());
