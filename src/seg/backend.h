@@ -50,9 +50,9 @@ typedef struct _p_RslSegBackend *RslSegBackend;
 typedef struct {
   const char *name;
   /* Resolve the requested precision (RSL_SEG_PREC_AUTO included) to what this backend will
-   * run; why: a short reason for the log. A precision the backend cannot run at all is an
-   * error naming -seg_precision. */
-  PetscErrorCode (*precision)(RslSegBackend, RslSegPrecision requested, RslSegPrecision *resolved, char why[], size_t len);
+   * run; calibrated: INT8 activation scales are available; why: a short reason for the log.
+   * A precision the backend cannot run at all is an error naming -seg_precision. */
+  PetscErrorCode (*precision)(RslSegBackend, RslSegPrecision requested, PetscBool calibrated, RslSegPrecision *resolved, char why[], size_t len);
   PetscErrorCode (*setup_conv)(RslSegBackend, RslSegConv *); /* after the planner set prec, out_dtype, amax */
   PetscErrorCode (*destroy_conv)(RslSegBackend, RslSegConv *);
   PetscErrorCode (*alloc)(RslSegBackend, RslSegTensor *); /* shape and dtype already set */

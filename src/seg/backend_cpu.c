@@ -321,11 +321,12 @@ static PetscErrorCode CPUConvDestroy(RslSegBackend be, RslSegConv *cv)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* auto: BF16 where the CPU's BF16 dot products are native (AVX512_BF16, AMX), else FP32:
- * oneDNN emulates BF16 on other CPUs with FP32 FMAs plus conversions, slower than FP32.
- * Never INT8: on the demo model its argmax agreement with FP32 is 99.7 %, below the
- * 99.9 % gate (docs/hpc.md); it stays available on request. */
-static PetscErrorCode CPUPrecision(RslSegBackend be, RslSegPrecision req, RslSegPrecision *p, char why[], size_t len)
+/* auto: INT8 where the CPU has INT8 dot products (VNNI, AMX) and the model has activation
+ * scales (the calibration is the user's opt-in: scales are specific to a model and its
+ * imagery); else BF16 where its BF16 dot products are native (AVX512_BF16, AMX); else FP32:
+ * oneDNN would emulate BF16 with FP32 FMAs plus conversions, and INT8 without VNNI with
+ * 16-bit intermediate sums, slower than FP32 or barely faster. */
+static PetscErrorCode CPUPrecision(RslSegBackend be, RslSegPrecision req, PetscBool calibrated, RslSegPrecision *p, char why[], size_t len)
 {
   CPUData      *d   = (CPUData *)be->data;
   RslSegDnnlISA isa = {PETSC_FALSE, PETSC_FALSE, "unknown (no oneDNN)"};
@@ -340,9 +341,12 @@ static PetscErrorCode CPUPrecision(RslSegBackend be, RslSegPrecision req, RslSeg
     PetscBool emulated = (PetscBool)((req == RSL_SEG_PREC_BF16 && !isa.bf16) || (req == RSL_SEG_PREC_INT8 && !isa.int8));
     *p                 = req;
     PetscCall(PetscSNPrintf(why, len, "requested; CPU ISA %s%s", isa.isa, emulated ? ": no native dot products, EMULATED and slower than fp32" : ""));
+  } else if (isa.int8 && calibrated && d->impl == CONV_DNNL) {
+    *p = RSL_SEG_PREC_INT8;
+    PetscCall(PetscSNPrintf(why, len, "CPU ISA %s has INT8 dot products and the model has activation scales", isa.isa));
   } else if (isa.bf16 && d->impl == CONV_DNNL) {
     *p = RSL_SEG_PREC_BF16;
-    PetscCall(PetscSNPrintf(why, len, "CPU ISA %s has native BF16 dot products", isa.isa));
+    PetscCall(PetscSNPrintf(why, len, "CPU ISA %s has native BF16 dot products%s", isa.isa, isa.int8 ? " (INT8 needs activation scales: -seg_calibration)" : ""));
   } else {
     *p = RSL_SEG_PREC_FP32;
     if (d->impl == CONV_DNNL) PetscCall(PetscSNPrintf(why, len, "CPU ISA %s has no native BF16", isa.isa));

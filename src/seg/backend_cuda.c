@@ -217,7 +217,7 @@ static PetscErrorCode CudaUpcat(RslSegBackend be, const RslSegTensor *x, const R
 /* auto: FP16 on tensor-core GPUs (compute capability >= 7.0; 11-bit significand, more
  * precise than BF16, and the activations of these models stay far below 65504), else FP32.
  * INT8 is the CPU's (oneDNN) only. */
-static PetscErrorCode CudaPrecision(RslSegBackend be, RslSegPrecision req, RslSegPrecision *p, char why[], size_t len)
+static PetscErrorCode CudaPrecision(RslSegBackend be, RslSegPrecision req, PetscBool calibrated, RslSegPrecision *p, char why[], size_t len)
 {
   CudaData *d = (CudaData *)be->data;
 

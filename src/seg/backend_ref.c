@@ -56,7 +56,7 @@ static PetscErrorCode RefConv(RslSegBackend be, const RslSegConv *cv, const RslS
 }
 
 /* The oracle computes in float32 only. */
-static PetscErrorCode RefPrecision(RslSegBackend be, RslSegPrecision req, RslSegPrecision *p, char why[], size_t len)
+static PetscErrorCode RefPrecision(RslSegBackend be, RslSegPrecision req, PetscBool calibrated, RslSegPrecision *p, char why[], size_t len)
 {
   PetscFunctionBegin;
   RSLCHECK(be->comm, req == RSL_SEG_PREC_FP32 || req == RSL_SEG_PREC_AUTO, "-seg_precision %s: the ref backend computes in fp32 only (use -seg_backend cpu)", RslSegPrecisions[req]);
