@@ -44,7 +44,8 @@ PetscErrorCode RslSegBackendCreate(MPI_Comm comm, const char name[], RslSegBacke
   PetscCall(PetscStrcmp(name, "cuda", &cuda));
   RSLCHECK(comm, ref || cpu || cuda, "-seg_backend %s: unknown backend (ref, cpu, cuda)", name);
   PetscCall(PetscNew(&be));
-  be->comm = comm;
+  be->comm        = comm;
+  be->concurrency = 1;
   {
     PetscErrorCode ierr = ref ? RslSegBackendCreate_Ref(be) : cpu ? RslSegBackendCreate_CPU(be) : RslSegBackendCreate_CUDA(be);
     if (ierr) {

@@ -75,6 +75,7 @@ typedef struct {
 struct _p_RslSegBackend {
   MPI_Comm         comm;
   RslSegBackendOps ops;
+  PetscInt         concurrency; /* forward passes (tiles) it can run at once on separate OpenMP threads (cpu: -seg_threads_over tiles); 1: one */
   void            *data;
 };
 
@@ -111,7 +112,7 @@ typedef struct {
   PetscBool bf16, int8; /* native (not emulated) BF16 dot products; INT8 VNNI (or AMX) */
   char      isa[64];
 } RslSegDnnlISA;
-PetscErrorCode RslSegDnnlCreate(struct RslSegDnnl **);
+PetscErrorCode RslSegDnnlCreate(PetscInt nslot, struct RslSegDnnl **); /* nslot: threads running tiles at once (1: layer-parallel) */
 PetscErrorCode RslSegDnnlDestroy(struct RslSegDnnl **);
 PetscErrorCode RslSegDnnlGetISA(RslSegDnnlISA *);
 PetscErrorCode RslSegDnnlConvSetUp(struct RslSegDnnl *, RslSegConv *);

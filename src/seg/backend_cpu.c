@@ -9,8 +9,12 @@
  * u8 tensors of different scales are requantized through a 256-entry table.
  *
  * Threads: -seg_threads N (default OMP_NUM_THREADS when set, else the CPUs this rank may
- * run on, sched_getaffinity: under mpiexec's default binding of one core per rank, 1)
- * for oneDNN and the loops (one OpenMP runtime, libgomp). */
+ * run on, sched_getaffinity: under mpiexec's default binding of one core per rank, 1),
+ * one OpenMP runtime (libgomp) for oneDNN and the loops, spent over tiles (default: each
+ * thread runs whole tiles on its own, no synchronisation inside a forward pass, so a
+ * descheduled thread delays only its tile; the model runs min(N, tiles) passes at once)
+ * or over layers (-seg_threads_over layers: every primitive and loop on all N threads, one
+ * tile at a time: less memory, needs the cores to itself). */
 #if !defined(_GNU_SOURCE)
   #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #endif
@@ -35,6 +39,7 @@ typedef enum { CONV_GEMM, CONV_DNNL } ConvImpl;
 typedef struct {
   ConvImpl           impl;
   PetscInt           threads, cores; /* used; CPUs in the affinity mask */
+  PetscBool          over_tiles;
   float             *col, *acc;      /* gemm scratch */
   size_t             cap, acap;
   struct RslSegDnnl *dnnl;
@@ -102,11 +107,24 @@ static PetscErrorCode check_dtype(RslSegDtype d)
 
 #define AT(t, n, y, x) ((((size_t)(n) * (t)->h + (size_t)(y)) * (t)->w + (size_t)(x)) * (t)->c) /* NHWC offset, in elements */
 
+/* Tiles allocate concurrently: plain aligned_alloc (PETSc's debugging allocator is not
+ * thread-safe), 64-byte aligned (whole cache lines, aligned vector loads). */
 static PetscErrorCode CPUAlloc(RslSegBackend be, RslSegTensor *t)
 {
+  size_t bytes = RslSegTensorNumel(t) * RslSegDtypeSize(t->dtype);
+
   PetscFunctionBegin;
   PetscCall(check_dtype(t->dtype));
-  PetscCall(RslSegHostAlloc(be, t));
+  t->data = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  PetscCheck(t->data || !bytes, PETSC_COMM_SELF, PETSC_ERR_MEM, "seg: out of memory for a %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " tensor", t->n, t->c, t->h, t->w);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CPUFree(RslSegBackend be, RslSegTensor *t)
+{
+  PetscFunctionBegin;
+  free(t->data);
+  t->data = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -360,7 +378,7 @@ static PetscErrorCode CPUView(RslSegBackend be, PetscViewer v)
   CPUData *d = (CPUData *)be->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "  cpu backend: %s convolutions, %" PetscInt_FMT " thread(s) per rank (%" PetscInt_FMT " CPU(s) in this rank's affinity mask)\n", d->impl == CONV_DNNL ? "oneDNN" : "im2col + BLAS", d->threads, d->cores));
+  PetscCall(PetscViewerASCIIPrintf(v, "  cpu backend: %s convolutions, %" PetscInt_FMT " thread(s) per rank over %s (%" PetscInt_FMT " CPU(s) in this rank's affinity mask)\n", d->impl == CONV_DNNL ? "oneDNN" : "im2col + BLAS", d->threads, be->concurrency > 1 ? "tiles" : "layers", d->cores));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -378,12 +396,15 @@ static PetscErrorCode CPUDestroy(RslSegBackend be)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Threads: -seg_threads, else OMP_NUM_THREADS, else the CPUs of the affinity mask. */
+/* Threads: -seg_threads, else OMP_NUM_THREADS, else the CPUs of the affinity mask; over
+ * tiles unless asked otherwise, or when it cannot be: im2col + BLAS (its own threads),
+ * PETSc's debugging allocator or stack (not thread-safe). */
 static PetscErrorCode SetThreads(RslSegBackend be, CPUData *d)
 {
   cpu_set_t   set;
-  const char *env = getenv("OMP_NUM_THREADS");
-  PetscBool   given;
+  const char *env = getenv("OMP_NUM_THREADS"), *over[] = {"layers", "tiles"};
+  PetscBool   given, mdebug = PETSC_FALSE;
+  PetscInt    o = 1;
   PetscMPIInt rank;
 
   PetscFunctionBegin;
@@ -391,7 +412,11 @@ static PetscErrorCode SetThreads(RslSegBackend be, CPUData *d)
   d->threads = env && atoi(env) > 0 ? atoi(env) : d->cores;
   PetscOptionsBegin(be->comm, NULL, "Segmentation cpu backend", "RslSegBackend");
   PetscCall(PetscOptionsBoundedInt("-seg_threads", "Threads per rank for the segmentation (default: OMP_NUM_THREADS, else the CPUs of the rank's affinity mask)", "", d->threads, &d->threads, &given, 1));
+  PetscCall(PetscOptionsEList("-seg_threads_over", "Spend the threads over tiles (each runs whole tiles) or layers (all on each convolution)", "", over, 2, over[o], &o, NULL));
   PetscOptionsEnd();
+  PetscCall(PetscMallocGetDebug(&mdebug, NULL, NULL));
+  d->over_tiles   = (PetscBool)(o == 1 && d->impl == CONV_DNNL && !mdebug && !(PetscDefined(USE_DEBUG) && !PetscDefined(HAVE_THREADSAFETY)));
+  be->concurrency = d->over_tiles ? d->threads : 1;
 #if defined(_OPENMP)
   omp_set_num_threads((int)d->threads);
 #else
@@ -430,14 +455,14 @@ PetscErrorCode RslSegBackendCreate_CPU(RslSegBackend be)
   d->impl  = (ConvImpl)impl;
   PetscCall(SetThreads(be, d));
 #if defined(RSL_HAVE_DNNL)
-  if (d->impl == CONV_DNNL) PetscCall(RslSegDnnlCreate(&d->dnnl));
+  if (d->impl == CONV_DNNL) PetscCall(RslSegDnnlCreate(be->concurrency, &d->dnnl));
 #endif
   be->ops.name         = "cpu";
   be->ops.precision    = CPUPrecision;
   be->ops.setup_conv   = CPUConvSetUp;
   be->ops.destroy_conv = CPUConvDestroy;
   be->ops.alloc        = CPUAlloc;
-  be->ops.free         = RslSegHostFree;
+  be->ops.free         = CPUFree;
   be->ops.upload       = CPUUpload;
   be->ops.download     = CPUDownload;
   be->ops.conv         = CPUConv;

@@ -12,35 +12,59 @@
  * saturated to u8, so the bias is given in accumulator units b / (s_w[oc] s_x)). A
  * float convolution whose output type oneDNN cannot write directly (f32 -> bf16, float ->
  * u8: the first conv in INT8 mode) writes its own type into scratch memory that a reorder
- * converts. */
+ * converts.
+ *
+ * Threads: in the layer-parallel mode one forward pass at a time, each primitive using the
+ * rank's threads; in the tile-parallel mode (-seg_threads_over tiles) each OpenMP thread
+ * runs its own tiles through its own slot, its primitives made single-threaded. */
 #include "seg/backend.h"
 #include <math.h>
 #include <string.h>
+#if defined(_OPENMP)
+  #include <omp.h>
+#endif
 #if defined(RSL_HAVE_DNNL)
   #include <oneapi/dnnl/dnnl.h>
 
+/* One slot per OpenMP thread that may run a tile (-seg_threads_over tiles): its stream,
+ * scratch memory and primitives, so tiles run concurrently without sharing state; the
+ * packed weights are shared, read-only. Slot 0 serves the layer-parallel mode. */
 struct RslSegDnnl {
-  dnnl_engine_t eng;
-  dnnl_stream_t stream;
-  void         *scratch; /* shared by every primitive (user scratchpad mode) */
-  size_t        scap;
+  dnnl_engine_t  eng;
+  PetscInt       nslot;
+  dnnl_stream_t *stream;
+  void         **scratch; /* shared by every primitive of the slot (user scratchpad mode) */
+  size_t        *scap;
 };
 
-typedef struct {
-  /* set-up: packed weights */
-  dnnl_memory_desc_t wmd;
-  dnnl_memory_t      wmem;
-  float             *wscale; /* INT8: per-output-channel weight scales */
-  /* the primitive for the last input shape / types / scales */
+typedef struct { /* the primitive of one slot for the last input shape / types / scales */
   PetscInt           n, h, w;
   RslSegDtype        xdt, ydt;
   float              xs, rs;
   PetscBool          acc, relu, ready;
   dnnl_primitive_t   conv, r_tmp;
   dnnl_memory_desc_t src, dst, tmp, bmd, spmd;
+  dnnl_memory_t      wown; /* weights repacked for this shape (never seen with oneDNN 2.6) */
   float             *bias, ys;
   size_t             scratch;
+} DnnlPrim;
+
+typedef struct {
+  dnnl_memory_desc_t wmd; /* set-up: packed weights */
+  dnnl_memory_t      wmem;
+  float             *wscale; /* INT8: per-output-channel weight scales */
+  DnnlPrim          *p;      /* per slot */
+  PetscInt           nslot;
 } DnnlConv;
+
+static PetscInt slot(void)
+{
+  #if defined(_OPENMP)
+  return omp_in_parallel() ? omp_get_thread_num() : 0;
+  #else
+  return 0;
+  #endif
+}
 
   #define DNNLCALL(call) \
     do { \
@@ -84,12 +108,17 @@ PetscErrorCode RslSegDnnlGetISA(RslSegDnnlISA *isa)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSegDnnlCreate(struct RslSegDnnl **d)
+PetscErrorCode RslSegDnnlCreate(PetscInt nslot, struct RslSegDnnl **out)
 {
+  struct RslSegDnnl *d;
+
   PetscFunctionBegin;
-  PetscCall(PetscNew(d));
-  DNNLCALL(dnnl_engine_create(&(*d)->eng, dnnl_cpu, 0));
-  DNNLCALL(dnnl_stream_create(&(*d)->stream, (*d)->eng, dnnl_stream_default_flags));
+  PetscCall(PetscNew(&d));
+  d->nslot = nslot;
+  DNNLCALL(dnnl_engine_create(&d->eng, dnnl_cpu, 0));
+  PetscCall(PetscCalloc3(nslot, &d->stream, nslot, &d->scratch, nslot, &d->scap));
+  for (PetscInt i = 0; i < nslot; i++) DNNLCALL(dnnl_stream_create(&d->stream[i], d->eng, dnnl_stream_default_flags));
+  *out = d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -97,22 +126,26 @@ PetscErrorCode RslSegDnnlDestroy(struct RslSegDnnl **d)
 {
   PetscFunctionBegin;
   if (!*d) PetscFunctionReturn(PETSC_SUCCESS);
-  DNNLCALL(dnnl_stream_destroy((*d)->stream));
+  for (PetscInt i = 0; i < (*d)->nslot; i++) {
+    DNNLCALL(dnnl_stream_destroy((*d)->stream[i]));
+    free((*d)->scratch[i]);
+  }
   DNNLCALL(dnnl_engine_destroy((*d)->eng));
-  PetscCall(PetscFree((*d)->scratch));
+  PetscCall(PetscFree3((*d)->stream, (*d)->scratch, (*d)->scap));
   PetscCall(PetscFree(*d));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode release_primitive(DnnlConv *c)
+/* Slots prepare and run tiles concurrently: plain malloc, not PETSc's (not thread-safe
+ * with its debugging allocator). */
+static PetscErrorCode release_primitive(DnnlPrim *c)
 {
   PetscFunctionBegin;
   if (c->conv) DNNLCALL(dnnl_primitive_destroy(c->conv));
   if (c->r_tmp) DNNLCALL(dnnl_primitive_destroy(c->r_tmp));
-  c->conv  = NULL;
-  c->r_tmp = NULL;
-  c->ready = PETSC_FALSE;
-  PetscCall(PetscFree(c->bias));
+  if (c->wown) DNNLCALL(dnnl_memory_destroy(c->wown));
+  free(c->bias);
+  PetscCall(PetscMemzero(c, sizeof *c));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -122,19 +155,20 @@ PetscErrorCode RslSegDnnlConvDestroy(RslSegConv *cv)
 
   PetscFunctionBegin;
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(release_primitive(c));
+  for (PetscInt i = 0; i < c->nslot; i++) PetscCall(release_primitive(&c->p[i]));
+  PetscCall(PetscFree(c->p));
   if (c->wmem) DNNLCALL(dnnl_memory_destroy(c->wmem));
   PetscCall(PetscFree(c->wscale));
   PetscCall(PetscFree(cv->impl));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode run2(struct RslSegDnnl *d, dnnl_primitive_t p, int a0, dnnl_memory_t m0, int a1, dnnl_memory_t m1)
+static PetscErrorCode run2(dnnl_stream_t stream, dnnl_primitive_t p, int a0, dnnl_memory_t m0, int a1, dnnl_memory_t m1)
 {
   dnnl_exec_arg_t args[2] = {{a0, m0}, {a1, m1}};
 
   PetscFunctionBegin;
-  DNNLCALL(dnnl_primitive_execute(p, d->stream, 2, args));
+  DNNLCALL(dnnl_primitive_execute(p, stream, 2, args));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -149,8 +183,8 @@ static PetscErrorCode reorder_into(struct RslSegDnnl *d, dnnl_memory_t from, con
   DNNLCALL(dnnl_reorder_primitive_desc_create(&pd, fmd, d->eng, tmd, d->eng, NULL));
   DNNLCALL(dnnl_primitive_create(&r, pd));
   DNNLCALL(dnnl_primitive_desc_destroy(pd));
-  PetscCall(run2(d, r, DNNL_ARG_FROM, from, DNNL_ARG_TO, *to));
-  DNNLCALL(dnnl_stream_wait(d->stream));
+  PetscCall(run2(d->stream[slot()], r, DNNL_ARG_FROM, from, DNNL_ARG_TO, *to));
+  DNNLCALL(dnnl_stream_wait(d->stream[slot()]));
   DNNLCALL(dnnl_primitive_destroy(r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -196,6 +230,8 @@ PetscErrorCode RslSegDnnlConvSetUp(struct RslSegDnnl *d, RslSegConv *cv)
   PetscFunctionBegin;
   PetscCall(PetscNew(&c));
   cv->impl = c;
+  c->nslot = d->nslot;
+  PetscCall(PetscCalloc1(d->nslot, &c->p));
   prec_types(cv->prec, &sdt, &wdt);
   /* the weight layout the primitive wants (it does not depend on the image size) */
   DNNLCALL(dnnl_primitive_attr_create(&attr));
@@ -230,7 +266,7 @@ PetscErrorCode RslSegDnnlConvSetUp(struct RslSegDnnl *d, RslSegConv *cv)
 }
 
 /* (Re)build the primitive of cv for input x, output type y->dtype, accumulation/ReLU. */
-static PetscErrorCode prepare(struct RslSegDnnl *d, const RslSegConv *cv, DnnlConv *c, const RslSegTensor *x, PetscBool acc, PetscBool relu, const RslSegTensor *y)
+static PetscErrorCode prepare(struct RslSegDnnl *d, PetscInt sl, const RslSegConv *cv, const DnnlConv *k, DnnlPrim *c, const RslSegTensor *x, PetscBool acc, PetscBool relu, const RslSegTensor *y)
 {
   dnnl_primitive_attr_t attr;
   dnnl_post_ops_t       po;
@@ -250,13 +286,14 @@ static PetscErrorCode prepare(struct RslSegDnnl *d, const RslSegConv *cv, DnnlCo
   c->r_tmp = NULL;
   DNNLCALL(dnnl_primitive_attr_create(&attr));
   DNNLCALL(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user));
-  PetscCall(PetscMalloc1(cv->cout, &c->bias));
+  c->bias = (float *)malloc((size_t)cv->cout * sizeof(float));
+  osc     = (float *)malloc((size_t)cv->cout * sizeof(float));
+  PetscCheck(c->bias && osc, PETSC_COMM_SELF, PETSC_ERR_MEM, "conv %s: out of memory", cv->name);
   for (PetscInt o = 0; o < cv->cout; o++) c->bias[o] = cv->b[o];
   if (int8) { /* real result = s_w[oc] s_x acc: scale to the output's units; bias in accumulator units */
-    PetscCall(PetscMalloc1(cv->cout, &osc));
     for (PetscInt o = 0; o < cv->cout; o++) {
-      osc[o]      = c->wscale[o] * x->scale / c->ys;
-      c->bias[o] = cv->b[o] / (c->wscale[o] * x->scale);
+      osc[o]      = k->wscale[o] * x->scale / c->ys;
+      c->bias[o] = cv->b[o] / (k->wscale[o] * x->scale);
     }
     DNNLCALL(dnnl_primitive_attr_set_output_scales(attr, cv->cout, 1 << 1, osc));
   }
@@ -273,16 +310,10 @@ static PetscErrorCode prepare(struct RslSegDnnl *d, const RslSegConv *cv, DnnlCo
   }
   PetscCheck(st == dnnl_success, PETSC_COMM_SELF, PETSC_ERR_LIB, "oneDNN: no %s convolution for %s (%s input, %s output; status %d)", RslSegPrecisions[cv->prec], cv->name, RslSegDtypeName(x->dtype), RslSegDtypeName(cv->out_dtype), (int)st);
   DNNLCALL(dnnl_primitive_attr_destroy(attr));
-  PetscCall(PetscFree(osc));
-  { /* the image size changed the weight layout (not seen with oneDNN 2.6): repack */
+  free(osc);
+  { /* the image size changed the weight layout (not seen with oneDNN 2.6): a copy for this slot */
     const dnnl_memory_desc_t *w = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-    if (!dnnl_memory_desc_equal(w, &c->wmd)) {
-      dnnl_memory_t nw;
-      PetscCall(reorder_into(d, c->wmem, &c->wmd, w, &nw));
-      DNNLCALL(dnnl_memory_destroy(c->wmem));
-      c->wmem = nw;
-      c->wmd  = *w;
-    }
+    if (!dnnl_memory_desc_equal(w, &k->wmd)) PetscCall(reorder_into(d, k->wmem, &k->wmd, w, &c->wown));
   }
   c->spmd    = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
   c->scratch = (dnnl_memory_desc_get_size(&c->spmd) + 63) / 64 * 64;
@@ -304,10 +335,11 @@ static PetscErrorCode prepare(struct RslSegDnnl *d, const RslSegConv *cv, DnnlCo
     c->dst = out;
     need += dnnl_memory_desc_get_size(&c->tmp); /* the kernel's result lives in the scratch too */
   }
-  if (need > d->scap) {
-    PetscCall(PetscFree(d->scratch));
-    PetscCall(PetscMallocA(1, PETSC_FALSE, __LINE__, PETSC_FUNCTION_NAME, __FILE__, need, &d->scratch));
-    d->scap = need;
+  if (need > d->scap[sl]) {
+    free(d->scratch[sl]);
+    d->scratch[sl] = aligned_alloc(64, (need + 63) / 64 * 64);
+    PetscCheck(d->scratch[sl], PETSC_COMM_SELF, PETSC_ERR_MEM, "conv %s: no memory for %zu bytes of scratch", cv->name, need);
+    d->scap[sl] = need;
   }
   c->n     = x->n;
   c->h     = x->h;
@@ -325,28 +357,32 @@ static PetscErrorCode prepare(struct RslSegDnnl *d, const RslSegConv *cv, DnnlCo
 /* y = act(conv(x) + b [+ y_old]) in NHWC. */
 PetscErrorCode RslSegDnnlConv(struct RslSegDnnl *d, const RslSegConv *cv, const RslSegTensor *x, PetscBool acc, PetscBool relu, RslSegTensor *y)
 {
-  DnnlConv     *c = (DnnlConv *)cv->impl;
+  DnnlConv     *k  = (DnnlConv *)cv->impl;
+  PetscInt      sl = slot();
+  DnnlPrim     *c  = &k->p[sl];
+  dnnl_stream_t stream = d->stream[sl];
   dnnl_memory_t src, dst, bias, scr, tmp = NULL;
 
   PetscFunctionBegin;
-  if (!c->ready || c->n != x->n || c->h != x->h || c->w != x->w || c->xdt != x->dtype || c->ydt != y->dtype || c->xs != x->scale || c->acc != acc || c->relu != relu || (acc && c->rs != y->scale)) PetscCall(prepare(d, cv, c, x, acc, relu, y));
+  PetscCheck(sl < d->nslot, PETSC_COMM_SELF, PETSC_ERR_PLIB, "conv %s: thread %" PetscInt_FMT " has no slot", cv->name, sl);
+  if (!c->ready || c->n != x->n || c->h != x->h || c->w != x->w || c->xdt != x->dtype || c->ydt != y->dtype || c->xs != x->scale || c->acc != acc || c->relu != relu || (acc && c->rs != y->scale)) PetscCall(prepare(d, sl, cv, k, c, x, acc, relu, y));
   DNNLCALL(dnnl_memory_create(&src, &c->src, d->eng, x->data));
   DNNLCALL(dnnl_memory_create(&bias, &c->bmd, d->eng, c->bias));
-  DNNLCALL(dnnl_memory_create(&scr, &c->spmd, d->eng, d->scratch));
-  if (c->r_tmp) DNNLCALL(dnnl_memory_create(&tmp, &c->tmp, d->eng, (char *)d->scratch + c->scratch));
+  DNNLCALL(dnnl_memory_create(&scr, &c->spmd, d->eng, d->scratch[sl]));
+  if (c->r_tmp) DNNLCALL(dnnl_memory_create(&tmp, &c->tmp, d->eng, (char *)d->scratch[sl] + c->scratch));
   DNNLCALL(dnnl_memory_create(&dst, &c->dst, d->eng, y->data));
   {
     dnnl_exec_arg_t args[5] = {
       {DNNL_ARG_SRC,        src                    },
-      {DNNL_ARG_WEIGHTS,    c->wmem                },
+      {DNNL_ARG_WEIGHTS,    c->wown ? c->wown : k->wmem},
       {DNNL_ARG_BIAS,       bias                   },
       {DNNL_ARG_DST,        c->r_tmp ? tmp : dst   },
       {DNNL_ARG_SCRATCHPAD, scr                    },
     };
-    DNNLCALL(dnnl_primitive_execute(c->conv, d->stream, 5, args));
+    DNNLCALL(dnnl_primitive_execute(c->conv, stream, 5, args));
   }
-  if (c->r_tmp) PetscCall(run2(d, c->r_tmp, DNNL_ARG_FROM, tmp, DNNL_ARG_TO, dst));
-  DNNLCALL(dnnl_stream_wait(d->stream));
+  if (c->r_tmp) PetscCall(run2(stream, c->r_tmp, DNNL_ARG_FROM, tmp, DNNL_ARG_TO, dst));
+  DNNLCALL(dnnl_stream_wait(stream));
   y->dtype = cv->out_dtype;
   y->scale = c->ys;
   DNNLCALL(dnnl_memory_destroy(src));

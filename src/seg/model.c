@@ -6,6 +6,9 @@
 #include "seg/safetensors.h"
 #include "kernels/conv_epilogue.h"
 #include <math.h>
+#if defined(_OPENMP)
+  #include <omp.h>
+#endif
 
 #define BN_EPS 1e-5 /* PyTorch BatchNorm2d default, used by smp */
 
@@ -529,6 +532,17 @@ PetscErrorCode RslSegModelSetUp(RslSegModel m)
 }
 
 /* ---- forward ----------------------------------------------------------------------- */
+/* PETSc's logging is not thread-safe: tiles running on OpenMP threads are logged as a whole
+ * (SegForward) by the thread that started them. */
+static PetscBool logging(void)
+{
+#if defined(_OPENMP)
+  return (PetscBool)!omp_in_parallel();
+#else
+  return PETSC_TRUE;
+#endif
+}
+
 /* Calibration run: cv's output into its histogram. */
 static PetscErrorCode record_stats(RslSegModel m, const RslSegConv *cv, const RslSegTensor *y)
 {
@@ -553,10 +567,10 @@ static PetscErrorCode run_conv(RslSegModel m, const RslSegConv *cv, const RslSeg
   PetscCheck(x->c == cv->cin, PETSC_COMM_SELF, PETSC_ERR_PLIB, "conv %s expects %" PetscInt_FMT " channels, got %" PetscInt_FMT, cv->name, cv->cin, x->c);
   if (!accumulate) PetscCall(RslSegTensorAlloc(m->be, y, x->n, cv->cout, oh, ow, cv->out_dtype));
   PetscCheck(y->c == cv->cout && y->h == oh && y->w == ow && RslSegDtypeSize(y->dtype) == RslSegDtypeSize(cv->out_dtype), PETSC_COMM_SELF, PETSC_ERR_PLIB, "conv %s: residual shape or type", cv->name);
-  PetscCall(PetscLogEventBegin(m->ev_conv, 0, 0, 0, 0));
+  if (logging()) PetscCall(PetscLogEventBegin(m->ev_conv, 0, 0, 0, 0));
   PetscCall(m->be->ops.conv(m->be, cv, x, accumulate, relu, y));
-  PetscCall(PetscLogFlops(2.0 * x->n * oh * ow * cv->cout * cv->cin * cv->k * cv->k));
-  PetscCall(PetscLogEventEnd(m->ev_conv, 0, 0, 0, 0));
+  if (logging()) PetscCall(PetscLogFlops(2.0 * x->n * oh * ow * cv->cout * cv->cin * cv->k * cv->k));
+  if (logging()) PetscCall(PetscLogEventEnd(m->ev_conv, 0, 0, 0, 0));
   if (m->record) PetscCall(record_stats(m, cv, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -586,14 +600,12 @@ static PetscErrorCode run_block(RslSegModel m, Block *bb, RslSegTensor *x, Petsc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSegModelForward(RslSegModel m, PetscInt n, PetscInt H, PetscInt W, const float *in, float *logits)
+/* The network on n tiles at once (one batch). */
+static PetscErrorCode forward_batch(RslSegModel m, PetscInt n, PetscInt H, PetscInt W, const float *in, float *logits)
 {
   RslSegTensor x, f[5], t, u; /* f: stem, layer1..layer4 outputs (the skips) */
 
   PetscFunctionBegin;
-  PetscCheck(m->setup, PETSC_COMM_SELF, PETSC_ERR_ORDER, "RslSegModelSetUp() first");
-  PetscCheck(n >= 1 && H >= 32 && W >= 32 && H % 32 == 0 && W % 32 == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "seg forward: %" PetscInt_FMT " tiles of %" PetscInt_FMT " x %" PetscInt_FMT ": need n >= 1 and H, W positive multiples of 32", n, H, W);
-  PetscCall(PetscLogEventBegin(m->ev_forward, 0, 0, 0, 0));
   PetscCall(RslSegTensorAlloc(m->be, &x, n, m->bands, H, W, RslSegPrecisionDtype(m->stem.prec)));
   PetscCall(m->be->ops.upload(m->be, in, &x));
   PetscCall(run_conv(m, &m->stem, &x, PETSC_FALSE, PETSC_TRUE, &f[0]));
@@ -625,7 +637,43 @@ PetscErrorCode RslSegModelForward(RslSegModel m, PetscInt n, PetscInt H, PetscIn
   PetscCall(RslSegTensorFree(m->be, &x));
   PetscCall(m->be->ops.download(m->be, &t, logits));
   PetscCall(RslSegTensorFree(m->be, &t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegModelForward(RslSegModel m, PetscInt n, PetscInt H, PetscInt W, const float *in, float *logits)
+{
+  PetscInt nt = PetscMin(n, m->be->concurrency);
+
+  PetscFunctionBegin;
+  PetscCheck(m->setup, PETSC_COMM_SELF, PETSC_ERR_ORDER, "RslSegModelSetUp() first");
+  PetscCheck(n >= 1 && H >= 32 && W >= 32 && H % 32 == 0 && W % 32 == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "seg forward: %" PetscInt_FMT " tiles of %" PetscInt_FMT " x %" PetscInt_FMT ": need n >= 1 and H, W positive multiples of 32", n, H, W);
+  PetscCall(PetscLogEventBegin(m->ev_forward, 0, 0, 0, 0));
+#if defined(_OPENMP)
+  if (m->be->concurrency > 1 && !m->record) {
+    /* tiles over threads: tile i on thread i mod nt, each single-threaded (also when n = 1,
+     * so a tile is computed the same way whatever the batch: bitwise rank independence) */
+    PetscErrorCode err[256] = {0};
+    size_t         si = (size_t)m->bands * H * W, so = (size_t)m->classes * H * W;
+    PetscCheck(nt <= 256, PETSC_COMM_SELF, PETSC_ERR_SUP, "seg: at most 256 threads over tiles");
+  #pragma omp parallel num_threads((int)nt)
+    {
+      int t = omp_get_thread_num();
+      omp_set_num_threads(1); /* this thread's primitives and loops: single-threaded */
+      for (PetscInt i = t; i < n && !err[t]; i += nt) err[t] = forward_batch(m, 1, H, W, in + i * si, logits + i * so);
+    }
+    for (PetscInt t = 0; t < nt; t++) PetscCall(err[t]);
+  } else
+#endif
+    PetscCall(forward_batch(m, n, H, W, in, logits));
   PetscCall(PetscLogEventEnd(m->ev_forward, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegModelGetConcurrency(RslSegModel m, PetscInt *tiles)
+{
+  PetscFunctionBegin;
+  PetscCheck(m->setup, PETSC_COMM_SELF, PETSC_ERR_ORDER, "RslSegModelSetUp() first");
+  *tiles = m->be->concurrency;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

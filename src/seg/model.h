@@ -38,8 +38,10 @@ PetscErrorCode RslSegModelSetCalibration(RslSegModel m, const char file[]);
  * (collective). */
 PetscErrorCode RslSegModelSetUp(RslSegModel m);
 /* logits (n x C x H x W, float32) of in (n x B x H x W, float32, already normalised); H, W
- * multiples of 32. */
+ * multiples of 32. With threads over tiles (cpu backend) up to RslSegModelGetConcurrency
+ * tiles run at once, each on one thread: pass at least that many. */
 PetscErrorCode RslSegModelForward(RslSegModel m, PetscInt n, PetscInt H, PetscInt W, const float *in, float *logits);
+PetscErrorCode RslSegModelGetConcurrency(RslSegModel m, PetscInt *tiles);
 /* After the forward passes of a -seg_calibration_out run: reduce the activation maxima
  * over the ranks and write them (collective; nothing to do without the option). */
 PetscErrorCode RslSegModelWriteCalibration(RslSegModel m);

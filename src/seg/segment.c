@@ -47,7 +47,7 @@ PetscErrorCode RslSegmentCreate(MPI_Comm comm, RslSegment *seg)
   s->ndsm_scale = 5.0;
   s->tile       = 512;
   s->margin     = 128;
-  s->batch      = 1;
+  s->batch      = 0; /* default: the tiles the model runs at once */
   PetscCall(RslSegModelCreate(comm, &s->model));
   *seg = s;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -78,7 +78,7 @@ PetscErrorCode RslSegmentSetFromOptions(RslSegment s)
   PetscCall(PetscOptionsRealArray("-seg_std", "normalisation standard deviations of the model's bands", NULL, s->std, &s->n_std, &set[3]));
   PetscCall(PetscOptionsInt("-seg_tile", "tile size, pixels (multiple of 32)", NULL, s->tile, &s->tile, NULL));
   PetscCall(PetscOptionsInt("-seg_margin", "margin dropped around each tile's centre, pixels (0 = plain tiling)", NULL, s->margin, &s->margin, NULL));
-  PetscCall(PetscOptionsInt("-seg_batch", "tiles per forward call", NULL, s->batch, &s->batch, NULL));
+  PetscCall(PetscOptionsInt("-seg_batch", "tiles per forward call (default: as many as the model runs at once, -seg_threads over tiles)", NULL, s->batch, &s->batch, NULL));
   PetscCall(PetscOptionsString("-seg_output", "class map GeoTIFF (uint8 class index)", NULL, s->output, s->output, sizeof(s->output), NULL));
   PetscCall(PetscOptionsString("-seg_probabilities", "class probabilities GeoTIFF (uint8, 255 = 1)", NULL, s->probs, s->probs, sizeof(s->probs), NULL));
   PetscOptionsEnd();
@@ -91,7 +91,7 @@ PetscErrorCode RslSegmentSetFromOptions(RslSegment s)
   RSLCHECK(s->comm, !s->output[0] || strcmp(s->output, s->image), "-seg_output: the same file as -seg_image (%s) would be overwritten", s->image);
   RSLCHECK(s->comm, s->tile >= 32 && s->tile % 32 == 0, "-seg_tile %" PetscInt_FMT ": must be a positive multiple of 32", s->tile);
   RSLCHECK(s->comm, s->margin >= 0 && 2 * s->margin < s->tile, "-seg_margin %" PetscInt_FMT ": must be >= 0 and < tile/2 (%" PetscInt_FMT ")", s->margin, s->tile / 2);
-  RSLCHECK(s->comm, s->batch >= 1, "-seg_batch %" PetscInt_FMT ": must be >= 1", s->batch);
+  RSLCHECK(s->comm, s->batch >= 0, "-seg_batch %" PetscInt_FMT ": must be >= 1 (0: the default)", s->batch);
   if (has_card && s->card_file[0]) { /* the card's values are defaults that the model's own options override */
     RslSegModelCard *c = &s->card;
     PetscCall(RslSegModelCardRead(s->comm, s->card_file, c));
@@ -204,6 +204,7 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
   PetscCall(Decompose(s, &c0, &r0, &nc, &nr));
   PetscCall(RslSegModelSetUp(s->model));
   PetscCall(RslSegModelGetNumClasses(s->model, &s->nclasses));
+  if (!s->batch) PetscCall(RslSegModelGetConcurrency(s->model, &s->batch));
   if (!s->card.nbands) PetscCall(ResolveBands(s)); /* bands from the weights */
   RSLCHECK(s->comm, s->nclasses <= 255, "seg: %" PetscInt_FMT " classes do not fit a uint8 class map", s->nclasses);
   PetscCall(RslClassMapCreate(s->comm, s->info.nx, s->info.ny, 1, c0, r0, nc, nr, s->info.gt, s->info.crs_wkt, &s->classes));
