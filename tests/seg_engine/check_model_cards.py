@@ -4,7 +4,7 @@ r50 fixture (bands R, G, B, NIR):
   - band order: the same map from a 5-band R,G,B,NIR,nDSM image, from that image's bands
     reordered to NIR,R,G,B (-seg_image_bands NIR,R,G,B: found by name), and with
     -seg_bands 2,3,4,1; the card's normalisation is the one used (another one changes the
-    map);
+    map); 2 threads per rank over tiles and over layers give the 1-thread map bitwise;
   - bad cards and band options: exit != 0 on 2 ranks, one error line naming the problem.
 Usage: check_model_cards.py WORKDIR R50_FIXTURE_DIR"""
 import json
@@ -58,6 +58,8 @@ good = card("good.json")
 maps = {}
 for tag, args in (("rgbin", ["-seg_image", rgbin]), ("by_name", ["-seg_image", irc, "-seg_image_bands", "NIR,R,G,B"]),
                   ("by_index", ["-seg_image", irc, "-seg_bands", "2,3,4,1"]),
+                  ("threads_tiles", ["-seg_image", rgbin, "-seg_threads", "2"]),
+                  ("threads_layers", ["-seg_image", rgbin, "-seg_threads", "2", "-seg_threads_over", "layers"]),
                   ("other_norm", ["-seg_image", rgbin, "-seg_mean", "0,0,0,0", "-seg_std", "1,1,1,1"])):
     out = os.path.join(work, "map_%s.tif" % tag)
     r = run(2, "-seg_model", good, "-seg_output", out, *args)
@@ -66,8 +68,11 @@ for tag, args in (("rgbin", ["-seg_image", rgbin]), ("by_name", ["-seg_image", i
         fails += 1
         continue
     maps[tag] = gdal.Open(out).ReadAsArray()
-if len(maps) == 4:
+if len(maps) == 6:
     same = all(np.array_equal(maps["rgbin"], maps[t]) for t in ("by_name", "by_index"))
+    threads = all(np.array_equal(maps["rgbin"], maps[t]) for t in ("threads_tiles", "threads_layers"))
+    print("%s threads: 2 per rank over tiles and over layers give the 1-thread map" % ("ok  " if threads else "FAIL"))
+    fails += not threads
     differ = not np.array_equal(maps["rgbin"], maps["other_norm"])
     print("%s band order: the map from R,G,B,NIR,nDSM equals those from NIR,R,G,B by name and by index" % ("ok  " if same else "FAIL"))
     print("%s normalisation: the card's is used (%.1f %% of the pixels change with another)" % ("ok  " if differ else "FAIL", 100 * np.mean(maps["rgbin"] != maps["other_norm"])))
