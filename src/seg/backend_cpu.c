@@ -399,21 +399,12 @@ static PetscErrorCode CPUDestroy(RslSegBackend be)
 /* Threads: -seg_threads, else OMP_NUM_THREADS, else the CPUs of the affinity mask; over
  * tiles unless asked otherwise, or when it cannot be: im2col + BLAS (its own threads),
  * PETSc's debugging allocator or stack (not thread-safe). */
-static PetscErrorCode SetThreads(RslSegBackend be, CPUData *d)
+static PetscErrorCode SetThreads(RslSegBackend be, CPUData *d, PetscInt o, PetscBool given)
 {
-  cpu_set_t   set;
-  const char *env = getenv("OMP_NUM_THREADS"), *over[] = {"layers", "tiles"};
-  PetscBool   given, mdebug = PETSC_FALSE;
-  PetscInt    o = 1;
+  PetscBool   mdebug = PETSC_FALSE;
   PetscMPIInt rank;
 
   PetscFunctionBegin;
-  d->cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
-  d->threads = env && atoi(env) > 0 ? atoi(env) : d->cores;
-  PetscOptionsBegin(be->comm, NULL, "Segmentation cpu backend", "RslSegBackend");
-  PetscCall(PetscOptionsBoundedInt("-seg_threads", "Threads per rank for the segmentation (default: OMP_NUM_THREADS, else the CPUs of the rank's affinity mask)", "", d->threads, &d->threads, &given, 1));
-  PetscCall(PetscOptionsEList("-seg_threads_over", "Spend the threads over tiles (each runs whole tiles) or layers (all on each convolution)", "", over, 2, over[o], &o, NULL));
-  PetscOptionsEnd();
   PetscCall(PetscMallocGetDebug(&mdebug, NULL, NULL));
   d->over_tiles   = (PetscBool)(o == 1 && d->impl == CONV_DNNL && !mdebug && !(PetscDefined(USE_DEBUG) && !PetscDefined(HAVE_THREADSAFETY)));
   be->concurrency = d->over_tiles ? d->threads : 1;
@@ -431,8 +422,10 @@ static PetscErrorCode SetThreads(RslSegBackend be, CPUData *d)
 PetscErrorCode RslSegBackendCreate_CPU(RslSegBackend be)
 {
   CPUData    *d;
-  const char *impls[] = {"gemm", "dnnl"};
-  PetscInt    impl    = 0;
+  const char *impls[] = {"gemm", "dnnl"}, *over[] = {"layers", "tiles"}, *env = getenv("OMP_NUM_THREADS");
+  PetscInt    impl = 0, o = 1, threads, cores;
+  PetscBool   given;
+  cpu_set_t   set;
 
   PetscFunctionBegin;
 #if !defined(RSL_HAVE_BLAS) && !defined(RSL_HAVE_DNNL)
@@ -441,8 +434,12 @@ PetscErrorCode RslSegBackendCreate_CPU(RslSegBackend be)
 #if defined(RSL_HAVE_DNNL)
   impl = CONV_DNNL;
 #endif
+  cores   = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  threads = env && atoi(env) > 0 ? atoi(env) : cores;
   PetscOptionsBegin(be->comm, NULL, "Segmentation cpu backend", "RslSegBackend");
   PetscCall(PetscOptionsEList("-seg_cpu_conv", "Convolution implementation of -seg_backend cpu", "", impls, 2, impls[impl], &impl, NULL));
+  PetscCall(PetscOptionsBoundedInt("-seg_threads", "Threads per rank for the segmentation (default: OMP_NUM_THREADS, else the CPUs of the rank's affinity mask)", "", threads, &threads, &given, 1));
+  PetscCall(PetscOptionsEList("-seg_threads_over", "Spend the threads over tiles (each runs whole tiles) or layers (all on each convolution)", "", over, 2, over[o], &o, NULL));
   PetscOptionsEnd();
 #if !defined(RSL_HAVE_DNNL)
   RSLCHECK(be->comm, impl == CONV_GEMM, "-seg_cpu_conv dnnl: this build has no oneDNN (libdnnl-dev); use -seg_cpu_conv gemm");
@@ -452,8 +449,10 @@ PetscErrorCode RslSegBackendCreate_CPU(RslSegBackend be)
 #endif
   PetscCall(PetscNew(&d));
   be->data = d;
-  d->impl  = (ConvImpl)impl;
-  PetscCall(SetThreads(be, d));
+  d->impl    = (ConvImpl)impl;
+  d->threads = threads;
+  d->cores   = cores;
+  PetscCall(SetThreads(be, d, o, given));
 #if defined(RSL_HAVE_DNNL)
   if (d->impl == CONV_DNNL) PetscCall(RslSegDnnlCreate(be->concurrency, &d->dnnl));
 #endif

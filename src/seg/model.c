@@ -163,7 +163,7 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
   PetscCall(PetscOptionsReal("-seg_calibration_quantile", "INT8: clip each activation at this quantile of its calibration histogram (1: the maximum)", "RslSegModelSetCalibration", m->quantile, &m->quantile, NULL));
   PetscCall(PetscOptionsString("-seg_calibration_out", "Record INT8 activation scales during this (fp32) run into this file", "RslSegModelWriteCalibration", m->calib_out, m->calib_out, sizeof m->calib_out, NULL));
   PetscOptionsEnd();
-#if defined(RSL_HAVE_BLAS)
+#if defined(RSL_HAVE_BLAS) || defined(RSL_HAVE_DNNL)
   {
     PetscBool help; /* -help: the cpu backend's own options (read when it is created) too */
     PetscCall(PetscOptionsHasHelp(NULL, &help));
