@@ -20,7 +20,7 @@
 #   speed     tiles/s per core >= 2 x PyTorch fp32's (each precision, each thread count)
 #   threads   tiles/s at 2 threads >= 1.8 x at 1 thread
 #   memory    peak RSS below PyTorch's, every precision
-# with "met" or by how much each is missed.
+# with "met" or by how much each is missed; last, the oneDNN kernels (ISA) each precision ran.
 #
 #   jobs/bench/seg_bench.sh                 # locally, or: sbatch jobs/bench/seg_bench.sh
 #   ctest -L bench -R seg_bench             # the same, from the build tree
@@ -120,5 +120,15 @@ for im in "${IMPLS[@]}"; do
     awk -v n="$im" -v t="$t" -v m="${RSS[$im:$t]}" -v mt="${RSS[torch:fp32:$t]}" \
       'BEGIN{printf "  memory   %-14s %s thread(s): peak RSS %.0f MB vs PyTorch %.0f MB: %s\n", n, t, m, mt, (m < mt ? "met" : "MISSED")}'
   done
+done
+# which kernels ran: oneDNN's verbose log of one small pass per precision names each
+# convolution's implementation and ISA (e.g. brgconv:avx512_core_bf16) and its input type
+echo "oneDNN convolutions run on this CPU (implementation:ISA, input type, count):"
+for p in $PRECISIONS; do
+  isa=$(ONEDNN_VERBOSE=1 OMP_NUM_THREADS=1 launch "$SEG_BENCH" "${OPTS[@]}" -seg_bench_size 64 -seg_precision "$p" \
+    -seg_calibration "$W/int8.safetensors" -seg_bench_tiles 1 -seg_bench_warmup 0 |
+    awk -F, '$2 == "exec" && $4 == "convolution" { split($7, d, " "); sub(/::.*/, "", d[1]); print $5, d[1] }' |
+    sort | uniq -c | awk '{printf "%s%s %s x%d", (NR > 1 ? ", " : ""), $2, $3, $1}')
+  echo "  isa      cpu-dnnl:$p: $isa"
 done
 echo "seg_bench: $CSV; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
