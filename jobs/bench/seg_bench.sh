@@ -12,11 +12,12 @@
 # weights and one tile's activations included).
 #
 # Shared machines are noisy, so the measurements are INTERLEAVED: ROUNDS rounds, each runs
-# PyTorch then every implementation (TILES timed passes each after a warm-up pass), and
-# every figure is the best over the rounds. Printed per row: tiles/s, tiles/s per core
-# (= per thread: a rank's threads each get a core), the ratio to PyTorch fp32 with the same
-# threads, the least CPU seconds (user + system, all threads) of a pass and PyTorch's over
-# ours (contention barely inflates CPU time), and peak RSS vs PyTorch's. Then the goals:
+# PyTorch then every implementation, each at every thread count in turn (TILES timed passes
+# each after a warm-up pass), and every figure is the best over the rounds. Printed per
+# row: tiles/s, tiles/s per core (= per thread: a rank's threads each get a core), the
+# ratio to PyTorch fp32 with the same threads, the least CPU seconds (user + system, all
+# threads) of a pass and PyTorch's over ours (contention barely inflates CPU time), and
+# peak RSS vs PyTorch's. Then the goals:
 #   speed     tiles/s per core >= 2 x PyTorch fp32's (each precision, each thread count)
 #   threads   tiles/s at 2 threads >= 1.8 x at 1 thread
 #   memory    peak RSS below PyTorch's, every precision
@@ -61,28 +62,30 @@ IMPLS=()
 for p in $PRECISIONS; do IMPLS+=("cpu-dnnl:$p"); done
 IMPLS+=("cpu-gemm:fp32")
 declare -A TPS CPU RSS
-for t in $THREADS; do
-  export OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t
-  for ((r = 1; r <= ROUNDS; r++)); do
-    l=$(launch "$PY" "$ROOT/scripts/seg/torch_bench.py" "$W/weights.safetensors" "$ARCH" "$WIDTH" "$CLASSES" "$SIZE" "$TILES" "$t")
-    k="torch:fp32:$t"
-    TPS[$k]=$(best "${TPS[$k]:-}" "$(field "$l" tiles_per_s)" 1)
-    CPU[$k]=$(best "${CPU[$k]:-}" "$(field "$l" cpu_s_per_tile)" 0)
-    RSS[$k]=$(best "${RSS[$k]:-}" "$(field "$l" rss_peak_mb)" 0)
-    for im in "${IMPLS[@]}"; do
-      conv=${im%%:*} conv=${conv#cpu-} p=${im##*:}
-      l=$(launch "$SEG_BENCH" "${OPTS[@]}" -seg_backend cpu -seg_cpu_conv "$conv" -seg_threads "$t" -seg_precision "$p" \
-        -seg_calibration "$W/int8.safetensors" -seg_bench_tiles "$TILES" | grep '^seg_bench')
-      k="$im:$t"
-      TPS[$k]=$(best "${TPS[$k]:-}" "$(field "$l" tiles_per_s)" 1)
-      CPU[$k]=$(best "${CPU[$k]:-}" "$(field "$l" cpu_s_per_tile)" 0)
-      RSS[$k]=$(best "${RSS[$k]:-}" "$(field "$l" rss_peak_mb)" 0)
+record() { # KEY LINE: keep the best figures of KEY
+  TPS[$1]=$(best "${TPS[$1]:-}" "$(field "$2" tiles_per_s)" 1)
+  CPU[$1]=$(best "${CPU[$1]:-}" "$(field "$2" cpu_s_per_tile)" 0)
+  RSS[$1]=$(best "${RSS[$1]:-}" "$(field "$2" rss_peak_mb)" 0)
+}
+T1=$(echo $THREADS | cut -d' ' -f1)
+# the oracle once (slow), at the first thread count
+record "ref:fp32:$T1" "$(OMP_NUM_THREADS=$T1 launch "$SEG_BENCH" "${OPTS[@]}" -seg_backend ref -seg_bench_tiles "$REF_TILES" -seg_bench_warmup 0 | grep '^seg_bench')"
+# rounds outermost, thread counts innermost: the runs a ratio compares (an implementation
+# at 1 and 2 threads, it and PyTorch) are seconds apart, under the same load
+for ((r = 1; r <= ROUNDS; r++)); do
+  for im in torch:fp32 "${IMPLS[@]}"; do
+    for t in $THREADS; do
+      export OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t
+      if [ "$im" = torch:fp32 ]; then
+        l=$(launch "$PY" "$ROOT/scripts/seg/torch_bench.py" "$W/weights.safetensors" "$ARCH" "$WIDTH" "$CLASSES" "$SIZE" "$TILES" "$t")
+      else
+        conv=${im%%:*} conv=${conv#cpu-} p=${im##*:}
+        l=$(launch "$SEG_BENCH" "${OPTS[@]}" -seg_backend cpu -seg_cpu_conv "$conv" -seg_threads "$t" -seg_precision "$p" \
+          -seg_calibration "$W/int8.safetensors" -seg_bench_tiles "$TILES" | grep '^seg_bench')
+      fi
+      record "$im:$t" "$l"
     done
   done
-  if [ "$t" = "$(echo $THREADS | cut -d' ' -f1)" ]; then # the oracle once (slow)
-    l=$(OMP_NUM_THREADS=$t launch "$SEG_BENCH" "${OPTS[@]}" -seg_backend ref -seg_bench_tiles "$REF_TILES" -seg_bench_warmup 0 | grep '^seg_bench')
-    TPS["ref:fp32:$t"]=$(field "$l" tiles_per_s) CPU["ref:fp32:$t"]=$(field "$l" cpu_s_per_tile) RSS["ref:fp32:$t"]=$(field "$l" rss_peak_mb)
-  fi
 done
 
 CSV=$BENCH_DIR/seg_bench.csv
