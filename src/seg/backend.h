@@ -110,6 +110,7 @@ PetscErrorCode RslSegHostEpilogue(const float *b, const float *res, PetscBool re
 struct RslSegDnnl;
 typedef struct {
   PetscBool bf16, int8; /* native (not emulated) BF16 dot products; INT8 VNNI (or AMX) */
+  PetscBool bf16_any;   /* BF16 convolutions at all, native or emulated (AVX-512 and up) */
   char      isa[64];
 } RslSegDnnlISA;
 PetscErrorCode RslSegDnnlCreate(PetscInt nslot, struct RslSegDnnl **); /* nslot: threads running tiles at once (1: layer-parallel) */

@@ -347,7 +347,7 @@ static PetscErrorCode CPUConvDestroy(RslSegBackend be, RslSegConv *cv)
 static PetscErrorCode CPUPrecision(RslSegBackend be, RslSegPrecision req, PetscBool calibrated, RslSegPrecision *p, char why[], size_t len)
 {
   CPUData      *d   = (CPUData *)be->data;
-  RslSegDnnlISA isa = {PETSC_FALSE, PETSC_FALSE, "unknown (no oneDNN)"};
+  RslSegDnnlISA isa = {PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, "unknown (no oneDNN)"};
 
   PetscFunctionBegin;
 #if defined(RSL_HAVE_DNNL)
@@ -355,6 +355,7 @@ static PetscErrorCode CPUPrecision(RslSegBackend be, RslSegPrecision req, PetscB
 #endif
   RSLCHECK(be->comm, req != RSL_SEG_PREC_FP16, "-seg_precision fp16: a GPU precision (-seg_backend cuda); on CPUs use bf16 or int8");
   RSLCHECK(be->comm, req == RSL_SEG_PREC_FP32 || req == RSL_SEG_PREC_AUTO || d->impl == CONV_DNNL, "-seg_precision %s needs oneDNN convolutions (-seg_cpu_conv dnnl); -seg_cpu_conv gemm computes in fp32", RslSegPrecisions[req]);
+  RSLCHECK(be->comm, req != RSL_SEG_PREC_BF16 || isa.bf16_any, "-seg_precision bf16: oneDNN has no BF16 convolution on this CPU (ISA %s; it needs AVX-512), use fp32, int8 or auto", isa.isa);
   if (req != RSL_SEG_PREC_AUTO) {
     PetscBool emulated = (PetscBool)((req == RSL_SEG_PREC_BF16 && !isa.bf16) || (req == RSL_SEG_PREC_INT8 && !isa.int8));
     *p                 = req;

@@ -96,8 +96,9 @@ PetscErrorCode RslSegDnnlGetISA(RslSegDnnlISA *isa)
   #define HAS(x) ((v & (unsigned)(x)) == (unsigned)(x))
 
   PetscFunctionBegin;
-  isa->bf16 = (PetscBool)HAS(dnnl_cpu_isa_avx512_core_bf16);
-  isa->int8 = (PetscBool)(HAS(dnnl_cpu_isa_avx512_core_vnni) || HAS(dnnl_cpu_isa_avx2_vnni));
+  isa->bf16     = (PetscBool)HAS(dnnl_cpu_isa_avx512_core_bf16);
+  isa->int8     = (PetscBool)(HAS(dnnl_cpu_isa_avx512_core_vnni) || HAS(dnnl_cpu_isa_avx2_vnni));
+  isa->bf16_any = (PetscBool)HAS(dnnl_cpu_isa_avx512_core);
   PetscCall(PetscStrncpy(isa->isa, "unknown", sizeof isa->isa));
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(names); i++)
     if (HAS(names[i].v)) {

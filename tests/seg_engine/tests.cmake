@@ -114,17 +114,20 @@ rsl_add_pytest(NAME seg_precision_demo_scene LABELS unit mpi SCRIPT ${CMAKE_CURR
 set_tests_properties(seg_precision_demo_scene PROPERTIES FIXTURES_REQUIRED seg_fix_demo)
 
 # precision choice: auto on a CPU without native BF16 (oneDNN's dispatch capped at AVX2)
-# runs fp32 and says why; requests that cannot run are clear errors
+# runs fp32 and says why; requests that cannot run (BF16 without AVX-512) are clear errors
 set(SEG_SMALL -fixture ${SEG_FIX}/small/fixture.safetensors -seg_weights ${SEG_FIX}/small/weights.safetensors
   -seg_arch unet_resnet18 -seg_width_mult 0.25)
 rsl_add_test(NAME seg_precision_auto_avx2 NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity> ${SEG_SMALL} -seg_precision auto)
 set_property(TEST seg_precision_auto_avx2 APPEND PROPERTY ENVIRONMENT ONEDNN_MAX_CPU_ISA=AVX2)
 set_tests_properties(seg_precision_auto_avx2 PROPERTIES PASS_REGULAR_EXPRESSION "precision fp32 \\(-seg_precision auto: CPU ISA avx2 has no native BF16\\)")
+rsl_add_test(NAME seg_precision_bf16_avx2 NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity> ${SEG_SMALL} -seg_precision bf16)
+set_property(TEST seg_precision_bf16_avx2 APPEND PROPERTY ENVIRONMENT ONEDNN_MAX_CPU_ISA=AVX2)
+set_tests_properties(seg_precision_bf16_avx2 PROPERTIES PASS_REGULAR_EXPRESSION "-seg_precision bf16: oneDNN has no BF16 convolution on this CPU \\(ISA avx2")
 rsl_add_test(NAME seg_precision_int8_uncalibrated NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity> ${SEG_SMALL} -seg_precision int8)
 set_tests_properties(seg_precision_int8_uncalibrated PROPERTIES PASS_REGULAR_EXPRESSION "-seg_precision int8: needs activation scales, -seg_calibration FILE")
 rsl_add_test(NAME seg_precision_ref_bf16 NP 1 LABELS unit COMMAND $<TARGET_FILE:seg_parity> ${SEG_SMALL} -seg_backend ref -seg_precision bf16)
 set_tests_properties(seg_precision_ref_bf16 PROPERTIES PASS_REGULAR_EXPRESSION "-seg_precision bf16: the ref backend computes in fp32 only")
-set_tests_properties(seg_precision_auto_avx2 seg_precision_int8_uncalibrated seg_precision_ref_bf16 PROPERTIES FIXTURES_REQUIRED seg_fix_small)
+set_tests_properties(seg_precision_auto_avx2 seg_precision_bf16_avx2 seg_precision_int8_uncalibrated seg_precision_ref_bf16 PROPERTIES FIXTURES_REQUIRED seg_fix_small)
 
 # -seg_backend cuda where it cannot run (no GPU here): a clear error on both ranks, no hang
 rsl_add_test(NAME seg_cuda_unavailable NP 2 LABELS unit mpi COMMAND $<TARGET_FILE:seg_parity>
