@@ -47,16 +47,19 @@ __device__ static double Face(const RslSweBlock *b, const double *U, const doubl
   return rsl_swe_face(h, gun, ut, zz, h, un, ut, zz, b->g, out);
 }
 
-/* R = L(U) on the owned cells (3 doubles each); rate[c] = CFL rate of the cell's faces;
+/* R = L(U) on the owned cells (3 doubles each); rate[c] = CFL rate of the cell's faces
+ * (the time step is the CFL number over their maximum, docs/theory.md section 6);
  * bq[c] = outward boundary discharge of the cell (m3/s). */
 __global__ static void Residual(RslSweBlock b, const double *U, const double *z, const double *act, double *R, double *rate, double *bq)
 {
   int c = blockIdx.x * blockDim.x + threadIdx.x;
   if (c >= b.xm * b.ym) return;
   int    i = b.xs + c % b.xm, j = b.ys + c / b.xm;
-  double w[4], e[4], s[4], n[4], ax, ay, q = 0.0;
-  ax = rsl_max(Face(&b, U, z, act, i - 1, j, i, j, 1, w), Face(&b, U, z, act, i, j, i + 1, j, 1, e));
-  ay = rsl_max(Face(&b, U, z, act, i, j - 1, i, j, 0, s), Face(&b, U, z, act, i, j, i, j + 1, 0, n));
+  double w[4], e[4], s[4], n[4], aw, ae, as, an, q = 0.0;
+  aw = Face(&b, U, z, act, i - 1, j, i, j, 1, w);
+  ae = Face(&b, U, z, act, i, j, i + 1, j, 1, e);
+  as = Face(&b, U, z, act, i, j - 1, i, j, 0, s);
+  an = Face(&b, U, z, act, i, j, i, j + 1, 0, n);
   if (!Active(&b, act, i, j)) {
     R[3 * c] = R[3 * c + 1] = R[3 * c + 2] = 0.0;
     rate[c] = bq[c] = 0.0;
@@ -65,7 +68,7 @@ __global__ static void Residual(RslSweBlock b, const double *U, const double *z,
   R[3 * c]     = -(e[0] - w[0]) / b.dx - (n[0] - s[0]) / b.dy;
   R[3 * c + 1] = -(e[1] - w[2]) / b.dx - (n[3] - s[3]) / b.dy;
   R[3 * c + 2] = -(e[3] - w[3]) / b.dx - (n[1] - s[2]) / b.dy;
-  rate[c]      = ax / b.dx + ay / b.dy;
+  rate[c]      = rsl_swe_cell_rate(aw, ae, as, an, 1.0 / b.dx, 1.0 / b.dy);
   if (!Active(&b, act, i - 1, j)) q -= w[0] * b.dy;
   if (!Active(&b, act, i + 1, j)) q += e[0] * b.dy;
   if (!Active(&b, act, i, j - 1)) q -= s[0] * b.dx;

@@ -14,6 +14,7 @@ Zones: the run's own (-zones), or --zones Z: a polygon layer (any OGR source and
 run's -hazard_threshold (0.01 m by default) unless --depth-threshold is given.
 Exit status 0 on success, 1 with a one-line message on bad input."""
 import argparse
+import math
 import os
 import sys
 
@@ -66,7 +67,15 @@ def parser():
     return ap
 
 
+def check_depths(a):
+    """--depth-threshold > 0 and --min-depth >= 0, finite, at most 1e3 m (argparse takes nan and -1)."""
+    for opt, v, low in (("--depth-threshold", getattr(a, "depth_threshold", None), 0.0), ("--min-depth", getattr(a, "min_depth", None), None)):
+        if v is not None and not (math.isfinite(v) and (v > low if low is not None else v >= 0) and v <= 1e3):
+            raise ResultError(f"{opt}: {v:g} m must be {'> 0' if low is not None else '>= 0'} and at most 1e3")
+
+
 def run(a):
+    check_depths(a)
     if a.cmd == "maps":
         res = Result(a.result)
         outlines = maps.zone_outlines(res, a.zones, a.zones_field) if a.zones else None

@@ -15,6 +15,8 @@ PKGS=(
   python3-torch python3-torchvision
   # the `slurm` test label: a one-node Slurm the test starts itself (no systemd, no service)
   slurmctld slurmd slurm-client munge
+  # the `fuzz` test label: libFuzzer targets built with clang
+  clang libclang-rt-14-dev
 )
 if [ "${1:-}" = "--tests" ]; then
   PKGS+=(paraview python3-paraview)

@@ -110,11 +110,11 @@ static PetscErrorCode RunSeg(Job *job)
 static PetscErrorCode ReadAllOptions(void)
 {
   Job       job = {0};
-  PetscBool balance;
+  PetscBool balance, fill;
 
   PetscFunctionBegin;
   PetscCall(JobOptions(&job));
-  PetscCall(RslGridBalanceFromOptions(PETSC_COMM_WORLD, &balance));
+  PetscCall(RslGridOptionsRead(PETSC_COMM_WORLD, &balance, &fill));
   PetscCall(RslMemberCheckOptions(PETSC_COMM_WORLD));
   PetscCall(RunSeg(&job));
   PetscCall(RslMetricsRun(PETSC_COMM_WORLD));
@@ -150,7 +150,9 @@ int main(int argc, char **argv)
   Job job = {0};
 
   RslHelpInstall(&argc, &argv); /* -help: ruissel's options only, PETSc's with -help petsc */
-  if (PetscInitialize(&argc, &argv, NULL, help)) return 1;
+  int rc = RslAppStart(&argc, &argv, help, "ruissel");
+
+  if (rc) return rc;
   RslHelpInitialized();
   /* partial outputs were removed by their writers (DESIGN invariant 6) */
   return RslAppFinalize(RunJob(&job), "ruissel");

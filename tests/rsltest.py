@@ -1,5 +1,7 @@
-"""Shared helper of the Python tests: run a program under mpiexec and fail with its output."""
+"""Shared helpers of the Python tests: run a program under mpiexec and fail with its output;
+find the processes a launcher started."""
 import os
+from pathlib import Path
 import shlex
 import subprocess
 import sys
@@ -46,3 +48,21 @@ class Checks:
         if self.failures:
             print(f"{len(self.failures)} check(s) failed")
         return 1 if self.failures else 0
+
+
+def descendants(pid):
+    """Process ids below pid, children first (the ranks under mpiexec: Open MPI gives each its
+    own process group, so they are found through their parents)."""
+    parent = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        kids = [c for c, pp in parent.items() if pp == todo[0]]
+        out += kids
+        todo = todo[1:] + kids
+    return out

@@ -14,6 +14,11 @@ References
   S. Cordier (2013), "SWASHES: a compilation of shallow water analytic solutions for
   hydraulic and environmental studies", Int. J. Numer. Meth. Fluids 72(3), 269-300
   (sections 4.1.1, 4.1.2, 4.2.2; the parameter sets below follow it).
+- I. MacDonald (1996), "Analysis and computation of steady open channel flow", PhD thesis,
+  University of Reading; I. MacDonald, M. J. Baines, N. K. Nichols, P. G. Samuels (1997),
+  "Analytic benchmark solutions for open-channel flows", J. Hydraul. Eng. 123(11),
+  1041-1045: steady 1D flows built backwards (depth given, bed computed); SWASHES 3.1.3
+  (long channels) gives the profiles used here.
 """
 import math
 
@@ -144,3 +149,63 @@ def tilted_plane_steady(rain_m_per_s, area_m2, length=None, slope=None, manning=
     h_out = (q * manning / math.sqrt(slope)) ** 0.6
     t_c = (manning * length / math.sqrt(slope)) ** 0.6 / rain_m_per_s ** 0.4
     return q_total, h_out, t_c
+
+
+class MacDonald:
+    """Steady 1D flow in a 1000 m channel with Manning friction, built the MacDonald way
+    (MacDonald 1996; MacDonald et al. 1997; SWASHES 3.1.3, Delestre et al. 2013): the depth
+    profile h(x) and the unit discharge q(x) = q0 + r x (r: rain, m/s, adding mass but no
+    momentum) are chosen, and the bed that makes them a steady solution follows from the
+    steady momentum equation d/dx(q^2/h + g h^2/2) = -g h z' - g n^2 q|q| / h^(7/3):
+
+        z'(x) = (q^2 / (g h^3) - 1) h' - 2 q r / (g h^2) - n^2 q|q| / h^(10/3).
+
+    z is the integral of z' (composite 20-point Gauss-Legendre, exact to round-off for
+    these smooth integrands), with z(L) = 0. Kinds (SWASHES 3.1.3 parameter sets, n = 0.033):
+      'subcritical'   h = h0 (1 + exp(-16 (x/L - 1/2)^2) / 2), q = 2 m2/s
+      'supercritical' h = h0 (1 - exp(-36 (x/L - 1/2)^2) / 5), q = 2 m2/s
+      'rain'          the subcritical profile with q = 1 + 0.001 x (rain 1e-3 m/s)
+    with h0 = (4/g)^(1/3), the critical depth of q = 2 m2/s."""
+
+    L = 1000.0
+    N = 0.033
+
+    def __init__(self, kind):
+        if kind not in ("subcritical", "supercritical", "rain"):
+            raise ValueError(f"unknown MacDonald case {kind}")
+        self.kind = kind
+        self.h0 = (4.0 / G) ** (1.0 / 3.0)
+        self.q0, self.rain = (1.0, 1.0e-3) if kind == "rain" else (2.0, 0.0)
+        self.amp, self.width = (-0.2, 36.0) if kind == "supercritical" else (0.5, 16.0)
+
+    def depth(self, x):
+        s = np.asarray(x, dtype=float) / self.L - 0.5
+        return self.h0 * (1.0 + self.amp * np.exp(-self.width * s * s))
+
+    def depth_slope(self, x):
+        s = np.asarray(x, dtype=float) / self.L - 0.5
+        return self.h0 * self.amp * np.exp(-self.width * s * s) * (-2.0 * self.width * s / self.L)
+
+    def discharge(self, x):
+        return self.q0 + self.rain * np.asarray(x, dtype=float)
+
+    def bed_slope(self, x):
+        h, dh, q = self.depth(x), self.depth_slope(x), self.discharge(x)
+        return (q * q / (G * h**3) - 1.0) * dh - 2.0 * q * self.rain / (G * h * h) - self.N**2 * q * np.abs(q) / h ** (10.0 / 3.0)
+
+    def bed(self, x, pieces=2000):
+        """z(x) = -integral from x to L of z' (z(L) = 0)."""
+        shape = np.shape(x)
+        x = np.asarray(x, dtype=float).ravel()
+        xg, wg = np.polynomial.legendre.leggauss(20)
+        edges = np.linspace(0.0, self.L, pieces + 1)
+        lo, hi = edges[:-1, None], edges[1:, None]
+        piece = (0.5 * (hi - lo) * wg * self.bed_slope(0.5 * (hi - lo) * xg + 0.5 * (hi + lo))).sum(axis=1)
+        tail = np.concatenate([np.cumsum(piece[::-1])[::-1], [0.0]])  # integral from edge k to L
+        k = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, pieces - 1)
+        a, b = x, edges[k + 1]  # the rest of x's piece, [x, edge k+1]
+        part = (0.5 * (b - a)[:, None] * wg * self.bed_slope(0.5 * (b - a)[:, None] * xg + 0.5 * (b + a)[:, None])).sum(axis=1)
+        return (-(part + tail[k + 1])).reshape(shape)
+
+    def stage(self, x):
+        return self.bed(x) + self.depth(x)

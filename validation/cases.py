@@ -161,3 +161,62 @@ def cevennes(work, size=200, xoff=700, yoff=700):
             "swe_manning": 0.05, "swe_nodata_bc": "free", "out_ts_interval": 30.0}
     opts.update({f"swe_bc_{s}": "free" for s in ("west", "east", "south", "north")})
     return opts, {"geotransform": gt, "z": z}
+
+
+# Tilted V-catchment (Di Giammarco, Todini & Lamberti 1996; the rain-on-grid benchmark of
+# Kollet & Maxwell 2006, Shaw et al. 2021 LISFLOOD-FP 8.0, Morales-Hernandez et al. 2021 TRITON,
+# Caviedes-Voullieme et al. 2023 SERGHEI): two 800 m x 1000 m planes sloping 0.05 towards a
+# 20 m wide channel, everything sloping 0.02 along the channel (y, down to the south edge);
+# Manning 0.015 on the planes, 0.15 in the channel; 10.8 mm/h for 90 min, 3 h simulated;
+# closed edges but a normal-depth outlet (slope 0.02) across the channel's downstream end.
+# Equilibrium discharge = rain x area = 3e-6 m/s x 1620 m x 1000 m = 4.86 m3/s.
+VCATCH = {"plane": 800.0, "channel": 20.0, "length": 1000.0, "slope_x": 0.05, "slope_y": 0.02,
+          "n_plane": 0.015, "n_channel": 0.15, "rain_mmh": 10.8, "rain_s": 5400.0, "tfinal": 10800.0}
+
+
+def v_catchment(work, dx, order, tfinal=None):
+    """The V-catchment on dx-metre cells (dx must divide 20 m); returns (opts, meta) with the
+    equilibrium discharge and the catchment area."""
+    v = VCATCH
+    width = 2 * v["plane"] + v["channel"]
+    nx, ny = int(round(width / dx)), int(round(v["length"] / dx))
+    if abs(nx * dx - width) > 1e-9 or abs(v["channel"] / dx - round(v["channel"] / dx)) > 1e-9:
+        raise ValueError(f"V-catchment: {dx} m cells do not tile the 20 m channel")
+    X, Y = cell_centres(nx, ny, 0.0, v["length"], dx)  # local coordinates, y = 0 at the outlet
+    d = np.maximum(0.0, np.abs(X - width / 2) - v["channel"] / 2)  # distance from the channel
+    z = v["slope_x"] * d + v["slope_y"] * Y
+    n = np.where(d > 0.0, v["n_plane"], v["n_channel"])
+    work = Path(work)
+    dem = write_raster(work / "dem.tif", z, X0, Y0 + v["length"], dx)
+    man = write_raster(work / "manning.tif", n, X0, Y0 + v["length"], dx)
+    (work / "rain.csv").write_text(f"time_s,mm_per_h\n0,{v['rain_mmh']}\n{v['rain_s']:g},0\n")
+    x0 = X0 + v["plane"]
+    (work / "outlet.csv").write_text(f"side,start,end,type\nS,{x0},{x0 + v['channel']},normal\n")
+    opts = {"dem": dem, "stages": "swe", "swe_order": order, "swe_tfinal": tfinal or v["tfinal"],
+            "hydro_manning_file": man, "rain_hyetograph": work / "rain.csv",
+            "swe_bc_segments": work / "outlet.csv", "swe_slope_south": v["slope_y"],
+            "out_ts_interval": 60.0}
+    area = width * v["length"]
+    return opts, {"q_eq": v["rain_mmh"] / 3.6e6 * area, "area": area, "cells": nx * ny}
+
+
+# MacDonald steady channels (SWASHES 3.1.3): 1000 m, 5 m cells, 3 cells across, closed sides.
+MCDO = {"nx": 200, "ny": 3, "dx": 5.0, "tfinal": 2000.0}
+
+
+def macdonald(work, kind, outlet, order):
+    """Steady flow of analytic.MacDonald(kind) from a dry start: inflow q0 on the west side,
+    rain when the kind has it, 'free' outlet or 'stage' (the analytic water level at x = L)
+    on the east side."""
+    m = analytic.MacDonald(kind)
+    p = MCDO
+    xs, _ = cell_centres(p["nx"], p["ny"], 0.0, 0.0, p["dx"])
+    dem = write_raster(Path(work) / "dem.tif", m.bed(xs), X0, Y0, p["dx"])
+    opts = {"dem": dem, "stages": "swe", "swe_order": order, "swe_tfinal": p["tfinal"],
+            "swe_manning": m.N, "swe_bc_west": "inflow", "swe_inflow_west": repr(m.q0),
+            "swe_bc_east": outlet, "out_ts_interval": 60.0}
+    if outlet == "stage":
+        opts["swe_stage_east"] = repr(float(m.stage(m.L)))
+    if m.rain:
+        opts["rain_rate"] = repr(m.rain * 3.6e6)  # m/s -> mm/h
+    return opts, {"model": m, "x": xs[0], "width": p["ny"] * p["dx"]}

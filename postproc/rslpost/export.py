@@ -7,6 +7,8 @@ vector products: zones with their indicators, the per-zone table of every scenar
 gauges, the flood extent and the hazard polygons."""
 import csv
 import os
+import shutil
+import tempfile
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -148,9 +150,17 @@ def export_classes(src, path, nomenclature_path=NOMENCLATURE):
     """A class raster (e.g. the land cover) as a COG with the nomenclature's colours and class
     names, overviews by mode, and its .qml."""
     gdal = _gdal()
-    ds = gdal.Open(src)
-    arr = ds.GetRasterBand(1).ReadAsArray().astype(np.uint8)
-    nodata = ds.GetRasterBand(1).GetNoDataValue()
+    try:
+        ds = gdal.Open(src)
+        band = ds.GetRasterBand(1)
+        raw = band.ReadAsArray()
+    except RuntimeError as e:
+        raise ResultError(f"--landcover {src}: not a raster GDAL can read ({e})") from None
+    nodata = band.GetNoDataValue()
+    valid = raw if nodata is None else raw[raw != nodata]
+    if not np.all(np.isfinite(valid)) or np.any(valid != np.round(valid)) or np.any((valid < 0) | (valid > 255)):
+        raise ResultError(f"--landcover {src}: not a class raster (values must be integer class codes 0..255)")
+    arr = raw.astype(np.uint8)
     nom = nomenclature(nomenclature_path)
     names = [nom[v][0] if v in nom else "" for v in range(max(nom) + 1)]
     colours = {v: c for v, (_, c) in nom.items()}
@@ -262,6 +272,15 @@ def export(res, out_dir, others=(), landcover=None, zones_path=None, zones_field
     """Rasters (COG + .qml) and the GeoPackage of res (with others' per-zone tables)."""
     if not os.path.isdir(out_dir) and os.path.exists(out_dir):
         raise ResultError(f"--out {out_dir}: not a directory")
-    paths = export_rasters(res, out_dir, landcover)
-    paths.append(geopackage(res, os.path.join(out_dir, f"{res.name}.gpkg"), others, zones_path, zones_field))
-    return paths
+    # written into a staging directory and moved into out_dir only when all succeeded: a bad
+    # --landcover or --zones leaves no partial export behind
+    os.makedirs(out_dir, exist_ok=True)
+    stage = tempfile.mkdtemp(prefix=".export-", dir=out_dir)
+    try:
+        paths = export_rasters(res, stage, landcover)
+        paths.append(geopackage(res, os.path.join(stage, f"{res.name}.gpkg"), others, zones_path, zones_field))
+        for name in os.listdir(stage):
+            os.replace(os.path.join(stage, name), os.path.join(out_dir, name))
+        return [os.path.join(out_dir, os.path.basename(p)) for p in paths]
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "core/app.h"
 #include "core/signal.h"
+#include "core/validate.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,10 +43,8 @@ static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const c
   PetscCall(PetscOptionsInsertString(db, all));
   PetscCall(PetscFree(all));
   /* errors are returned, not propagated: the caller reports them to every group */
-  if (set) {
-    char *text; /* a clear error naming the option when the file cannot be read */
-    ierr = RslReadTextFile(sub, opt, file, &text);
-    if (!ierr) ierr = PetscFree(text);
+  if (set) { /* checked first: PETSc would stop rank 0 alone on a bad file */
+    ierr = RslCheckOptionsFile(sub, opt, file);
     if (!ierr) ierr = PetscOptionsInsertFile(sub, db, file, PETSC_TRUE);
   }
   if (!ierr) {

@@ -188,10 +188,10 @@ static PetscErrorCode OpenResult(MPI_Comm comm, Member *m, const char out_file[]
 
 /* Cumulative rain per cell (/fields/rain, m; 0 outside the domain), the bed for viewers,
  * then the per-zone indicators, which read the solver's fields back from the file. */
-static PetscErrorCode WriteRainAndZones(Member *m, double nodata, double flood_depth)
+static PetscErrorCode WriteRainAndZones(Member *m, double nodata)
 {
   Vec                depth;
-  PetscReal          t;
+  PetscReal          t, flood_depth;
   PetscScalar       *d;
   const PetscScalar *z;
   PetscInt           n;
@@ -210,18 +210,8 @@ static PetscErrorCode WriteRainAndZones(Member *m, double nodata, double flood_d
   PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid, depth));
   PetscCall(DMRestoreGlobalVector(m->grid->da1, &depth));
   PetscCall(RslXdmfWriteBed(m->out, m->grid, m->z, nodata));
+  PetscCall(RslSWEGetHazardThreshold(m->swe, &flood_depth)); /* the run's one "flooded" depth */
   PetscCall(RslZonesWrite(m->zones, m->out, m->z, nodata, flood_depth));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The single "flooded" depth (m) of maps, indicators and summaries: -hazard_threshold. */
-static PetscErrorCode FloodDepth(double *thr)
-{
-  PetscReal t = 0.01;
-
-  PetscFunctionBegin;
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-hazard_threshold", &t, NULL));
-  *thr = t;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -267,7 +257,7 @@ static PetscErrorCode MemberDestroy(Member *m)
 static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const char landcover[], const char out_file[], RslMemberSummary *s)
 {
   char       dem[PETSC_MAX_PATH_LEN] = "", ckfile[PETSC_MAX_PATH_LEN];
-  double     nodata, wall0 = RslWallTime(), flood = 0.01;
+  double     nodata, wall0 = RslWallTime();
   RslSWERain cb;
   PetscBool  set, done;
 
@@ -277,7 +267,6 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslGridCreateFromDEM(comm, dem, 2, &m->grid, &m->z, &nodata));
   PetscCall(RslSWECreate(m->grid, &m->swe));
   PetscCall(RslSWESetFromOptions(m->swe));
-  PetscCall(FloodDepth(&flood));
   PetscCall(RslZonesCreate(comm, &m->zones));
   PetscCall(RslZonesSetFromOptions(m->zones));
   PetscCall(RslZonesSetUp(m->zones, m->grid));
@@ -321,8 +310,8 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   }
   PetscCall(RslSWEWriteResults(m->swe, m->out));
   PetscCall(WriteParameters(m, s));
-  PetscCall(WriteRainAndZones(m, nodata, flood));
-  PetscCall(RslSWEGetSummary(m->swe, flood, &s->swe));
+  PetscCall(WriteRainAndZones(m, nodata));
+  PetscCall(RslSWEGetSummary(m->swe, &s->swe));
   s->wall_s = RslWallTime() - wall0;
   PetscCall(Provenance(comm, m->out, s->wall_s));
   PetscCall(WriteRecord(m, s));

@@ -1,11 +1,14 @@
 #include "core/app.h"
 #include "core/help.h"
 #include "core/signal.h"
+#include "core/validate.h"
 #include <stdio.h>
+#include <string.h>
 
 static char      rsl_first_error[1024];
 static int       rsl_error_comm_size; /* size of the communicator the recorded error was raised on */
 static int       rsl_exit_status;
+static int       rsl_began_mpi; /* RslAppStart initialized MPI: finalize it after PETSc */
 static PetscInt  rsl_nsaved = -1; /* -1: no saved list */
 static char    **rsl_saved;
 
@@ -23,13 +26,35 @@ PetscErrorCode RslAppSaveUnused(PetscBool save)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A bad value met by PETSc's options parser (PetscOptionsStringToReal: "Input string 10abc
+ * has no numeric value", PetscOptionsGetEList, ...): every rank reads the same database, so
+ * every rank raises it; the message gets the option's name when PETSc's text lacks it. */
+static PetscBool OptionsValueError(const char *func, PetscErrorCode n, const char *mess)
+{
+  char        value[256], name[256];
+  const char *q;
+
+  if (strncmp(func, "PetscOptions", 12) || !mess) return PETSC_FALSE;
+  if (n != PETSC_ERR_ARG_WRONG && n != PETSC_ERR_ARG_OUTOFRANGE && n != PETSC_ERR_ARG_SIZ && n != PETSC_ERR_ARG_INCOMP && n != PETSC_ERR_USER) return PETSC_FALSE;
+  if (!strncmp(mess, "Input string ", 13) && (q = strstr(mess + 13, " has no"))) {
+    snprintf(value, sizeof value, "%.*s", (int)(q - mess - 13), mess + 13);
+    if (RslOptionsNameOfValue(value, name, sizeof name)) {
+      snprintf(rsl_first_error, sizeof rsl_first_error, "%s: '%s' is not %s", name, value, strstr(q, "integer") ? "an integer" : strstr(q, "logical") ? "a logical value (true/false)" : "a number");
+      return PETSC_TRUE;
+    }
+  }
+  snprintf(rsl_first_error, sizeof rsl_first_error, "%s", mess);
+  return PETSC_TRUE;
+}
+
 static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *func, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
   /* keep the message of the latest error raised (p == PETSC_ERROR_INITIAL), not the
    * repeats of its propagation: an ensemble wraps a member's error in its own message */
   if (p == PETSC_ERROR_INITIAL) {
     if (MPI_Comm_size(comm, &rsl_error_comm_size)) rsl_error_comm_size = 0;
-    if (mess && mess[0]) snprintf(rsl_first_error, sizeof rsl_first_error, "%s", mess);
+    if (func && OptionsValueError(func, n, mess)) RslErrorSetCollective();
+    else if (mess && mess[0]) snprintf(rsl_first_error, sizeof rsl_first_error, "%s", mess);
     else {
       const char *text = NULL;
       PetscErrorMessage(n, &text, NULL);
@@ -44,7 +69,27 @@ PetscErrorCode RslAppInitialize(void)
   PetscFunctionBegin;
   PetscCall(PetscPushErrorHandler(RecordError, NULL));
   RslSignalInstall();
+  PetscCall(RslCheckOptionValues(PETSC_COMM_WORLD));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int RslAppStart(int *argc, char ***argv, const char help[], const char prog[])
+{
+  char err[1024] = "";
+  int  provided, rank, ok = 1;
+
+  if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) return 1;
+  rsl_began_mpi = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (!rank) ok = RslOptionsFilesCheck(*argc, *argv, err, sizeof err);
+  MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!ok) {
+    if (!rank) fprintf(stderr, "%s: error: %s\n", prog, err);
+    MPI_Finalize();
+    return 1;
+  }
+  if (PetscInitialize(argc, argv, NULL, help)) MPI_Abort(MPI_COMM_WORLD, 1); /* PETSc said why */
+  return 0;
 }
 
 const char *RslAppErrorMessage(void) { return rsl_first_error; }
@@ -121,12 +166,17 @@ int RslAppFinalize(PetscErrorCode ierr, const char prog[])
 {
   PetscMPIInt rank;
 
-  if (!ierr) return PetscFinalize() ? 1 : rsl_exit_status;
+  if (!ierr) {
+    int rc = PetscFinalize() ? 1 : rsl_exit_status;
+    if (rsl_began_mpi) MPI_Finalize();
+    return rc;
+  }
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (RslErrorIsCollective()) {
     if (!rank) fprintf(stderr, "%s: error: %s\n", prog, RslAppErrorMessage());
     if (!rank) SuggestMisspelt(prog);
     PetscFinalize();
+    if (rsl_began_mpi) MPI_Finalize();
     return 1;
   }
   fprintf(stderr, "%s: error on rank %d: %s\n", prog, rank, RslAppErrorMessage());

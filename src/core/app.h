@@ -3,8 +3,16 @@
 #pragma once
 #include "core/rsl.h"
 
+/* Start a program: MPI, then the options files named by -options_file (and those they
+ * include) are checked on rank 0 (RslOptionsFilesCheck) before PETSc reads them -- PETSc
+ * would stop rank 0 alone on a bad file and leave the others waiting -- then PETSc.
+ * Returns 0 when PETSc is up; otherwise the error was printed once and the program returns
+ * the value. End with RslAppFinalize. */
+int RslAppStart(int *argc, char ***argv, const char help[], const char prog[]);
 /* Install the handler: PETSc errors are recorded (first message) and returned, not printed;
- * and the stop-signal handlers (core/signal.h). */
+ * a bad value met by PETSc's options parser is a collective error naming the option; the
+ * stop-signal handlers (core/signal.h). Then every option value must be finite where it is
+ * a number (RslCheckOptionValues). */
 PetscErrorCode RslAppInitialize(void);
 /* Forget the recorded error (message, collective mark): an ensemble member starts clean. */
 void RslAppErrorReset(void);

@@ -1,4 +1,5 @@
 #include "core/rsl.h"
+#include "core/validate.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,11 @@ PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char pa
     free(buf);
   }
   PetscCallMPI(MPI_Bcast(*text, (PetscMPIInt)(n + 1), MPI_CHAR, 0, comm));
+  {
+    PetscErrorCode ierr = RslCheckTextBytes(comm, option, path, *text, (size_t)n);
+    if (ierr) PetscCall(PetscFree(*text));
+    PetscCall(ierr);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -48,8 +48,9 @@ static inline void RslKahanAdd(RslKahan *k, double v)
 /* Wall-clock seconds (MPI_Wtime). */
 double RslWallTime(void);
 
-/* Read a whole (small) text file on rank 0 and broadcast it, so that every rank parses the
- * same bytes and reaches the same verdict on errors. Collective error naming option/path. */
+/* Read a whole (small, <= 64 MB) text file on rank 0 and broadcast it, so that every rank
+ * parses the same bytes and reaches the same verdict on errors; NUL and control bytes are
+ * refused (RslCheckTextBytes). Collective error naming option/path. */
 PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text);
 /* Derived file names: path without a final ".h5", then suffix (run.h5 + "_2050.h5" ->
  * run_2050.h5, + ".ckpt.h5" -> run.ckpt.h5). */

@@ -1,95 +1,71 @@
 #include "core/series.h"
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "core/validate.h"
 #include <string.h>
 
-/* Parse on rank 0 into growing arrays; returns an error text (empty when fine). */
-static void SeriesParse(const char option[], const char path[], PetscBool nonneg, PetscInt *n, double **t, double **v, char err[512])
+/* Free the growing arrays on an error path. */
+static PetscErrorCode FreeRows(double **t, double **v)
 {
-  FILE  *fp = fopen(path, "r");
-  char   line[1024];
-  size_t cap = 0;
-  int    lineno = 0, header = 1;
+  PetscFunctionBegin;
+  PetscCall(PetscFree(*t));
+  PetscCall(PetscFree(*v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  err[0] = 0;
-  *n     = 0;
-  *t = *v = NULL;
-  if (!fp) {
-    snprintf(err, 512, "%s: cannot open '%s' (%s)", option, path, strerror(errno));
-    return;
-  }
-  while (fgets(line, sizeof line, fp)) {
+PetscErrorCode RslSeriesParse(MPI_Comm comm, const char option[], const char path[], char *text, PetscBool linear, PetscBool nonneg, RslSeries *s)
+{
+  RslTextPos     p   = {comm, option, path, 0};
+  char          *cur = text, *line, *f[3];
+  PetscInt       cap = 0, n = 0;
+  double        *t = NULL, *v = NULL;
+  PetscBool      first = PETSC_TRUE;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  s->n = 0;
+  s->t = s->v = NULL;
+  for (; (line = RslNextLine(&cur, &p.line)); first = PETSC_FALSE) {
+    int    nf = RslSplitFields(line, strchr(line, ';') && !strchr(line, ',') ? ';' : ',', f, 2);
     double a, b;
-    char  *p = line, *q;
-    lineno++;
-    while (*p == ' ' || *p == '\t') p++;
-    if (*p == '#' || *p == '\n' || *p == '\r' || !*p) continue;
-    a = strtod(p, &q);
-    if (q == p || (*q != ',' && *q != ';')) {
-      if (header) { /* the first non-comment line may be a header */
-        header = 0;
-        continue;
-      }
-      snprintf(err, 512, "%s: '%s' line %d: expected 'time_s,value'", option, path, lineno);
-      break;
+    if (first && !RslParseReal(f[0], &a)) continue; /* header */
+    if (nf != 2) PetscCall(FreeRows(&t, &v));
+    RSLCHECK(comm, nf == 2, "%s: '%s' line %d: %s, expected 'time_s,value'", option, path, p.line, nf > 2 ? "more than 2 fields" : "1 field");
+    ierr = RslFieldReal(&p, "time", f[0], RSL_NONNEG, &a);
+    if (!ierr) ierr = RslFieldReal(&p, "value", f[1], nonneg ? RSL_NONNEG : RSL_FINITE, &b);
+    if (ierr || (n > 0 && !(a > t[n - 1]))) {
+      double last = n > 0 ? t[n - 1] : 0;
+      PetscCall(FreeRows(&t, &v));
+      PetscCall(ierr);
+      RSLCHECK(comm, 0, "%s: '%s' line %d: times must increase (%g after %g)", option, path, p.line, a, last);
     }
-    header = 0;
-    p      = q + 1;
-    b      = strtod(p, &q);
-    if (q == p) {
-      snprintf(err, 512, "%s: '%s' line %d: expected a number after the comma", option, path, lineno);
-      break;
-    }
-    if (nonneg && b < 0) {
-      snprintf(err, 512, "%s: '%s' line %d: negative value %g", option, path, lineno, b);
-      break;
-    }
-    if (*n > 0 && a <= (*t)[*n - 1]) {
-      snprintf(err, 512, "%s: '%s' line %d: times must increase (%g after %g)", option, path, lineno, a, (*t)[*n - 1]);
-      break;
-    }
-    if ((size_t)*n == cap) {
+    if (n == cap) {
       cap = cap ? 2 * cap : 64;
-      *t  = realloc(*t, cap * sizeof(double));
-      *v  = realloc(*v, cap * sizeof(double));
+      PetscCall(PetscRealloc(sizeof(double) * (size_t)cap, &t));
+      PetscCall(PetscRealloc(sizeof(double) * (size_t)cap, &v));
     }
-    (*t)[*n] = a;
-    (*v)[*n] = b;
-    (*n)++;
+    t[n]   = a;
+    v[n++] = b;
   }
-  fclose(fp);
-  if (!err[0] && *n == 0) snprintf(err, 512, "%s: '%s' holds no data rows", option, path);
+  if (!n) PetscCall(FreeRows(&t, &v));
+  RSLCHECK(comm, n > 0, "%s: '%s' holds no data rows (expected 'time_s,value' lines)", option, path);
+  PetscCall(PetscMalloc2(n, &s->t, n, &s->v));
+  PetscCall(PetscArraycpy(s->t, t, n));
+  PetscCall(PetscArraycpy(s->v, v, n));
+  PetscCall(FreeRows(&t, &v));
+  s->n      = n;
+  s->linear = linear;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslSeriesRead(MPI_Comm comm, const char option[], const char path[], PetscBool linear, PetscBool nonneg, RslSeries *s)
 {
-  PetscMPIInt rank;
-  char        err[512] = "";
-  PetscInt    n        = 0;
-  double     *t = NULL, *v = NULL;
+  char          *text;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) SeriesParse(option, path, nonneg, &n, &t, &v, err);
-  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
-  if (err[0]) {
-    free(t);
-    free(v);
-    RSLCHECK(comm, 0, "%s", err);
-  }
-  PetscCallMPI(MPI_Bcast(&n, 1, MPIU_INT, 0, comm));
-  PetscCall(PetscMalloc2(n, &s->t, n, &s->v));
-  if (!rank) {
-    PetscCall(PetscArraycpy(s->t, t, n));
-    PetscCall(PetscArraycpy(s->v, v, n));
-  }
-  free(t);
-  free(v);
-  PetscCallMPI(MPI_Bcast(s->t, (PetscMPIInt)n, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(s->v, (PetscMPIInt)n, MPI_DOUBLE, 0, comm));
-  s->n      = n;
-  s->linear = linear;
+  PetscCall(RslReadTextFile(comm, option, path, &text));
+  ierr = RslSeriesParse(comm, option, path, text, linear, nonneg, s);
+  PetscCall(PetscFree(text));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

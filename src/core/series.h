@@ -11,9 +11,14 @@ typedef struct {
   PetscBool linear;
 } RslSeries;
 
-/* Collective. `option` and `path` name the input in error messages; values must be >= 0
- * when nonneg is true; times must increase strictly. */
+/* Collective. `option` and `path` name the input in error messages. Rows `time_s,value`
+ * (',' or ';'), '#' comments, a first line whose time is not a number is a header; checked
+ * by the validation layer (core/validate.h): two finite decimal fields and nothing else,
+ * times >= 0 and strictly increasing, values >= 0 when nonneg is true. */
 PetscErrorCode RslSeriesRead(MPI_Comm comm, const char option[], const char path[], PetscBool linear, PetscBool nonneg, RslSeries *s);
+/* The same from the text of the file (modified in place), for readers that have it and the
+ * fuzz targets. */
+PetscErrorCode RslSeriesParse(MPI_Comm comm, const char option[], const char path[], char *text, PetscBool linear, PetscBool nonneg, RslSeries *s);
 void           RslSeriesConstant(double value, RslSeries *s);
 PetscErrorCode RslSeriesFree(RslSeries *s);
 double         RslSeriesEval(const RslSeries *s, double t);

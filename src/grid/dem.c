@@ -8,14 +8,12 @@
 /* Read this rank's block of the DEM into a new bed Vec (nodata and non-finite -> nodata). */
 static PetscErrorCode ReadBlock(RslGrid *g, const char path[], double nodata, Vec *z)
 {
-  double        *buf;
-  PetscScalar  **za;
-  PetscErrorCode ierr;
+  double       *buf;
+  PetscScalar **za;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(g->xm * g->ym, &buf));
-  ierr = RslRasterReadWindow(path, 1, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, nodata, buf);
-  PetscCall(RslCheckCollective(g->comm, ierr ? PETSC_TRUE : PETSC_FALSE, "-dem: reading the raster block failed"));
+  PetscCall(RslRasterReadWindowAll(g->comm, "-dem", path, 1, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, nodata, buf, NULL));
   PetscCall(DMCreateGlobalVector(g->da1, z));
   PetscCall(PetscObjectSetName((PetscObject)*z, "z"));
   PetscCall(DMDAVecGetArray(g->da1, *z, &za));
@@ -76,16 +74,19 @@ static PetscErrorCode BalancedRanges(RslGrid *g, Vec z, double nodata, PetscInt 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslGridBalanceFromOptions(MPI_Comm comm, PetscBool *active)
+PetscErrorCode RslGridOptionsRead(MPI_Comm comm, PetscBool *active, PetscBool *fill)
 {
-  char balance[16] = "none";
+  char balance[16] = "none", overlap[16] = "error";
 
   PetscFunctionBegin;
   PetscOptionsBegin(comm, NULL, "Grid", "");
   PetscCall(PetscOptionsString("-grid_balance", "Ownership ranges: none (even split), active (balance active cells)", "", "none", balance, sizeof balance, NULL));
+  PetscCall(PetscOptionsString("-grid_partial_overlap", "A raster covering part of the grid (land cover, Manning, soil, initial depth, rain): error, or fill (cells outside take the default)", "", "error", overlap, sizeof overlap, NULL));
   PetscOptionsEnd();
   PetscCall(PetscStrcmp(balance, "active", active));
+  PetscCall(PetscStrcmp(overlap, "fill", fill));
   RSLCHECK(comm, *active || !strcmp(balance, "none"), "-grid_balance: '%s' is not none or active", balance);
+  RSLCHECK(comm, *fill || !strcmp(overlap, "error"), "-grid_partial_overlap: '%s' is not error or fill", overlap);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,28 +94,32 @@ PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt s
 {
   RslRasterInfo info;
   RslGrid      *g;
-  PetscBool     active;
+  PetscBool     active, fill;
+  PetscInt      m, n;
   static PetscLogEvent ev;
 
   PetscFunctionBegin;
   PetscCall(RslLogEventRegister("GridReadDEM", &ev));
   PetscCall(PetscLogEventBegin(ev, 0, 0, 0, 0));
-  PetscCall(RslGridBalanceFromOptions(comm, &active));
+  PetscCall(RslGridOptionsRead(comm, &active, &fill));
   PetscCall(RslRasterInfoRead(comm, "-dem", path, &info));
   RSLCHECK(comm, info.crs_wkt[0], "-dem: '%s' has no CRS; a projected CRS in metres is needed (e.g. EPSG:2154)", path);
   RSLCHECK(comm, info.projected, "-dem: '%s' is in a geographic CRS (degrees); reproject it to a projected CRS in metres (e.g. gdalwarp -t_srs EPSG:2154)", path);
   RSLCHECK(comm, fabs(info.linear_units - 1.0) < 1e-9, "-dem: '%s' has CRS units of %g m, not metres", path, info.linear_units);
-  RSLCHECK(comm, info.gt[2] == 0 && info.gt[4] == 0 && info.gt[1] > 0 && info.gt[5] < 0, "-dem: '%s' is not a north-up raster (geotransform %g %g %g %g %g %g)", path, info.gt[0], info.gt[1], info.gt[2], info.gt[3], info.gt[4], info.gt[5]);
-  RSLCHECK(comm, info.nx >= 2 && info.ny >= 2, "-dem: '%s' is %dx%d; at least 2x2 cells are needed", path, (int)info.nx, (int)info.ny);
+  RSLCHECK(comm, info.has_geotransform, "-dem: '%s' has no geotransform (it is not georeferenced)", path);
+  RSLCHECK(comm, isfinite(info.gt[0]) && isfinite(info.gt[3]) && info.gt[2] == 0 && info.gt[4] == 0 && info.gt[1] > 0 && info.gt[5] < 0, "-dem: '%s' is not a north-up raster (geotransform %g %g %g %g %g %g)", path, info.gt[0], info.gt[1], info.gt[2], info.gt[3], info.gt[4], info.gt[5]);
+  PetscCall(RslGridCheckSize(comm, "-dem", path, info.nx, info.ny, info.gt[1], -info.gt[5], sw, &m, &n));
   *nodata = info.has_nodata ? info.nodata : -9999.0;
-  PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &g));
+  PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, m, n, NULL, NULL, &g));
+  g->partial_fill = fill;
   PetscCall(ReadBlock(g, path, *nodata, z));
   if (active) { /* results do not depend on the layout (DESIGN invariant 1), only the speed */
-    PetscInt m, n, *lx, *ly;
+    PetscInt *lx, *ly;
     PetscCall(BalancedRanges(g, *z, *nodata, &m, &n, &lx, &ly));
     PetscCall(VecDestroy(z));
     PetscCall(RslGridDestroy(&g));
     PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, m, n, lx, ly, &g));
+    g->partial_fill = fill;
     PetscCall(PetscFree2(lx, ly));
     PetscCall(ReadBlock(g, path, *nodata, z));
   }

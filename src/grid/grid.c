@@ -6,6 +6,11 @@ PetscErrorCode RslGridCreate(MPI_Comm comm, PetscInt nx, PetscInt ny, const doub
   RslGrid *g;
 
   PetscFunctionBegin;
+  if (m == PETSC_DECIDE && n == PETSC_DECIDE) { /* a split DMDACreate2d accepts, or a clear error */
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    RSLCHECK(comm, RslGridSplit(nx, ny, sw, size, &m, &n), "grid of %" PetscInt_FMT " x %" PetscInt_FMT " cells: too small for %d MPI ranks (each needs at least %" PetscInt_FMT " x %" PetscInt_FMT " cells)", nx, ny, (int)size, sw, sw);
+  }
   PetscCall(PetscNew(&g));
   g->comm = comm;
   g->nx   = nx;
@@ -48,7 +53,7 @@ PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, Petsc
 {
   double c = floor((x - g->gt[0]) / g->gt[1]);
   double r = floor((y - g->gt[3]) / g->gt[5]);
-  if (c < 0 || r < 0 || c >= g->nx || r >= g->ny) return PETSC_FALSE;
+  if (!(c >= 0 && r >= 0 && c < g->nx && r < g->ny)) return PETSC_FALSE; /* NaN is outside */
   *i = (PetscInt)c;
   *j = g->ny - 1 - (PetscInt)r;
   return PETSC_TRUE;

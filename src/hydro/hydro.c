@@ -86,6 +86,7 @@ PetscErrorCode RslHydroSetFromOptions(RslHydro h)
   PetscOptionsEnd();
   for (int k = 0; k < HT_NPARAM; k++) RSLCHECK(h->comm, h->u[k] >= 0 && (k != HT_IMP || h->u[k] <= 1), "%s: %g must be %s", uopt[k], (double)h->u[k], k == HT_IMP ? "in [0,1]" : ">= 0");
   RSLCHECK(h->comm, h->soil_se >= 0 && h->soil_se <= 1, "-hydro_soil_initial_saturation: %g must be in [0,1]", (double)h->soil_se);
+  RSLCHECK(h->comm, h->nodata_class >= -1 && h->nodata_class <= 255, "-hydro_nodata_class: %" PetscInt_FMT " is not a class 0..255", h->nodata_class);
   RSLCHECK(h->comm, !h->soil[0] || h->soil_table[0], "-hydro_soil_file needs -hydro_soil_table (e.g. input/hydro/soil_texture_rawls1983.csv)");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -140,12 +141,12 @@ PetscErrorCode RslHydroReadClassMap(const RslGrid *g, const char option[], const
 
   PetscFunctionBegin;
   PetscCall(RslRasterInfoRead(g->comm, option, path, &info));
-  RSLCHECK(g->comm, RslCRSSame(info.crs_wkt, g->crs_wkt), "%s: '%s' is not in the grid's CRS (reproject it first, e.g. gdalwarp -t_srs)", option, path);
-  RSLCHECK(g->comm, info.gt[2] == 0 && info.gt[4] == 0 && info.gt[1] > 0 && info.gt[5] < 0, "%s: '%s' is not a north-up raster", option, path);
+  PetscCall(RslGridCheckRaster(g, option, path, &info, "the row of -hydro_nodata_class"));
   RslGridPixelBlock(g, info.gt, info.nx, info.ny, &c0, &r0, &nc, &nr);
   PetscCall(RslClassMapCreate(g->comm, info.nx, info.ny, 1, c0, r0, nc, nr, info.gt, info.crs_wkt, &m));
+  PetscCall(RslRasterInfoFree(&info));
   PetscCall(PetscMalloc1((size_t)nc * nr, &buf));
-  if (nc > 0 && nr > 0 && RslRasterReadWindow(path, 1, c0, r0, nc, nr, -1.0, buf)) bad = 1;
+  PetscCall(RslRasterReadWindowAll(g->comm, option, path, 1, c0, r0, nc, nr, -1.0, buf, NULL));
   for (PetscInt k = 0; !bad && k < nc * nr; k++) {
     double v = buf[k];
     if (v == -1.0) m->data[k] = 255;
@@ -153,11 +154,9 @@ PetscErrorCode RslHydroReadClassMap(const RslGrid *g, const char option[], const
     else bad = 2;
   }
   PetscCall(PetscFree(buf));
-  PetscCall(RslRasterInfoFree(&info));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, g->comm));
   if (bad) PetscCall(RslClassMapDestroy(&m));
-  RSLCHECK(g->comm, bad != 1, "%s: cannot read the pixels of '%s'", option, path);
-  RSLCHECK(g->comm, bad != 2, "%s: '%s' holds values that are not class codes 0..254", option, path);
+  RSLCHECK(g->comm, !bad, "%s: '%s' holds values that are not class codes 0..254", option, path);
   *map = m;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -256,21 +255,20 @@ static PetscErrorCode FieldsFromClasses(RslHydro h, PetscInt nc, const double *w
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A raster resampled onto the owned cells (grid CRS required), raster rows north-first. */
-static PetscErrorCode ReadOnGrid(RslHydro h, const char option[], const char path[], const char method[], double *buf)
+/* A raster resampled onto the owned cells (checked against the grid first), raster rows
+ * north-first; what the read saw goes to st. */
+static PetscErrorCode ReadOnGrid(RslHydro h, const char option[], const char path[], const char method[], const char fill[], double *buf, RslRasterStats *st)
 {
   const RslGrid *g = h->grid;
   RslRasterInfo  info;
-  PetscInt       bad;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(RslRasterInfoRead(h->comm, option, path, &info));
-  bad = !RslCRSSame(info.crs_wkt, g->crs_wkt);
+  ierr = RslGridCheckRaster(g, option, path, &info, fill);
   PetscCall(RslRasterInfoFree(&info));
-  RSLCHECK(h->comm, !bad, "%s: '%s' is not in the grid's CRS", option, path);
-  bad = (g->xm && g->ym) ? (RslRasterReadResampledWindow(path, 1, g->gt, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, method, NAN, buf) ? 1 : 0) : 0;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, h->comm));
-  RSLCHECK(h->comm, !bad, "%s: cannot read the pixels of '%s'", option, path);
+  PetscCall(ierr);
+  PetscCall(RslRasterReadResampledWindowAll(h->comm, option, path, 1, g->gt, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, method, NAN, buf, st));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -288,7 +286,7 @@ static PetscErrorCode ApplyOverrides(RslHydro h)
     PetscInt      bad = -1;
     PetscCall(PetscNew(&st));
     PetscCall(RslSoilTableRead(h->comm, "-hydro_soil_table", h->soil_table, st));
-    PetscCall(ReadOnGrid(h, "-hydro_soil_file", h->soil, "mode", buf));
+    PetscCall(ReadOnGrid(h, "-hydro_soil_file", h->soil, "mode", "the land cover's (or uniform) soil parameters", buf, NULL));
     PetscCall(DMDAVecGetArray(g->da1, h->f[F_KS], &f[F_KS]));
     PetscCall(DMDAVecGetArray(g->da1, h->f[F_S], &f[F_S]));
     for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
@@ -312,12 +310,14 @@ static PetscErrorCode ApplyOverrides(RslHydro h)
     h->has_soil = PETSC_TRUE;
   }
   if (h->manning_file[0]) {
-    PetscCall(ReadOnGrid(h, "-hydro_manning_file", h->manning_file, "average", buf));
+    RslRasterStats st;
+    PetscCall(ReadOnGrid(h, "-hydro_manning_file", h->manning_file, "average", "the land cover's (or -hydro_manning) n", buf, &st));
+    PetscCall(RslRasterStatsCheck(h->comm, "-hydro_manning_file", h->manning_file, &st, "Manning n", RSL_MANNING));
     PetscCall(DMDAVecGetArray(g->da1, h->f[F_MANNING], &f[F_MANNING]));
     for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
       for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
         double v = buf[(g->ys + g->ym - 1 - j) * g->xm + (i - g->xs)];
-        if (v == v && v >= 0) f[F_MANNING][j][i] = v;
+        if (v == v) f[F_MANNING][j][i] = v;
       }
     PetscCall(DMDAVecRestoreArray(g->da1, h->f[F_MANNING], &f[F_MANNING]));
     h->has_manning = PETSC_TRUE;

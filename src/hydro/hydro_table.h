@@ -11,8 +11,12 @@ typedef struct {
   PetscInt  first;                 /* first class of the file */
 } RslHydroTable;
 
-/* Parse FILE (collective; errors name `option`, the file, the line and the column). */
+/* Parse FILE (collective; errors name `option`, the file, the line and the column).
+ * Manning n in (0, 10], fractions in [0, 1], Ks in [0, 1] m/s, suction in [0, 100] m,
+ * initial abstraction in [0, 10] m. */
 PetscErrorCode RslHydroTableRead(MPI_Comm comm, const char option[], const char path[], RslHydroTable *t);
+/* The same from the file's text (modified in place); path names it in messages. */
+PetscErrorCode RslHydroTableParse(MPI_Comm comm, const char option[], const char path[], char *text, RslHydroTable *t);
 
 /* Soil texture table: code -> Ks, suction, effective porosity. */
 typedef struct {

@@ -93,6 +93,15 @@ static void HeaderRead(const char *option, const char *path, RasterHeader *h, ch
     GDALRasterBandH b = GDALGetRasterBand(ds, 1);
     h->nodata         = GDALGetRasterNoDataValue(b, &h->has_nodata);
   }
+  if (!h->err[0]) { /* a truncated file often has a complete header: read its corners */
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    double          v;
+    CPLErrorReset();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (GDALRasterIO(b, GF_Read, 0, 0, 1, 1, &v, 1, 1, GDT_Float64, 0, 0) != CE_None || GDALRasterIO(b, GF_Read, h->nx - 1, h->ny - 1, 1, 1, &v, 1, 1, GDT_Float64, 0, 0) != CE_None)
+      snprintf(h->err, sizeof(h->err), "%s: '%s' is truncated or corrupt: its pixels cannot be read (%s)", option, path, GDALWhy());
+    CPLPopErrorHandler();
+  }
   h->has_gt = GDALGetGeoTransform(ds, h->gt) == CE_None;
   *wkt      = CPLStrdup(GDALGetProjectionRef(ds) ? GDALGetProjectionRef(ds) : "");
   h->wkt_len = (int)strlen(*wkt);
@@ -137,7 +146,14 @@ PetscErrorCode RslRasterInfoFree(RslRasterInfo *info)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+void RslRasterStatsInit(RslRasterStats *st)
+{
+  st->min    = PETSC_MAX_REAL;
+  st->max    = -PETSC_MAX_REAL;
+  st->nvalid = st->nnan = st->ninf = 0;
+}
+
+PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf, RslRasterStats *st)
 {
   GDALRasterBandH b;
   PetscInt        nx = GDALGetRasterXSize(ds), ny = GDALGetRasterYSize(ds);
@@ -166,7 +182,16 @@ PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, P
     double *row = buf + (size_t)(r - row0) * (size_t)ncols;
     for (PetscInt c = c0; c < c1; c++) {
       double v = row[c - col0];
-      if (isnan(v) || (has_nd && v == nd)) row[c - col0] = fill;
+      if (has_nd && (v == nd || (isnan(v) && isnan(nd)))) row[c - col0] = fill;
+      else if (!isfinite(v)) {
+        row[c - col0] = fill;
+        if (st && isnan(v)) st->nnan++;
+        else if (st) st->ninf++;
+      } else if (st) {
+        st->nvalid++;
+        st->min = PetscMin(st->min, v);
+        st->max = PetscMax(st->max, v);
+      }
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -179,9 +204,87 @@ PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, P
 
   PetscFunctionBegin;
   PetscCall(RslGDALOpen(path, &ds));
-  ierr = RslGDALReadWindow(ds, path, band, col0, row0, ncols, nrows, fill, buf);
+  ierr = RslGDALReadWindow(ds, path, band, col0, row0, ncols, nrows, fill, buf, NULL);
   GDALClose(ds);
   PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The local read of a collective one, errors returned silently with their message. */
+static PetscErrorCode ReadQuiet(const char path[], int band, const double *grid_gt, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *st, char msg[], size_t len)
+{
+  GDALDatasetH   ds   = NULL;
+  PetscErrorCode ierr = PETSC_SUCCESS;
+
+  msg[0] = 0;
+  if (ncols <= 0 || nrows <= 0) return PETSC_SUCCESS;
+  if (PetscPushErrorHandler(PetscReturnErrorHandler, NULL)) return PETSC_ERR_LIB;
+  ierr = RslGDALOpen(path, &ds);
+  if (!ierr) {
+    ierr = grid_gt ? RslResampleOpen(ds, path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, st) : RslGDALReadWindow(ds, path, band, col0, row0, ncols, nrows, fill, buf, st);
+    GDALClose(ds);
+  }
+  if (PetscPopErrorHandler()) return PETSC_ERR_LIB;
+  if (ierr) {
+    char *specific = NULL;
+    PetscErrorMessage(ierr, NULL, &specific);
+    snprintf(msg, len, "%s", specific && specific[0] ? specific : "GDAL read error");
+  }
+  return ierr;
+}
+
+/* The collective reads: the local one (grid_gt NULL: a plain window), then a collective
+ * check of every rank's outcome and the stats reduced over comm (when given). */
+static PetscErrorCode ReadAll(MPI_Comm comm, const char option[], const char path[], int band, const double *grid_gt, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *st)
+{
+  char           msg[512], full[768];
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  if (st) RslRasterStatsInit(st);
+  ierr = ReadQuiet(path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, st, msg, sizeof msg);
+  PetscCall(PetscSNPrintf(full, sizeof full, "%s: %s", option, msg));
+  PetscCall(RslCheckCollective(comm, ierr ? PETSC_TRUE : PETSC_FALSE, full));
+  if (st) {
+    double     mm[2] = {st->min, -st->max};
+    PetscInt64 n[3]  = {st->nvalid, st->nnan, st->ninf};
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, mm, 2, MPI_DOUBLE, MPI_MIN, comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, n, 3, MPIU_INT64, MPI_SUM, comm));
+    st->min    = mm[0];
+    st->max    = -mm[1];
+    st->nvalid = n[0];
+    st->nnan   = n[1];
+    st->ninf   = n[2];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadWindowAll(MPI_Comm comm, const char option[], const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf, RslRasterStats *stats)
+{
+  PetscFunctionBegin;
+  PetscCall(ReadAll(comm, option, path, band, NULL, col0, row0, ncols, nrows, NULL, fill, buf, stats));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadResampledWindowAll(MPI_Comm comm, const char option[], const char path[], int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *stats)
+{
+  PetscFunctionBegin;
+  PetscCall(ReadAll(comm, option, path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, stats));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterStatsCheck(MPI_Comm comm, const char option[], const char path[], const RslRasterStats *s, const char what[], RslRange r)
+{
+  char want[64];
+
+  PetscFunctionBegin;
+  RSLCHECK(comm, !s->ninf, "%s: '%s' holds %" PetscInt64_FMT " infinite pixels", option, path, s->ninf);
+  RSLCHECK(comm, !s->nnan, "%s: '%s' holds %" PetscInt64_FMT " NaN pixels and does not declare NaN as its nodata value (e.g. gdal_edit.py -a_nodata nan)", option, path, s->nnan);
+  RslRangeText(r, want, sizeof want);
+  if (s->nvalid) {
+    RSLCHECK(comm, r.lo_open ? s->min > r.lo : s->min >= r.lo, "%s: '%s' holds %s values down to %g; they must be %s", option, path, what, s->min, want);
+    RSLCHECK(comm, r.hi_open ? s->max < r.hi : s->max <= r.hi, "%s: '%s' holds %s values up to %g; they must be %s", option, path, what, s->max, want);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

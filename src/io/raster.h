@@ -4,7 +4,7 @@
  * GDAL driver, VRT mosaics included. Rows are north-first (row 0 = north), as GDAL reads
  * them; buffers are row-major doubles. */
 #pragma once
-#include "core/rsl.h"
+#include "core/validate.h"
 
 typedef struct {
   PetscInt  nx, ny, nbands;
@@ -29,8 +29,27 @@ PetscErrorCode RslRasterInfoFree(RslRasterInfo *info);
 /* Read band `band` (1-based) over the window of raster pixels [col0, col0+ncols) x
  * [row0, row0+nrows) (row 0 = north) into buf (row-major, nrows x ncols, doubles).
  * Parts of the window outside the raster are filled with `fill`; raster nodata pixels (and
- * NaN) are also set to `fill`. Not collective; returns an error code, never aborts. */
+ * NaN or infinite values) are also set to `fill`. Not collective; returns an error code,
+ * never aborts. */
 PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);
+
+/* What a read saw, for the value checks of the validation layer: min and max of the valid
+ * pixels (+/-PETSC_MAX_REAL when none), their count, and the counts of NaN and of infinite
+ * pixels that are not the raster's declared nodata value (with a NaN nodata, NaN pixels
+ * are nodata). Such pixels are read as the fill value, like nodata. */
+typedef struct {
+  double     min, max;
+  PetscInt64 nvalid, nnan, ninf;
+} RslRasterStats;
+
+/* Collective reads: every rank of comm reads its own window (empty windows allowed); a
+ * failure on any rank stops all of them with "OPTION: reading 'PATH' band B, window ...:
+ * GDAL's reason" (a truncated file says so). stats (may be NULL) are reduced over comm. */
+PetscErrorCode RslRasterReadWindowAll(MPI_Comm comm, const char option[], const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf, RslRasterStats *stats);
+PetscErrorCode RslRasterReadResampledWindowAll(MPI_Comm comm, const char option[], const char path[], int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *stats);
+/* Collective check of reduced stats: no NaN or infinite pixel that is not nodata, every
+ * valid value in r: "OPTION: 'PATH' holds Manning n values down to -0.03; they must be ...". */
+PetscErrorCode RslRasterStatsCheck(MPI_Comm comm, const char option[], const char path[], const RslRasterStats *s, const char what[], RslRange r);
 
 /* Read band `band` resampled onto a target window given by its geotransform tgt_gt
  * (north-up), ncols x nrows. The CRS must be the raster's (no reprojection; check it

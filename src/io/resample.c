@@ -118,7 +118,7 @@ static PetscErrorCode ParseMethod(const char name[], RsMethod *m)
 }
 
 /* Resample rows [ra, rb) of the window; ds is open, sgt its geotransform. */
-static PetscErrorCode ResampleStrip(GDALDatasetH ds, const char path[], int band, const double sgt[6], const double ggt[6], RsMethod m, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt ra, PetscInt rb, double fill, double *buf)
+static PetscErrorCode ResampleStrip(GDALDatasetH ds, const char path[], int band, const double sgt[6], const double ggt[6], RsMethod m, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt ra, PetscInt rb, double fill, double *buf, RslRasterStats *st)
 {
   SrcWin   s;
   double  *u, *v;
@@ -139,7 +139,7 @@ static PetscErrorCode ResampleStrip(GDALDatasetH ds, const char path[], int band
   s.nc = PetscMax(PetscMin((PetscInt)ceil(u[ncols]) + 1, (PetscInt)GDALGetRasterXSize(ds)) - s.c0, 0);
   s.nr = PetscMax(PetscMin((PetscInt)ceil(v[rb - ra]) + 1, (PetscInt)GDALGetRasterYSize(ds)) - s.r0, 0);
   PetscCall(PetscMalloc2((size_t)s.nc * (size_t)s.nr, &s.v, (size_t)maxc * (size_t)maxr, &work));
-  PetscCall(RslGDALReadWindow(ds, path, band, s.c0, s.r0, s.nc, s.nr, NAN, s.v));
+  PetscCall(RslGDALReadWindow(ds, path, band, s.c0, s.r0, s.nc, s.nr, NAN, s.v, st));
   for (PetscInt r = ra; r < rb; r++) {
     for (PetscInt c = 0; c < ncols; c++) {
       double val = CellValue(&s, m, u[c], u[c + 1], v[r - ra], v[r - ra + 1], work);
@@ -151,13 +151,16 @@ static PetscErrorCode ResampleStrip(GDALDatasetH ds, const char path[], int band
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode ResampleOpen(GDALDatasetH ds, const char path[], int band, const double ggt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, RsMethod m, double fill, double *buf)
+PetscErrorCode RslResampleOpen(GDALDatasetH ds, const char path[], int band, const double ggt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf, RslRasterStats *st)
 {
   double   sgt[6];
   double   sx, sy;
   PetscInt step;
+  RsMethod m = RS_NEAREST;
 
   PetscFunctionBegin;
+  PetscCall(ParseMethod(resampling, &m));
+  if (ncols <= 0 || nrows <= 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(GDALGetGeoTransform(ds, sgt) == CE_None, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "cannot resample '%s': it has no geotransform", path);
   PetscCheck(sgt[2] == 0 && sgt[4] == 0 && ggt[2] == 0 && ggt[4] == 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "cannot resample '%s': rotated geotransforms are not supported", path);
   sx = ggt[1] / sgt[1];
@@ -165,7 +168,7 @@ static PetscErrorCode ResampleOpen(GDALDatasetH ds, const char path[], int band,
   PetscCheck(sx > 0 && sy > 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "cannot resample '%s': target and raster axes point in different directions", path);
   /* strips of target rows keep the source window near 4 M pixels */
   step = (PetscInt)PetscMax(1.0, 4.0e6 / ((ncols * sx + 3) * (sy + 3)));
-  for (PetscInt ra = 0; ra < nrows; ra += step) PetscCall(ResampleStrip(ds, path, band, sgt, ggt, m, col0, row0, ncols, ra, PetscMin(ra + step, nrows), fill, buf));
+  for (PetscInt ra = 0; ra < nrows; ra += step) PetscCall(ResampleStrip(ds, path, band, sgt, ggt, m, col0, row0, ncols, ra, PetscMin(ra + step, nrows), fill, buf, st));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -179,7 +182,7 @@ PetscErrorCode RslRasterReadResampledWindow(const char path[], int band, const d
   PetscCall(ParseMethod(resampling, &m));
   if (ncols <= 0 || nrows <= 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslGDALOpen(path, &ds));
-  ierr = ResampleOpen(ds, path, band, grid_gt, col0, row0, ncols, nrows, m, fill, buf);
+  ierr = RslResampleOpen(ds, path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, NULL);
   GDALClose(ds);
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);

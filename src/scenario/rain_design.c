@@ -64,6 +64,7 @@ PetscErrorCode RslRainDesignBuild(RslRain rain)
   RSLCHECK(comm, rain->duration > 0, "-rain_duration: %g s must be > 0 with -rain_design", (double)rain->duration);
   RSLCHECK(comm, rain->dt > 0 && rain->dt <= rain->duration, "-rain_dt: %g s must be in (0, duration]", (double)rain->dt);
   RSLCHECK(comm, rain->peak >= 0 && rain->peak <= 1, "-rain_peak_position: %g must be in [0,1]", (double)rain->peak);
+  RSLCHECK(comm, rain->duration / rain->dt <= 1e6, "-rain_dt: %g s gives %.3g steps over -rain_duration %g s (at most 1e6)", (double)rain->dt, (double)(rain->duration / rain->dt), (double)rain->duration);
   s.kind = !strcmp(rain->design, "block") ? 0 : !strcmp(rain->design, "chicago") ? 1 : 2;
   s.a    = rain->idf_mm_per_h ? rain->idf_a / 60.0 : rain->idf_a;
   s.b    = rain->idf_b;

@@ -5,6 +5,7 @@
  * before averaging. Every cell's value depends only on its global footprint and the pixels:
  * identical for any rank count. */
 #include "scenario/rain_impl.h"
+#include "core/validate.h"
 #include <glob.h>
 #include <math.h>
 #include <cpl_error.h>
@@ -40,14 +41,15 @@ static void ExpandSpec(const char *spec, char **out, char err[512])
       while (*p == ' ') p++;
       if (!*p || *p == '#') continue;
       if ((comma = strchr(p, ','))) {
-        char *end;
-        double t = strtod(p, &end);
-        if (end != comma) {
-          snprintf(err, 512, "-rain_raster_series: '%s' line %d: expected 'time_s,path' or 'path'", spec, lineno);
+        double t;
+        *comma = 0;
+        if (!RslParseReal(p, &t)) {
+          snprintf(err, 512, "-rain_raster_series: '%s' line %d: '%.40s' is not a finite time in seconds (expected 'time_s,path' or 'path')", spec, lineno, p);
           break;
         }
         snprintf(tbuf, sizeof tbuf, "%.17g", t);
         p = comma + 1;
+        while (*p == ' ') p++;
       }
       if (p[0] == '/') snprintf(path, sizeof path, "%s", p);
       else snprintf(path, sizeof path, "%s/%s", dir, p);
@@ -172,13 +174,8 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
   rgt         = R->info0.gt;
   R->same_crs = RslCRSSame(g->crs_wkt, R->info0.crs_wkt);
   RSLCHECK(comm, rgt[2] == 0 && rgt[4] == 0, "-rain_raster_series: '%s' is rotated (not north-up)", R->path[0]);
-  if (R->same_crs) {
-    double u0, u1, v0, v1, U0, U1, V0, V1;
-    CellPixels(g, rgt, 0, g->ny - 1, &u0, &u1, &v0, &v1);
-    CellPixels(g, rgt, g->nx - 1, 0, &U0, &U1, &V0, &V1);
-    u0 = PetscMin(u0, U0), u1 = PetscMax(u1, U1), v0 = PetscMin(v0, V0), v1 = PetscMax(v1, V1);
-    RSLCHECK(comm, u1 > 0 && v1 > 0 && u0 < R->info0.nx && v0 < R->info0.ny, "-rain_raster_series: '%s' does not overlap the grid (raster x [%.1f, %.1f], y [%.1f, %.1f])", R->path[0], rgt[0], rgt[0] + R->info0.nx * rgt[1], rgt[3] + R->info0.ny * rgt[5], rgt[3]);
-  } else {
+  if (R->same_crs) PetscCall(RslGridCheckRaster(g, "-rain_raster_series", R->path[0], &R->info0, "the -rain_raster_nodata value"));
+  else {
     OGRCoordinateTransformationH ct = NULL;
     PetscInt                     bad = 0, hits = 0, n = g->xm * g->ym, lbb[4] = {PETSC_MAX_INT, PETSC_MAX_INT, PETSC_MAX_INT, PETSC_MAX_INT};
     double                      *x, *y;
@@ -211,6 +208,7 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
     PetscCall(PetscFree2(x, y));
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &hits, 1, MPIU_INT, MPI_SUM, comm));
     RSLCHECK(comm, hits > 0, "-rain_raster_series: '%s' does not overlap the grid (no cell centre falls inside it after reprojection to its CRS)", R->path[0]);
+    PetscCall(RslGridCheckCoverage(g, "-rain_raster_series", R->path[0], g->nx * g->ny - hits, "the -rain_raster_nodata value"));
     PetscCall(MPIU_Allreduce(lbb, R->bb, 4, MPIU_INT, MPI_MIN, comm));
     R->bb[1] = -R->bb[1] + 1, R->bb[3] = -R->bb[3] + 1; /* exclusive ends */
   }
@@ -264,7 +262,8 @@ PetscErrorCode RslRainRasterLoad(RslRain rain, PetscInt k)
   RslRasterInfo  info;
   PetscBool      same;
   double         fill, *win = NULL, **f;
-  PetscInt       c0 = 0, c1 = 0, r0 = 0, r1 = 0, bad = 0;
+  PetscInt       c0 = 0, c1 = 0, r0 = 0, r1 = 0;
+  RslRasterStats st;
 
   PetscFunctionBegin;
   PetscCall(RslRasterInfoRead(rain->comm, "-rain_raster_series", path, &info));
@@ -283,11 +282,11 @@ PetscErrorCode RslRainRasterLoad(RslRain rain, PetscInt k)
       r0 = (PetscInt)floor(PetscMin(v0, V0)), r1 = (PetscInt)ceil(PetscMax(v1, V1));
     } else c0 = R->bb[0], c1 = R->bb[1], r0 = R->bb[2], r1 = R->bb[3];
     PetscCall(PetscMalloc1((c1 - c0) * (r1 - r0), &win));
-    bad = RslRasterReadWindow(path, 1, c0, r0, c1 - c0, r1 - r0, NAN, win) ? 1 : 0;
   }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MAX, rain->comm));
-  if (bad) PetscCall(PetscFree(win));
-  RSLCHECK(rain->comm, !bad, "-rain_raster_series: cannot read the pixels of '%s'", path);
+  /* NaN is nodata for radar products; an infinite rate is not */
+  PetscCall(RslRasterReadWindowAll(rain->comm, "-rain_raster_series", path, 1, c0, r0, c1 - c0, r1 - r0, NAN, win, &st));
+  if (st.ninf) PetscCall(PetscFree(win));
+  RSLCHECK(rain->comm, !st.ninf, "-rain_raster_series: '%s' holds %" PetscInt64_FMT " infinite pixels", path, st.ninf);
   PetscCall(DMDAVecGetArray(g->da1, R->field, &f));
   for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
     for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {

@@ -153,7 +153,7 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
   }
   PetscOptionsBegin(m->comm, NULL, "Segmentation model (U-Net, FLAIR)", "RslSegModel");
   PetscCall(PetscOptionsEList("-seg_arch", "U-Net encoder", "RslSegModelSetArch", arch_names, 3, arch_names[a], &a, NULL));
-  PetscCall(PetscOptionsBoundedInt("-seg_classes", "Number of classes of the model (0: from the weights)", "RslSegModelSetNumClasses", m->classes, &m->classes, NULL, 0));
+  PetscCall(PetscOptionsInt("-seg_classes", "Number of classes of the model (0: from the weights; at most 255)", "RslSegModelSetNumClasses", m->classes, &m->classes, NULL));
   PetscCall(PetscOptionsReal("-seg_width_mult", "Channel-width multiplier (1 = smp/FLAIR; <1 small demo models)", "RslSegModelSetWidthMult", m->width, &m->width, NULL));
   PetscCall(PetscOptionsEList("-seg_backend", "Compute backend", "RslSegModelSetBackend", backends, 3, backends[b], &b, NULL));
   PetscCall(PetscOptionsString("-seg_weights", "Model weights (safetensors, PyTorch state-dict names)", "RslSegModelSetWeights", m->weights, m->weights, sizeof m->weights, NULL));

@@ -22,6 +22,8 @@ typedef struct {
 /* Read table `path` (rank 0 + broadcast), mapping values through `column`. Collective;
  * errors name `option`, the file and the line. */
 PetscErrorCode RslNomenclatureLoad(MPI_Comm comm, const char option[], const char path[], const char column[], RslNomenclature *nom);
+/* The same from the table's text (modified in place); path names it in messages. */
+PetscErrorCode RslNomenclatureParse(MPI_Comm comm, const char option[], const char path[], char *text, const char column[], RslNomenclature *nom);
 /* Identity table over values 0..n-1 (targets "0", "1", ...). */
 PetscErrorCode RslNomenclatureIdentity(PetscInt n, RslNomenclature *nom);
 PetscErrorCode RslNomenclatureFree(RslNomenclature *nom);

@@ -182,6 +182,49 @@ static PetscErrorCode parse_metadata(Parser *p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* One `"key": value` field of a tensor entry (the key already read). */
+static PetscErrorCode parse_field(Parser *p, RslSTTensor *t, const char *key, PetscBool *has_dt, PetscBool *has_shape, PetscBool *has_off)
+{
+  PetscFunctionBegin;
+  PetscCall(expect(p, ':'));
+  if (!strcmp(key, "dtype") && !*has_dt) {
+    char  *d;
+    size_t i;
+    PetscCall(parse_string(p, &d));
+    for (i = 0; i < PETSC_STATIC_ARRAY_LENGTH(dtypes); i++)
+      if (!strcmp(d, dtypes[i].name)) break;
+    if (i == PETSC_STATIC_ARRAY_LENGTH(dtypes)) {
+      char dn[32];
+      PetscCall(PetscStrncpy(dn, d, sizeof dn));
+      PetscCall(PetscFree(d));
+      PERR(p, "seg weights %s: tensor '%s': unknown dtype '%s'", p->file, t->name, dn);
+    }
+    PetscCall(PetscFree(d));
+    t->dtype = dtypes[i].dt;
+    *has_dt  = PETSC_TRUE;
+  } else if (!strcmp(key, "shape") && !*has_shape) {
+    PetscCall(expect(p, '['));
+    t->ndim = 0;
+    if (!peek(p, ']')) do {
+        if (t->ndim == RSL_ST_MAX_DIMS) PERR(p, "seg weights %s: tensor '%s': more than %d dimensions", p->file, t->name, RSL_ST_MAX_DIMS);
+        PetscCall(parse_uint(p, "shape entry", &t->shape[t->ndim++]));
+      } while (peek(p, ',') && ++p->pos);
+    PetscCall(expect(p, ']'));
+    *has_shape = PETSC_TRUE;
+  } else if (!strcmp(key, "data_offsets") && !*has_off) {
+    PetscInt64 a, b;
+    PetscCall(expect(p, '['));
+    PetscCall(parse_uint(p, "data offset", &a));
+    PetscCall(expect(p, ','));
+    PetscCall(parse_uint(p, "data offset", &b));
+    PetscCall(expect(p, ']'));
+    t->begin = (size_t)a;
+    t->end   = (size_t)b;
+    *has_off = PETSC_TRUE;
+  } else PERR(p, "seg weights %s: tensor '%s': unexpected or repeated field '%.64s'", p->file, t->name, key);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode parse_tensor(Parser *p, RslSTTensor *t)
 {
   PetscBool has_dt = PETSC_FALSE, has_shape = PETSC_FALSE, has_off = PETSC_FALSE;
@@ -190,51 +233,12 @@ static PetscErrorCode parse_tensor(Parser *p, RslSTTensor *t)
   p->tensor = t->name;
   PetscCall(expect(p, '{'));
   do {
-    char *key;
+    char          *key;
+    PetscErrorCode ierr;
     PetscCall(parse_string(p, &key));
-    PetscCall(expect(p, ':'));
-    if (!strcmp(key, "dtype") && !has_dt) {
-      char  *d;
-      size_t i;
-      PetscCall(parse_string(p, &d));
-      for (i = 0; i < PETSC_STATIC_ARRAY_LENGTH(dtypes); i++)
-        if (!strcmp(d, dtypes[i].name)) break;
-      if (i == PETSC_STATIC_ARRAY_LENGTH(dtypes)) {
-        char dn[32];
-        PetscCall(PetscStrncpy(dn, d, sizeof dn));
-        PetscCall(PetscFree(d));
-        PetscCall(PetscFree(key));
-        PERR(p, "seg weights %s: tensor '%s': unknown dtype '%s'", p->file, t->name, dn);
-      }
-      PetscCall(PetscFree(d));
-      t->dtype = dtypes[i].dt;
-      has_dt   = PETSC_TRUE;
-    } else if (!strcmp(key, "shape") && !has_shape) {
-      PetscCall(expect(p, '['));
-      t->ndim = 0;
-      if (!peek(p, ']')) do {
-          if (t->ndim == RSL_ST_MAX_DIMS) PERR(p, "seg weights %s: tensor '%s': more than %d dimensions", p->file, t->name, RSL_ST_MAX_DIMS);
-          PetscCall(parse_uint(p, "shape entry", &t->shape[t->ndim++]));
-        } while (peek(p, ',') && ++p->pos);
-      PetscCall(expect(p, ']'));
-      has_shape = PETSC_TRUE;
-    } else if (!strcmp(key, "data_offsets") && !has_off) {
-      PetscInt64 a, b;
-      PetscCall(expect(p, '['));
-      PetscCall(parse_uint(p, "data offset", &a));
-      PetscCall(expect(p, ','));
-      PetscCall(parse_uint(p, "data offset", &b));
-      PetscCall(expect(p, ']'));
-      t->begin = (size_t)a;
-      t->end   = (size_t)b;
-      has_off  = PETSC_TRUE;
-    } else {
-      char k[64];
-      PetscCall(PetscStrncpy(k, key, sizeof k));
-      PetscCall(PetscFree(key));
-      PERR(p, "seg weights %s: tensor '%s': unexpected or repeated field '%s'", p->file, t->name, k);
-    }
-    PetscCall(PetscFree(key));
+    ierr = parse_field(p, t, key, &has_dt, &has_shape, &has_off);
+    PetscCall(PetscFree(key)); /* on every path: the parser must not leak on bad input */
+    PetscCall(ierr);
   } while (peek(p, ',') && ++p->pos);
   PetscCall(expect(p, '}'));
   RSLCHECK(p->comm, has_dt && has_shape && has_off, "seg weights %s: tensor '%s': entry lacks %s", p->file, t->name, !has_dt ? "dtype" : !has_shape ? "shape" : "data_offsets");
@@ -257,9 +261,12 @@ static PetscErrorCode parse_header(RslSafetensors st, size_t hlen)
   PetscFunctionBegin;
   PetscCall(expect(&p, '{'));
   if (!peek(&p, '}')) do {
-      char *name;
+      char          *name;
+      PetscErrorCode ierr;
       PetscCall(parse_string(&p, &name));
-      PetscCall(expect(&p, ':'));
+      ierr = expect(&p, ':');
+      if (ierr) PetscCall(PetscFree(name));
+      PetscCall(ierr);
       if (!strcmp(name, "__metadata__")) {
         PetscCall(PetscFree(name));
         PetscCall(parse_metadata(&p));
@@ -344,12 +351,12 @@ static PetscErrorCode read_file(RslSafetensors st)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode open_and_parse(RslSafetensors st)
+/* Validate the bytes in st->buf (st->size of them) and index the tensors. */
+static PetscErrorCode parse(RslSafetensors st)
 {
   unsigned long long hlen = 0;
 
   PetscFunctionBegin;
-  PetscCall(read_file(st));
   RSLCHECK(st->comm, st->size >= 8, "seg weights %s: truncated file (%zu bytes, no header length)", st->path, st->size);
   for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | st->buf[i];
   RSLCHECK(st->comm, hlen <= RSL_ST_MAX_HEADER, "seg weights %s: header length %llu exceeds the %d-byte limit", st->path, hlen, RSL_ST_MAX_HEADER);
@@ -366,10 +373,34 @@ PetscErrorCode RslSafetensorsOpen(MPI_Comm comm, const char path[], RslSafetenso
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  *out = NULL;
   PetscCall(PetscNew(&st));
   st->comm = comm;
   PetscCall(PetscStrallocpy(path, &st->path));
-  ierr = open_and_parse(st);
+  ierr = read_file(st);
+  if (!ierr) ierr = parse(st);
+  if (ierr) {
+    PetscCall(RslSafetensorsClose(&st));
+    PetscCall(ierr);
+  }
+  *out = st;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSafetensorsOpenMemory(MPI_Comm comm, const char name[], const void *bytes, size_t size, RslSafetensors *out)
+{
+  RslSafetensors st;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *out = NULL;
+  PetscCall(PetscNew(&st));
+  st->comm = comm;
+  st->size = size;
+  PetscCall(PetscStrallocpy(name, &st->path));
+  PetscCall(PetscMalloc1(size + 1, &st->buf));
+  if (size) PetscCall(PetscArraycpy(st->buf, (const unsigned char *)bytes, size));
+  ierr = parse(st);
   if (ierr) {
     PetscCall(RslSafetensorsClose(&st));
     PetscCall(ierr);

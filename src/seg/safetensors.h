@@ -28,6 +28,9 @@ typedef struct _p_RslSafetensors *RslSafetensors;
 
 /* Read and validate path (collective on comm). */
 PetscErrorCode RslSafetensorsOpen(MPI_Comm comm, const char path[], RslSafetensors *st);
+/* Validate a copy of size bytes already in memory (every rank of comm holds the same);
+ * `name` stands for the file in messages. */
+PetscErrorCode RslSafetensorsOpenMemory(MPI_Comm comm, const char name[], const void *bytes, size_t size, RslSafetensors *st);
 PetscErrorCode RslSafetensorsClose(RslSafetensors *st);
 PetscErrorCode RslSafetensorsGetPath(RslSafetensors st, const char **path);
 PetscErrorCode RslSafetensorsGetNumTensors(RslSafetensors st, PetscInt *n);

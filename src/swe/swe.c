@@ -11,7 +11,7 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
   s->comm              = grid->comm;
   s->grid              = grid;
   s->g                 = 9.81;
-  s->cfl               = 0.45;
+  s->cfl               = 0.95; /* by order, see RslSWESetFromOptions */
   s->hdry              = 1e-6;
   s->tfinal            = 3600;
   s->dtmax             = 5;
@@ -20,6 +20,8 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
   s->ts_interval       = 10;
   s->progress_interval = 10;
   s->dt_min            = PETSC_MAX_REAL;
+  s->dt_cfl_min        = PETSC_MAX_REAL;
+  s->dt_cfl_min_cell   = -1;
   PetscCall(RslLogEventRegister("SWEHalo", &s->ev_halo));
   PetscCall(RslLogEventRegister("SWEFlux", &s->ev_flux));
   PetscCall(RslLogEventRegister("SWEUpdate", &s->ev_update));
@@ -32,13 +34,19 @@ PetscErrorCode RslSWECreate(RslGrid *grid, RslSWE *swe)
 PetscErrorCode RslSWESetFromOptions(RslSWE swe)
 {
   PetscBool set;
+  PetscReal cfl;
 
   PetscFunctionBegin;
   PetscOptionsBegin(swe->comm, NULL, "Shallow-water solver", "SWE");
   PetscCall(PetscOptionsReal("-swe_tfinal", "Simulated duration (s)", "", swe->tfinal, &swe->tfinal, NULL));
   PetscCall(PetscOptionsInt("-swe_max_steps", "Stop after this many steps (-1: no limit)", "", swe->max_steps, &swe->max_steps, NULL));
   PetscCall(PetscOptionsInt("-swe_order", "Spatial order: 1, or 2 (MUSCL + SSP-RK2)", "", swe->order, &swe->order, NULL));
-  PetscCall(PetscOptionsReal("-swe_cfl", "Courant number, in (0, 1]", "", swe->cfl, &swe->cfl, NULL));
+  /* positivity bounds (docs/theory.md, section 6): 1 for the first-order update, 1/2 for MUSCL
+   * face values; the default keeps a margin below the bound of the order read just above */
+  cfl = swe->order == 2 ? 0.45 : 0.95;
+  PetscCall(PetscOptionsReal("-swe_cfl", "Courant number of the per-cell CFL rate, in (0, 1] (default 0.95 at order 1, 0.45 at order 2)", "", cfl, &swe->cfl, &set));
+  if (!set) swe->cfl = cfl;
+  PetscCall(PetscOptionsInt("-swe_dt_monitor", "Print the time step, its limiting cell and state every N steps (0: off)", "", swe->dt_monitor, &swe->dt_monitor, NULL));
   PetscCall(PetscOptionsReal("-swe_dry_depth", "Wet/dry threshold (m): velocities are zero below it", "", swe->hdry, &swe->hdry, NULL));
   PetscCall(PetscOptionsReal("-swe_dt_max", "Largest time step (s)", "", swe->dtmax, &swe->dtmax, NULL));
   PetscCall(PetscOptionsReal("-swe_gravity", "Gravity (m/s2)", "", swe->g, &swe->g, NULL));
@@ -55,13 +63,22 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   RSLCHECK(swe->comm, swe->tfinal > 0, "-swe_tfinal: %g must be > 0", (double)swe->tfinal);
   RSLCHECK(swe->comm, swe->order == 1 || swe->order == 2, "-swe_order: %d must be 1 or 2", (int)swe->order);
   RSLCHECK(swe->comm, swe->cfl > 0 && swe->cfl <= 1, "-swe_cfl: %g must be in (0, 1]", (double)swe->cfl);
+  RSLCHECK(swe->comm, swe->dt_monitor >= 0, "-swe_dt_monitor: %d must be >= 0", (int)swe->dt_monitor);
   RSLCHECK(swe->comm, swe->hdry > 0, "-swe_dry_depth: %g must be > 0", (double)swe->hdry);
   RSLCHECK(swe->comm, swe->dtmax > 0, "-swe_dt_max: %g must be > 0", (double)swe->dtmax);
-  RSLCHECK(swe->comm, swe->manning >= 0, "-swe_manning: %g must be >= 0", (double)swe->manning);
-  RSLCHECK(swe->comm, swe->init_depth >= 0, "-swe_init_depth: %g must be >= 0", (double)swe->init_depth);
+  RSLCHECK(swe->comm, swe->manning >= 0 && swe->manning <= 10, "-swe_manning: %g must be in [0, 10] (0: no friction)", (double)swe->manning);
+  PetscCall(RslCheckOptionReal(swe->comm, "-swe_init_depth", swe->init_depth, RSL_DEPTH));
+  PetscCall(RslCheckOptionReal(swe->comm, "-swe_gravity", swe->g, RSL_POSITIVE));
+  PetscCall(RslCheckOptionReal(swe->comm, "-progress_interval", swe->progress_interval, RSL_NONNEG));
+  RSLCHECK(swe->comm, swe->max_steps >= -1, "-swe_max_steps: %d must be >= 0 (or -1: no limit)", (int)swe->max_steps);
   RSLCHECK(swe->comm, swe->out_interval >= 0, "-out_interval: %g must be >= 0", (double)swe->out_interval);
   RSLCHECK(swe->comm, swe->ts_interval > 0, "-out_ts_interval: %g must be > 0", (double)swe->ts_interval);
+  /* every sample and snapshot time ends a step: a tiny interval would be a hang */
+  RSLCHECK(swe->comm, swe->tfinal / swe->ts_interval <= 1e7, "-out_ts_interval: %g s gives %.3g samples over -swe_tfinal %g s (at most 1e7)", (double)swe->ts_interval, (double)(swe->tfinal / swe->ts_interval), (double)swe->tfinal);
+  RSLCHECK(swe->comm, swe->out_interval == 0 || swe->tfinal / swe->out_interval <= 1e5, "-out_interval: %g s gives %.3g snapshots over -swe_tfinal %g s (at most 1e5)", (double)swe->out_interval, (double)(swe->tfinal / swe->out_interval), (double)swe->tfinal);
+  RSLCHECK(swe->comm, swe->hdry <= 1, "-swe_dry_depth: %g m must be <= 1", (double)swe->hdry);
   PetscCall(RslSWEBCSetFromOptions(swe));
+  PetscCall(RslSWEHazardSetFromOptions(swe));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -110,14 +127,23 @@ static PetscErrorCode InitialState(RslSWE swe)
 
   PetscFunctionBegin;
   if (swe->init_depth_file[0]) {
-    RslRasterInfo info;
+    const char    *opt = "-swe_init_depth_file", *path = swe->init_depth_file;
+    RslRasterInfo  info;
+    RslRasterStats st;
+    PetscBool      same;
     PetscErrorCode ierr;
-    PetscCall(RslRasterInfoRead(swe->comm, "-swe_init_depth_file", swe->init_depth_file, &info));
-    RSLCHECK(swe->comm, info.nx == g->nx && info.ny == g->ny, "-swe_init_depth_file: '%s' is %dx%d, the DEM grid is %dx%d", swe->init_depth_file, (int)info.nx, (int)info.ny, (int)g->nx, (int)g->ny);
+    PetscCall(RslRasterInfoRead(swe->comm, opt, path, &info));
+    ierr = RslGridCheckRaster(g, opt, path, &info, "depth 0");
+    same = (PetscBool)(info.nx == g->nx && info.ny == g->ny);
+    for (int k = 0; k < 6; k++) same = (PetscBool)(same && PetscAbsReal(info.gt[k] - g->gt[k]) <= 1e-6 * g->dx);
     PetscCall(RslRasterInfoFree(&info));
+    PetscCall(ierr);
+    RSLCHECK(swe->comm, same, "%s: '%s' is not on the DEM's grid (%dx%d cells of %g m from (%.3f, %.3f)): give the depth on the DEM's pixels", opt, path, (int)g->nx, (int)g->ny, (double)g->dx, g->gt[0], g->gt[3]);
     PetscCall(PetscMalloc1(g->xm * g->ym, &d));
-    ierr = RslRasterReadWindow(swe->init_depth_file, 1, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, 0.0, d);
-    PetscCall(RslCheckCollective(swe->comm, ierr ? PETSC_TRUE : PETSC_FALSE, "-swe_init_depth_file: reading the raster failed"));
+    PetscCall(RslRasterReadWindowAll(swe->comm, opt, path, 1, g->xs, g->ny - g->ys - g->ym, g->xm, g->ym, 0.0, d, &st));
+    ierr = RslRasterStatsCheck(swe->comm, opt, path, &st, "depth", RSL_DEPTH);
+    if (ierr) PetscCall(PetscFree(d));
+    PetscCall(ierr);
   }
   PetscCall(DMDAVecGetArray(g->da, swe->U, &U));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->z, (void *)&z));
@@ -155,6 +181,10 @@ PetscErrorCode RslSWESetUp(RslSWE swe)
   PetscCall(VecDuplicate(swe->z, &swe->act));
   PetscCall(VecDuplicate(swe->z, &swe->hmax));
   PetscCall(VecDuplicate(swe->z, &swe->smax));
+  PetscCall(VecDuplicate(swe->z, &swe->qmax));
+  PetscCall(VecDuplicate(swe->z, &swe->tarr));
+  PetscCall(VecDuplicate(swe->z, &swe->tup));
+  PetscCall(VecDuplicate(swe->z, &swe->dur));
   PetscCall(VecDuplicate(swe->z, &swe->F));
   PetscCall(VecDuplicate(swe->z, &swe->ia_left));
   if (swe->soil.initial_abstraction) PetscCall(VecCopy(swe->soil.initial_abstraction, swe->ia_left));
@@ -213,6 +243,10 @@ PetscErrorCode RslSWEDestroy(RslSWE *swe)
   PetscCall(VecDestroy(&s->ia_left));
   PetscCall(VecDestroy(&s->hmax));
   PetscCall(VecDestroy(&s->smax));
+  PetscCall(VecDestroy(&s->qmax));
+  PetscCall(VecDestroy(&s->tarr));
+  PetscCall(VecDestroy(&s->tup));
+  PetscCall(VecDestroy(&s->dur));
   PetscCall(RslSWEBCDestroy(s));
   PetscCall(PetscFree2(s->ts_hydro, s->ts_gauge));
   PetscCall(PetscFree(s->snap_t));
@@ -234,5 +268,12 @@ PetscErrorCode RslSWEGetTime(RslSWE swe, PetscReal *t)
 {
   PetscFunctionBegin;
   *t = swe->t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSWEGetHazardThreshold(RslSWE swe, PetscReal *threshold)
+{
+  PetscFunctionBegin;
+  *threshold = swe->hazard_threshold;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

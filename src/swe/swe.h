@@ -40,6 +40,8 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out);
 PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[]);
 /* Simulated time reached (s). */
 PetscErrorCode RslSWEGetTime(RslSWE swe, PetscReal *t);
+/* The run's one "flooded" depth (m, -hazard_threshold) of the hazard records, maps and indicators. */
+PetscErrorCode RslSWEGetHazardThreshold(RslSWE swe, PetscReal *threshold);
 /* Active cells, steps taken and solve wall time (for the perf line). */
 PetscErrorCode RslSWEGetStats(RslSWE swe, PetscInt *nactive, PetscInt *steps, double *wall);
 PetscErrorCode RslSWEView(RslSWE swe, PetscViewer v);
@@ -58,9 +60,10 @@ PetscErrorCode RslSWEGetStop(RslSWE swe, int *reason, PetscReal *t, PetscInt *st
 PetscErrorCode RslSWEDestroy(RslSWE *swe);
 
 /* Run indicators for summaries (collective): peak total outflow (m3/s, from the sampled
- * hydrograph), area with max depth > flood_depth (m2), rain, outflow, infiltration (m3),
- * runoff coefficient = outflow / (rain + inflow), budget relative error. */
+ * hydrograph), area with max depth > -hazard_threshold (m2, the run's one "flooded" depth),
+ * rain, outflow, infiltration (m3), runoff coefficient = outflow / (rain + inflow), budget
+ * relative error. */
 typedef struct {
   double peak_outflow_m3s, flooded_area_m2, rain_m3, inflow_m3, outflow_m3, infiltration_m3, runoff_coefficient, budget_error;
 } RslSWESummary;
-PetscErrorCode RslSWEGetSummary(RslSWE swe, double flood_depth, RslSWESummary *s);
+PetscErrorCode RslSWEGetSummary(RslSWE swe, RslSWESummary *s);

@@ -1,5 +1,6 @@
 /* Boundary conditions, point sources and gauges: options, files, per-face set-up. */
 #include "swe/swe_impl.h"
+#include "swe/swe_files.h"
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static PetscErrorCode AddForcing(RslSWE swe, const char option[], const char *va
   double v = strtod(value, &end);
 
   PetscFunctionBegin;
+  RSLCHECK(swe->comm, end == value || *end || RslParseReal(value, &v), "%s: '%s' is not a finite number", option, value);
   PetscCall(PetscRealloc(sizeof(RslSeries) * (swe->nforcing + 1), &swe->forcing));
   if (end != value && *end == 0) {
     RSLCHECK(swe->comm, !nonneg || v >= 0, "%s: value %g must be >= 0", option, v);
@@ -50,95 +52,93 @@ static PetscErrorCode SetSide(RslSWE swe, int s, PetscInt k0, PetscInt k1, RslBC
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Lines `side,start,end,type[,value]`: the faces of that side whose centre lies within
- * [start, end] (map coordinate along the side: y for W/E, x for S/N) take the type. */
+/* Segments (swe_files.h): the faces of side s whose centre lies within [start, end] (map
+ * coordinate along the side: y for W/E, x for S/N) take the type. */
 static PetscErrorCode ReadSegments(RslSWE swe, const char path[])
 {
-  RslGrid *g = swe->grid;
-  char    *text, *line, *cur;
-  int      lineno = 0, first = 1;
+  RslGrid       *g = swe->grid;
+  char          *text;
+  PetscInt       n;
+  RslSegmentRow *rows;
 
   PetscFunctionBegin;
   PetscCall(RslReadTextFile(swe->comm, "-swe_bc_segments", path, &text));
-  for (cur = text; (line = RslNextLine(&cur, &lineno)); first = 0) {
-    char   side[16], type[16], value[PETSC_MAX_PATH_LEN] = "";
-    double a, b;
-    int    s = -1, nf;
-    nf = sscanf(line, " %15[^, ] , %lf , %lf , %15[^, ] , %4095[^\n]", side, &a, &b, type, value);
-    if (nf < 4 && first) continue; /* header */
-    RSLCHECK(swe->comm, nf >= 4, "-swe_bc_segments: '%s' line %d: expected side,start,end,type[,value]", path, lineno);
-    for (int k = 0; k < 4; k++)
-      if (toupper((unsigned char)side[0]) == "WESN"[k] && side[1] == 0) s = k;
-    RSLCHECK(swe->comm, s >= 0, "-swe_bc_segments: '%s' line %d: side '%s' is not W, E, S or N", path, lineno, side);
-    RslBCType t;
-    PetscInt  forcing = -1, n = s < 2 ? g->ny : g->nx, k0 = n, k1 = 0;
-    char      what[64];
-    PetscCall(PetscSNPrintf(what, sizeof what, "-swe_bc_segments line %d", lineno));
-    PetscCall(ParseBCType(swe->comm, what, type, &t));
+  PetscCall(RslSegmentsParse(swe->comm, path, text, &n, &rows));
+  PetscCall(PetscFree(text));
+  for (PetscInt r = 0; r < n; r++) {
+    const RslSegmentRow *sg = &rows[r];
+    int                  s  = sg->side;
+    RslBCType            t;
+    PetscInt             forcing = -1, nf = s < 2 ? g->ny : g->nx, k0 = nf, k1 = 0;
+    char                 what[PETSC_MAX_PATH_LEN + 64];
+    PetscCall(PetscSNPrintf(what, sizeof what, "-swe_bc_segments: '%s' line %d", path, sg->line));
+    PetscCall(ParseBCType(swe->comm, what, sg->type, &t));
     if (t == RSL_BC_INFLOW || t == RSL_BC_STAGE) {
-      RSLCHECK(swe->comm, nf == 5, "-swe_bc_segments: '%s' line %d: type %s needs a value", path, lineno, type);
-      PetscCall(AddForcing(swe, what, value, path, t == RSL_BC_INFLOW, &forcing));
+      RSLCHECK(swe->comm, sg->has_value, "-swe_bc_segments: '%s' line %d: type %s needs a value", path, sg->line, sg->type);
+      PetscCall(AddForcing(swe, what, sg->value, path, t == RSL_BC_INFLOW, &forcing));
     }
-    RSLCHECK(swe->comm, t != RSL_BC_NORMAL || swe->slope[s] > 0, "-swe_bc_segments: '%s' line %d: normal depth needs -swe_slope_%s > 0", path, lineno, SideName[s]);
-    for (PetscInt k = 0; k < n; k++) {
+    RSLCHECK(swe->comm, t != RSL_BC_NORMAL || swe->slope[s] > 0, "-swe_bc_segments: '%s' line %d: normal depth needs -swe_slope_%s > 0", path, sg->line, SideName[s]);
+    for (PetscInt k = 0; k < nf; k++) {
       double x, y, c;
       RslGridCellCentre(g, s < 2 ? 0 : k, s < 2 ? k : 0, &x, &y);
       c = s < 2 ? y : x;
-      if (c >= PetscMin(a, b) && c <= PetscMax(a, b)) {
+      if (c >= PetscMin(sg->a, sg->b) && c <= PetscMax(sg->a, sg->b)) {
         k0 = PetscMin(k0, k);
         k1 = PetscMax(k1, k + 1);
       }
     }
-    RSLCHECK(swe->comm, k1 > k0, "-swe_bc_segments: '%s' line %d: segment [%g, %g] covers no cell of side %s", path, lineno, a, b, side);
+    RSLCHECK(swe->comm, k1 > k0, "-swe_bc_segments: '%s' line %d: segment [%g, %g] covers no cell of side %c", path, sg->line, sg->a, sg->b, "WESN"[s]);
     PetscCall(SetSide(swe, s, k0, k1, t, forcing));
   }
-  PetscCall(PetscFree(text));
+  PetscCall(PetscFree(rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Lines `x,y,hydrograph.csv` (m3/s). */
+/* Point sources `x,y,hydrograph.csv` (m3/s). */
 static PetscErrorCode ReadSources(RslSWE swe, const char path[])
 {
-  char *text, *line, *cur;
-  int   lineno = 0, first = 1;
+  char         *text;
+  PetscInt      n;
+  RslSourceRow *rows;
 
   PetscFunctionBegin;
   PetscCall(RslReadTextFile(swe->comm, "-swe_sources", path, &text));
-  for (cur = text; (line = RslNextLine(&cur, &lineno)); first = 0) {
-    double x, y;
-    char   file[PETSC_MAX_PATH_LEN], full[PETSC_MAX_PATH_LEN];
-    int    nf = sscanf(line, " %lf , %lf , %4095[^\n]", &x, &y, file);
-    if (nf < 3 && first) continue; /* header */
-    RSLCHECK(swe->comm, nf == 3, "-swe_sources: '%s' line %d: expected x,y,hydrograph.csv", path, lineno);
-    PetscCall(PetscRealloc(sizeof(RslPointSource) * (swe->nsrc + 1), &swe->src));
-    RslPointSource *p = &swe->src[swe->nsrc];
-    RSLCHECK(swe->comm, RslGridLocate(swe->grid, x, y, &p->i, &p->j), "-swe_sources: '%s' line %d: point (%g, %g) is outside the grid", path, lineno, x, y);
-    PetscCall(RslPathRelativeTo(path, file, full, sizeof full));
+  PetscCall(RslSourcesParse(swe->comm, path, text, &n, &rows));
+  PetscCall(PetscFree(text));
+  PetscCall(PetscMalloc1(n, &swe->src));
+  for (PetscInt r = 0; r < n; r++) {
+    RslPointSource *p = &swe->src[r];
+    char            full[PETSC_MAX_PATH_LEN];
+    RSLCHECK(swe->comm, RslGridLocate(swe->grid, rows[r].x, rows[r].y, &p->i, &p->j), "-swe_sources: '%s' line %d: point (%g, %g) is outside the grid", path, rows[r].line, rows[r].x, rows[r].y);
+    PetscCall(RslPathRelativeTo(path, rows[r].file, full, sizeof full));
     PetscCall(RslSeriesRead(swe->comm, "-swe_sources", full, PETSC_TRUE, PETSC_TRUE, &p->q));
     swe->nsrc++;
   }
-  PetscCall(PetscFree(text));
+  PetscCall(PetscFree(rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Lines `name,x,y`. */
+/* Gauges `name,x,y`. */
 static PetscErrorCode ReadGauges(RslSWE swe, const char path[])
 {
-  char *text, *line, *cur;
-  int   lineno = 0, first = 1;
+  char        *text;
+  PetscInt     n;
+  RslGaugeRow *rows;
 
   PetscFunctionBegin;
   PetscCall(RslReadTextFile(swe->comm, "-swe_gauges", path, &text));
-  for (cur = text; (line = RslNextLine(&cur, &lineno)); first = 0) {
-    RslGauge gg;
-    int      nf = sscanf(line, " %63[^,] , %lf , %lf", gg.name, &gg.x, &gg.y);
-    if (nf < 3 && first) continue; /* header */
-    RSLCHECK(swe->comm, nf == 3, "-swe_gauges: '%s' line %d: expected name,x,y", path, lineno);
-    RSLCHECK(swe->comm, RslGridLocate(swe->grid, gg.x, gg.y, &gg.i, &gg.j), "-swe_gauges: '%s' line %d: gauge '%s' at (%g, %g) is outside the grid", path, lineno, gg.name, gg.x, gg.y);
-    PetscCall(PetscRealloc(sizeof(RslGauge) * (swe->ngauge + 1), &swe->gauge));
-    swe->gauge[swe->ngauge++] = gg;
-  }
+  PetscCall(RslGaugesParse(swe->comm, path, text, &n, &rows));
   PetscCall(PetscFree(text));
+  PetscCall(PetscMalloc1(n, &swe->gauge));
+  for (PetscInt r = 0; r < n; r++) {
+    RslGauge *gg = &swe->gauge[r];
+    PetscCall(PetscStrncpy(gg->name, rows[r].name, sizeof gg->name));
+    gg->x = rows[r].x;
+    gg->y = rows[r].y;
+    RSLCHECK(swe->comm, RslGridLocate(swe->grid, gg->x, gg->y, &gg->i, &gg->j), "-swe_gauges: '%s' line %d: gauge '%s' at (%g, %g) is outside the grid", path, rows[r].line, gg->name, gg->x, gg->y);
+    swe->ngauge++;
+  }
+  PetscCall(PetscFree(rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

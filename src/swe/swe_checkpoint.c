@@ -33,6 +33,10 @@ static PetscInt Fields(RslSWE s, CkField f[])
   PetscInt n = 0;
   f[n++]     = (CkField){"max_h", s->hmax};
   f[n++]     = (CkField){"max_speed", s->smax};
+  f[n++]     = (CkField){"max_hv", s->qmax};
+  f[n++]     = (CkField){"arrival", s->tarr};
+  f[n++]     = (CkField){"flooded_since", s->tup};
+  f[n++]     = (CkField){"flooded_duration", s->dur};
   f[n++]     = (CkField){"infiltration", s->F};
   f[n++]     = (CkField){"abstraction_left", s->ia_left};
   return n;
@@ -44,6 +48,9 @@ static PetscInt Replicated(RslSWE s, CkNumber c[])
   c[n++]     = (CkNumber){"t", &s->t, NULL, 1};
   c[n++]     = (CkNumber){"dt", &s->dt, NULL, 1};
   c[n++]     = (CkNumber){"dt_min", &s->dt_min, NULL, 1};
+  c[n++]     = (CkNumber){"dt_cfl_min", &s->dt_cfl_min, NULL, 1};
+  c[n++]     = (CkNumber){"dt_cfl_min_time", &s->dt_cfl_min_t, NULL, 1};
+  c[n++]     = (CkNumber){"dt_cfl_min_cell", NULL, &s->dt_cfl_min_cell, 1};
   c[n++]     = (CkNumber){"step", NULL, &s->step, 1};
   c[n++]     = (CkNumber){"rejected_steps", NULL, &s->rejected, 1};
   c[n++]     = (CkNumber){"storage_initial", &s->storage0, NULL, 1};

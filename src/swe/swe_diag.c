@@ -55,6 +55,7 @@ PetscErrorCode RslSWEDiagInit(RslSWE swe)
   PetscCall(RslSWEStorage(swe, &swe->storage0, NULL));
   PetscCall(VecSet(swe->hmax, 0));
   PetscCall(VecSet(swe->smax, 0));
+  PetscCall(RslSWEHazardInit(swe));
   PetscCall(RslSWESampleSeries(swe));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -114,7 +115,7 @@ PetscErrorCode RslSWESampleSeries(RslSWE swe)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWEGetSummary(RslSWE swe, double flood_depth, RslSWESummary *s)
+PetscErrorCode RslSWEGetSummary(RslSWE swe, RslSWESummary *s)
 {
   double             b[RSL_NSIDES * 2 + 6], area = 0;
   const PetscScalar *hm;
@@ -135,7 +136,7 @@ PetscErrorCode RslSWEGetSummary(RslSWE swe, double flood_depth, RslSWESummary *s
   for (PetscInt r = 0; r < swe->nts; r++) s->peak_outflow_m3s = PetscMax(s->peak_outflow_m3s, swe->ts_hydro[r * (RSL_NSIDES + 2) + RSL_NSIDES + 1]);
   PetscCall(VecGetLocalSize(swe->hmax, &n));
   PetscCall(VecGetArrayRead(swe->hmax, &hm));
-  for (PetscInt k = 0; k < n; k++) area += hm[k] > flood_depth;
+  for (PetscInt k = 0; k < n; k++) area += hm[k] > swe->hazard_threshold;
   PetscCall(VecRestoreArrayRead(swe->hmax, &hm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &area, 1, MPI_DOUBLE, MPI_SUM, swe->comm));
   s->flooded_area_m2 = area * swe->grid->dx * swe->grid->dy;

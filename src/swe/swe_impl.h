@@ -45,7 +45,14 @@ struct _p_RslSWE {
   Vec z, zloc, act, actloc;       /* bed, active mask (1/0) */
   Vec nman, nmanloc, rain;        /* manning (global, ghosted), rain rate (m/s) */
   Vec F, ia_left;                 /* cumulative infiltration (m), abstraction still unfilled (m) */
-  Vec hmax, smax;                 /* maxima */
+  Vec hmax, smax, qmax;           /* maxima of depth, speed, unit discharge h|u| */
+  Vec tarr, tup, dur;             /* above hazard_threshold: first time (-1: never yet), start of the current
+                                     interval (-1: below), time in the intervals closed so far */
+  PetscReal hazard_threshold;     /* the "flooded" depth (m) of the records, hazard map and indicators */
+  PetscInt  hz_nd, hz_ns;         /* hazard classes: depth and speed breaks, class matrix (nd+1) x (ns+1) */
+  PetscReal hz_depth[8], hz_speed[8];
+  PetscReal hz_speed_depth;       /* below this max depth (m) the speed does not raise the class */
+  unsigned char hz_matrix[81];
   RslSWERain rainsrc;
   PetscBool  have_rain;
   RslSeries  rain_series;         /* -rain_rate / -rain_hyetograph (m/s) when no rainsrc */
@@ -64,7 +71,9 @@ struct _p_RslSWE {
 
   /* time and budget (local partial sums; reduced when reported) */
   PetscReal t, dt, dt_min, wall;
-  PetscInt  step;
+  PetscReal dt_cfl_min, dt_cfl_min_t; /* smallest CFL time step (before clipping to output times) */
+  PetscInt  dt_cfl_min_cell;          /* its limiting cell, j nx + i */
+  PetscInt  step, dt_monitor;         /* -swe_dt_monitor N: a line every N steps (0: off) */
   RslKahan  out_side[RSL_NSIDES], in_side[RSL_NSIDES];
   RslKahan  rain_vol, src_vol, infil_vol;
   double    storage0;
@@ -92,9 +101,9 @@ struct _p_RslSWE {
 
 PetscErrorCode RslSWEBCSetFromOptions(RslSWE swe);
 PetscErrorCode RslSWEBCDestroy(RslSWE swe);
-/* Residual L(U) into swe->R; fills swe->bflux (m3/s out per side) and returns the max wave
- * speeds over x- and y-faces. */
-PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double *ay);
+/* Residual L(U) into swe->R; fills swe->bflux (m3/s out per side) and returns the largest CFL
+ * rate (1/s, rsl_swe_cell_rate) over the owned active cells and its cell (j nx + i; -1: none). */
+PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, PetscInt *cell);
 PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tnext_limit);
 PetscErrorCode RslSWEDiagInit(RslSWE swe);
 PetscErrorCode RslSWEDiagStep(RslSWE swe);
@@ -107,3 +116,6 @@ PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);
 PetscErrorCode RslSWELossDepth(RslSWE swe, Vec loss);
 PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt);
 PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out);
+PetscErrorCode RslSWEHazardSetFromOptions(RslSWE swe);
+PetscErrorCode RslSWEHazardInit(RslSWE swe);
+PetscErrorCode RslSWEHazardWrite(RslSWE swe, RslH5 out);

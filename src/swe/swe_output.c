@@ -45,6 +45,7 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
   PetscCall(WriteState(swe, out, "/fields"));
   PetscCall(RslH5WriteField(out, "/max/h", swe->grid, swe->hmax));
   PetscCall(RslH5WriteField(out, "/max/speed", swe->grid, swe->smax));
+  PetscCall(RslSWEHazardWrite(swe, out));
   PetscCall(RslH5WriteField(out, "/fields/infiltration", swe->grid, swe->F));
   if (swe->soil.ks) {
     Vec loss;
@@ -77,6 +78,15 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
   PetscCall(RslH5SetAttrDouble(out, "/run", "time", 1, &swe->t));
   PetscCall(RslH5SetAttrInt(out, "/run", "steps", 1, &steps));
   PetscCall(RslH5SetAttrDouble(out, "/run", "dt_min", 1, &swe->dt_min));
+  {
+    PetscBool cfl  = swe->dt_cfl_min_cell >= 0 ? PETSC_TRUE : PETSC_FALSE; /* some step was CFL-limited */
+    double    v[4] = {cfl ? swe->dt_cfl_min : NAN, cfl ? swe->dt_cfl_min_t : NAN, NAN, NAN};
+    if (cfl) RslGridCellCentre(swe->grid, swe->dt_cfl_min_cell % swe->grid->nx, swe->dt_cfl_min_cell / swe->grid->nx, &v[2], &v[3]);
+    PetscCall(RslH5SetAttrDouble(out, "/run", "dt_cfl_min", 1, &v[0]));
+    PetscCall(RslH5SetAttrDouble(out, "/run", "dt_cfl_min_time", 1, &v[1]));
+    PetscCall(RslH5SetAttrDouble(out, "/run", "dt_cfl_min_x", 1, &v[2]));
+    PetscCall(RslH5SetAttrDouble(out, "/run", "dt_cfl_min_y", 1, &v[3]));
+  }
   PetscCall(RslH5SetAttrInt(out, "/run", "negative_depth_cells", 1, &negs));
   PetscCall(RslH5SetAttrInt(out, "/run", "order", 1, &swe->order));
   PetscCall(RslH5SetAttrInt(out, "/run", "rejected_steps", 1, &swe->rejected));

@@ -18,6 +18,7 @@ typedef struct {
 typedef struct {
   char  *act;            /* active */
   double *wet;           /* 1 when active with h > hdry, else 0 */
+  double *ext;           /* 1 when inactive (outside the domain or nodata), else 0 */
   double *h, *u, *v, *z; /* primitive values */
   Side   xm, xp, ym, yp; /* face values towards west, east, south, north */
 } Row;
@@ -39,27 +40,29 @@ typedef struct {
 
 static inline Row *RowOf(Ctx *c, PetscInt r) { return &c->row[(r - c->ys + 2) & 3]; }
 
-/* Cells along a direction: depth, normal and tangential velocities, bed, wet flag (1/0). */
+/* Cells along a direction: depth, normal and tangential velocities, bed, wet and inactive
+ * flags (1/0). */
 typedef struct {
-  const double *h, *un, *ut, *z, *w;
+  const double *h, *un, *ut, *z, *w, *x;
 } Cells;
 
 /* MUSCL face values towards minus (fm*) and plus (fp*) of n cells o from their neighbours m
- * and p along the direction: the reconstruction where the three cells are wet and active,
- * the cell's own values (first order) elsewhere. Branch-free, so the compiler vectorizes it. */
-RSL_MULTIVERSION static void MusclLoop(PetscInt n, const double *restrict mh, const double *restrict mun, const double *restrict mut, const double *restrict mz, const double *restrict mw, const double *restrict oh, const double *restrict oun, const double *restrict out, const double *restrict oz, const double *restrict ow, const double *restrict ph, const double *restrict pun, const double *restrict put, const double *restrict pz, const double *restrict pw, double *restrict fmh, double *restrict fmun, double *restrict fmut, double *restrict fmz, double *restrict fph, double *restrict fpun, double *restrict fput, double *restrict fpz)
+ * and p along the direction (rsl_swe_muscl_cell: ghost cells for missing neighbours, first
+ * order next to dry ones). Branch-free, so the compiler vectorizes it. */
+RSL_MULTIVERSION static void MusclLoop(PetscInt n, const double *restrict mh, const double *restrict mun, const double *restrict mut, const double *restrict mz, const double *restrict mw, const double *restrict mx, const double *restrict oh, const double *restrict oun, const double *restrict out, const double *restrict oz, const double *restrict ow, const double *restrict ph, const double *restrict pun, const double *restrict put, const double *restrict pz, const double *restrict pw, const double *restrict px, double *restrict fmh, double *restrict fmun, double *restrict fmut, double *restrict fmz, double *restrict fph, double *restrict fpun, double *restrict fput, double *restrict fpz)
 {
   for (PetscInt q = 0; q < n; q++) {
-    double fm[4], fp[4], ok = mw[q] + ow[q] + pw[q]; /* 3: second order */
-    rsl_swe_muscl_pair(mh[q], mun[q], mut[q], mz[q], oh[q], oun[q], out[q], oz[q], ph[q], pun[q], put[q], pz[q], fm, fp);
-    fmh[q]  = ok > 2.5 ? fm[0] : oh[q];
-    fmun[q] = ok > 2.5 ? fm[1] : oun[q];
-    fmut[q] = ok > 2.5 ? fm[2] : out[q];
-    fmz[q]  = ok > 2.5 ? fm[3] : oz[q];
-    fph[q]  = ok > 2.5 ? fp[0] : oh[q];
-    fpun[q] = ok > 2.5 ? fp[1] : oun[q];
-    fput[q] = ok > 2.5 ? fp[2] : out[q];
-    fpz[q]  = ok > 2.5 ? fp[3] : oz[q];
+    double fm[4], fp[4];
+    double m[6] = {mh[q], mun[q], mut[q], mz[q], mw[q], mx[q]}, o[5] = {oh[q], oun[q], out[q], oz[q], ow[q]}, p[6] = {ph[q], pun[q], put[q], pz[q], pw[q], px[q]};
+    rsl_swe_muscl_cell(m, o, p, fm, fp);
+    fmh[q]  = fm[0];
+    fmun[q] = fm[1];
+    fmut[q] = fm[2];
+    fmz[q]  = fm[3];
+    fph[q]  = fp[0];
+    fpun[q] = fp[1];
+    fput[q] = fp[2];
+    fpz[q]  = fp[3];
   }
 }
 
@@ -67,7 +70,27 @@ RSL_MULTIVERSION static void MusclLoop(PetscInt n, const double *restrict mh, co
  * kp+q of p. */
 static void Muscl(PetscInt n, Cells m, PetscInt km, Cells o, PetscInt ko, Cells p, PetscInt kp, const Side *fm, const Side *fp, PetscInt k0)
 {
-  MusclLoop(n, m.h + km, m.un + km, m.ut + km, m.z + km, m.w + km, o.h + ko, o.un + ko, o.ut + ko, o.z + ko, o.w + ko, p.h + kp, p.un + kp, p.ut + kp, p.z + kp, p.w + kp, fm->h + k0, fm->un + k0, fm->ut + k0, fm->z + k0, fp->h + k0, fp->un + k0, fp->ut + k0, fp->z + k0);
+  MusclLoop(n, m.h + km, m.un + km, m.ut + km, m.z + km, m.w + km, m.x + km, o.h + ko, o.un + ko, o.ut + ko, o.z + ko, o.w + ko, p.h + kp, p.un + kp, p.ut + kp, p.z + kp, p.w + kp, p.x + kp, fm->h + k0, fm->un + k0, fm->ut + k0, fm->z + k0, fp->h + k0, fp->un + k0, fp->ut + k0, fp->z + k0);
+}
+
+/* Primitive values and flags of the w cells i0 + k of a row (u: their h, hu, hv; act, z: mask
+ * and bed), active when the mask is set and the column is in [0, nx) (nx = 0: a row outside
+ * the domain). Branch-free, so the compiler vectorizes it. */
+RSL_MULTIVERSION static void LoadRowLoop(PetscInt w, PetscInt i0, PetscInt nx, double hdry, const double *restrict u, const double *restrict act, const double *restrict z, char *restrict flag, double *restrict wet, double *restrict ext, double *restrict h, double *restrict vu, double *restrict vv, double *restrict zz)
+{
+  (void)flag;
+  for (PetscInt k = 0; k < w; k++) {
+    PetscInt i  = i0 + k;
+    double   u0 = u[3 * k], u1 = u[3 * k + 1], u2 = u[3 * k + 2], zk = z[k]; /* loads first: no masked loads */
+    int      a  = (i >= 0) & (i < nx) & (act[k] > 0.5);
+    double   hk = a ? u0 : 0.0;
+    wet[k]      = a & (hk > hdry) ? 1.0 : 0.0;
+    ext[k]      = a ? 0.0 : 1.0;
+    h[k]        = hk;
+    vu[k]       = rsl_swe_vel(hk, a ? u1 : 0.0, hdry);
+    vv[k]       = rsl_swe_vel(hk, a ? u2 : 0.0, hdry);
+    zz[k]       = a ? zk : 0.0;
+  }
 }
 
 /* Flags and primitive values of row r; at second order also its x-face values. */
@@ -78,21 +101,13 @@ static void LoadRow(Ctx *c, PetscInt r)
   int      rin = r >= 0 && r < c->ny;
 
   /* inactive cells read as dry flat zeros: their values never reach a flux, but the plain
-   * face pass computes with them (a nodata bed may be NaN) */
-  for (PetscInt k = 0; k < w; k++) {
-    PetscInt           i = i0 + k;
-    const RslSWEField *u = &c->U[r][i];
-    int                a = rin && i >= 0 && i < c->nx && c->act[r][i] > 0.5;
-    double             h = a ? u->h : 0.0;
-    b->act[k]            = (char)a;
-    b->wet[k]            = a && h > c->hdry ? 1.0 : 0.0;
-    b->h[k]              = h;
-    b->u[k]              = rsl_swe_vel(h, a ? u->hu : 0.0, c->hdry);
-    b->v[k]              = rsl_swe_vel(h, a ? u->hv : 0.0, c->hdry);
-    b->z[k]              = a ? c->z[r][i] : 0.0;
-  }
+   * face pass computes with them (a nodata bed may be NaN); the local arrays hold every
+   * column and row read here (stencil width 2), whether inside the domain or not */
+  LoadRowLoop(w, i0, rin ? c->nx : 0, c->hdry, &c->U[r][i0].h, &c->act[r][i0], &c->z[r][i0], b->act, b->wet, b->ext, b->h, b->u, b->v, b->z);
+  for (PetscInt k = 0; k < w; k++) b->act[k] = (char)(b->ext[k] < 0.5);
   if (!c->o2 || r < c->ys || r >= c->ye) return;
-  Muscl(w - 2, (Cells){b->h, b->u, b->v, b->z, b->wet}, 0, (Cells){b->h, b->u, b->v, b->z, b->wet}, 1, (Cells){b->h, b->u, b->v, b->z, b->wet}, 2, &b->xm, &b->xp, 1);
+  Cells x = {b->h, b->u, b->v, b->z, b->wet, b->ext};
+  Muscl(w - 2, x, 0, x, 1, x, 2, &b->xm, &b->xp, 1);
 }
 
 /* Second order: y-face values of row r (owned columns) from rows r-1, r, r+1. */
@@ -100,12 +115,12 @@ static void LoadRowY(Ctx *c, PetscInt r)
 {
   Row *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
 
-  Muscl(c->w - 4, (Cells){m->h, m->v, m->u, m->z, m->wet}, 2, (Cells){b->h, b->v, b->u, b->z, b->wet}, 2, (Cells){p->h, p->v, p->u, p->z, p->wet}, 2, &b->ym, &b->yp, 2);
+  Muscl(c->w - 4, (Cells){m->h, m->v, m->u, m->z, m->wet, m->ext}, 2, (Cells){b->h, b->v, b->u, b->z, b->wet, b->ext}, 2, (Cells){p->h, p->v, p->u, p->z, p->wet, p->ext}, 2, &b->ym, &b->yp, 2);
 }
 
 /* Flux through a boundary face of the interior cell with face value fi; nout = +1 when the
  * outside lies on the positive side. Returns the wave speed. */
-static double BoundaryFace(const Ctx *c, RslBCType type, PetscInt forcing, double t, double nman, PetscReal slope, const double fi[4], double nout, double out[4])
+static double BoundaryFace(const Ctx *c, RslBCType type, PetscInt forcing, double t, double nman, PetscReal slope, const double fi[4], double dzg, double nout, double out[4])
 {
   RslSWE swe = c->swe;
   double h = fi[0], un = fi[1], ut = fi[2], z = fi[3], gh[4] = {h, un, ut, z};
@@ -118,11 +133,11 @@ static double BoundaryFace(const Ctx *c, RslBCType type, PetscInt forcing, doubl
     gh[1] = nout > 0 ? PetscMax(un, 0.0) : PetscMin(un, 0.0);
     break;
   case RSL_BC_CRITICAL:
-    return rsl_swe_rating_face(h, ut, h > c->hdry ? sqrt(c->g * h) : 0.0, c->g, nout, out);
+    return rsl_swe_rating_face(h, ut, h > c->hdry ? sqrt(c->g * h) : 0.0, 0.5, c->g, nout, out);
   case RSL_BC_NORMAL:
-    return rsl_swe_rating_face(h, ut, h > c->hdry && nman > 0 ? pow(h, 2.0 / 3.0) * sqrt(slope) / nman : 0.0, c->g, nout, out);
+    return rsl_swe_rating_face(h, ut, h > c->hdry && nman > 0 ? pow(h, 2.0 / 3.0) * sqrt(slope) / nman : 0.0, 2.0 / 3.0, c->g, nout, out);
   case RSL_BC_INFLOW:
-    return rsl_swe_inflow_face(h, RslSeriesEval(&swe->forcing[forcing], t), c->g, nout, out);
+    return rsl_swe_inflow_face(h, RslSeriesEval(&swe->forcing[forcing], t), dzg, c->g, nout, out);
   case RSL_BC_STAGE:
     gh[0] = PetscMax(0.0, RslSeriesEval(&swe->forcing[forcing], t) - z);
     break;
@@ -135,7 +150,7 @@ static double BoundaryFace(const Ctx *c, RslBCType type, PetscInt forcing, doubl
 
 /* Face between cell a (negative side, face value fa when active) and cell b (positive side,
  * fb) along x or y, with at most one of them active. Accounts boundary discharge (m3/s). */
-static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa[4], PetscInt ib, PetscInt jb, int ab, const double fb[4], int alongx, double t, double len, double out[4])
+static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa[4], PetscInt ib, PetscInt jb, int ab, const double fb[4], double dzg, int alongx, double t, double len, double out[4])
 {
   RslSWE    swe = c->swe;
   double    a;
@@ -157,7 +172,7 @@ static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa
     side = RSL_NODATA;
     type = swe->nodata_bc;
   }
-  a = BoundaryFace(c, type, forcing, t, c->n[jj][ii], side < 4 ? swe->slope[side] : 0.0, aa ? fa : fb, nout, out);
+  a = BoundaryFace(c, type, forcing, t, c->n[jj][ii], side < 4 ? swe->slope[side] : 0.0, aa ? fa : fb, dzg, nout, out);
   /* a face on a rank boundary is computed by both ranks; only the owner of the cell counts it */
   if (ii >= c->xs && ii < c->xe && jj >= c->ys && jj < c->ye) {
     double q = out[0] * nout * len; /* outward discharge */
@@ -190,50 +205,69 @@ RSL_MULTIVERSION static void PlainFacesLoop(PetscInt n, double g, const double *
 }
 
 /* Faces q = 0..n-1 of a row, between cell kl+q of row bl (face values l) and cell kr+q of row
- * br (face values r); (il, jl), (ir, jr): global indices of cells kl and kr. A first pass
- * treats every face as joining two active cells, a second redoes those that do not (boundary
- * conditions, in face order). Returns the max wave speed. */
-static double Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il, PetscInt jl, const Row *br, const Side *r, PetscInt kr, PetscInt ir, PetscInt jr, PetscInt n, int alongx, double t, double len, const Flux *f)
+ * br (face values r); (il, jl), (ir, jr): global indices of cells kl and kr; ol, orr: the rows
+ * of the cells beyond kl and kr (kol + q, kor + q). A first pass treats every face as joining two
+ * active cells, a second redoes those that do not (boundary conditions, in face order). */
+static void Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il, PetscInt jl, const Row *br, const Side *r, PetscInt kr, PetscInt ir, PetscInt jr, const Row *ol, PetscInt kol, const Row *orr, PetscInt kor, PetscInt n, int alongx, double t, double len, const Flux *f)
 {
-  double amax = 0;
-
   PlainFacesLoop(n, c->g, l->h + kl, l->un + kl, l->ut + kl, l->z + kl, r->h + kr, r->un + kr, r->ut + kr, r->z + kr, f->m, f->pl, f->pr, f->t, f->a);
+  const char *la = bl->act + kl, *ra = br->act + kr; /* locals: the stores below cannot alias them */
   for (PetscInt q = 0; q < n; q++) {
-    int aa = bl->act[kl + q], ab = br->act[kr + q];
+    int aa = la[q], ab = ra[q];
     if (!(aa && ab)) {
       double fa[4], fb[4], out[4];
       Get(l, kl + q, fa);
       Get(r, kr + q, fb);
-      f->a[q]  = EdgeFace(c, il + q, jl, aa, fa, ir + q, jr, ab, fb, alongx, t, len, out);
+      /* first order: the bed step to a ghost cell continuing the interior slope outwards */
+      double dzg = 0;
+      if (!c->o2 && aa && ol->act[kol + q]) dzg = bl->z[kl + q] - ol->z[kol + q];
+      if (!c->o2 && ab && orr->act[kor + q]) dzg = br->z[kr + q] - orr->z[kor + q];
+      f->a[q]  = EdgeFace(c, il + q, jl, aa, fa, ir + q, jr, ab, fb, dzg > 0 ? dzg : 0.0, alongx, t, len, out);
       f->m[q]  = out[0];
       f->pl[q] = out[1];
       f->pr[q] = out[2];
       f->t[q]  = out[3];
     }
-    amax = f->a[q] > amax ? f->a[q] : amax;
   }
-  return amax;
 }
 
 /* x faces of row j, between cells xs-1+q and xs+q for q = 0..xm. */
-static double FacesX(Ctx *c, PetscInt j, double t, double len, const Flux *fx)
+static void FacesX(Ctx *c, PetscInt j, double t, double len, const Flux *fx)
 {
   const Row *b = RowOf(c, j);
-  return Faces(c, b, &b->xp, 1, c->xs - 1, j, b, &b->xm, 2, c->xs, j, c->w - 3, 1, t, len, fx);
+  Faces(c, b, &b->xp, 1, c->xs - 1, j, b, &b->xm, 2, c->xs, j, b, 0, b, 3, c->w - 3, 1, t, len, fx);
 }
 
 /* y faces between rows j and j+1 at the owned columns. */
-static double FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
+static void FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
 {
   const Row *b = RowOf(c, j), *p = RowOf(c, j + 1);
-  return Faces(c, b, &b->yp, 2, c->xs, j, p, &p->ym, 2, c->xs, j + 1, c->w - 4, 0, t, len, fy);
+  Faces(c, b, &b->yp, 2, c->xs, j, p, &p->ym, 2, c->xs, j + 1, RowOf(c, j - 1), 2, RowOf(c, j + 2), 2, c->w - 4, 0, t, len, fy);
+}
+
+/* Residual and CFL rate of the n owned cells of a row (k = q + 2 in the row buffers): flux
+ * differences of the x faces fx (q, q+1) and y faces fs (south) and fn (north), and the
+ * well-balanced centred sources of the face values (exactly 0 at first order, where the face
+ * values are the cell's own). Inactive cells get 0 through the mask (their fluxes are finite).
+ * Branch-free, so the compiler vectorizes it. */
+RSL_MULTIVERSION static void RowResidual(PetscInt n, double g, double idx, double idy, const double *restrict ext, const double *restrict xmh, const double *restrict xmz, const double *restrict xph, const double *restrict xpz, const double *restrict ymh, const double *restrict ymz, const double *restrict yph, const double *restrict ypz, const double *restrict xm_, const double *restrict xpl, const double *restrict xpr, const double *restrict xt, const double *restrict xa, const double *restrict sm, const double *restrict spr, const double *restrict st, const double *restrict sa, const double *restrict nm, const double *restrict npl, const double *restrict nt, const double *restrict na, double *restrict R, double *restrict rate)
+{
+  for (PetscInt q = 0; q < n; q++) {
+    double a  = 1.0 - ext[q + 2];
+    double sx = rsl_swe_centred_source(xmh[q + 2], xmz[q + 2], xph[q + 2], xpz[q + 2], g);
+    double sy = rsl_swe_centred_source(ymh[q + 2], ymz[q + 2], yph[q + 2], ypz[q + 2], g);
+    R[3 * q]     = a * (-(xm_[q + 1] - xm_[q]) * idx - (nm[q] - sm[q]) * idy);
+    R[3 * q + 1] = a * (-(xpl[q + 1] - xpr[q] - sx) * idx - (nt[q] - st[q]) * idy);
+    R[3 * q + 2] = a * (-(xt[q + 1] - xt[q]) * idx - (npl[q] - spr[q] - sy) * idy);
+    rate[q]      = a * rsl_swe_cell_rate(xa[q], xa[q + 1], sa[q], na[q], idx, idy);
+  }
 }
 
 /* Carve the row ring and the flux rows out of one allocation. At first order the face values
  * are the primitive values themselves (views, nothing copied). */
-static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **flags, Flux *fx, Flux *fy0, Flux *fy1)
+static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **flags, Flux *fx, Flux *fy0, Flux *fy1, double **rate)
 {
-  PetscInt w = c->w, nrow = c->o2 ? 21 : 5, n = 4 * nrow * w + 5 * (xm + 1) + 10 * xm;
+  PetscInt w = c->w, nrow = c->o2 ? 22 : 6, n = 4 * nrow * w + 5 * (xm + 1) + 11 * xm;
   double  *p;
 
   PetscFunctionBegin;
@@ -243,7 +277,7 @@ static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **fl
   for (int s = 0; s < 4; s++) {
     Row *b = &c->row[s];
     b->act = *flags + s * w;
-    TAKE(b->wet, w), TAKE(b->h, w), TAKE(b->u, w), TAKE(b->v, w), TAKE(b->z, w);
+    TAKE(b->wet, w), TAKE(b->ext, w), TAKE(b->h, w), TAKE(b->u, w), TAKE(b->v, w), TAKE(b->z, w);
     if (c->o2) {
       Side *sd[4] = {&b->xm, &b->xp, &b->ym, &b->yp};
       for (int q = 0; q < 4; q++) TAKE(sd[q]->h, w), TAKE(sd[q]->un, w), TAKE(sd[q]->ut, w), TAKE(sd[q]->z, w);
@@ -255,17 +289,19 @@ static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **fl
   TAKE(fx->m, xm + 1), TAKE(fx->pl, xm + 1), TAKE(fx->pr, xm + 1), TAKE(fx->t, xm + 1), TAKE(fx->a, xm + 1);
   TAKE(fy0->m, xm), TAKE(fy0->pl, xm), TAKE(fy0->pr, xm), TAKE(fy0->t, xm), TAKE(fy0->a, xm);
   TAKE(fy1->m, xm), TAKE(fy1->pl, xm), TAKE(fy1->pr, xm), TAKE(fy1->t, xm), TAKE(fy1->a, xm);
+  TAKE(*rate, xm);
 #undef TAKE
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double *ay)
+PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, PetscInt *cell)
 {
   RslGrid      *g = swe->grid;
   Ctx           c;
   RslSWEField **R;
   Flux          fx = {0}, fya = {0}, fyb = {0}, *fys = &fya, *fyn = &fyb;
-  double       *work, axl = 0, ayl = 0, a;
+  double       *work, rmax = 0, *crate = NULL;
+  PetscInt      cmax = -1;
   char         *flags;
   const double  idx = 1.0 / g->dx, idy = 1.0 / g->dy;
   PetscInt      xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
@@ -291,37 +327,29 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->actloc, (void *)&c.act));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->nmanloc, (void *)&c.n));
   PetscCall(DMDAVecGetArray(g->da, swe->R, &R));
-  PetscCall(SetUpBuffers(&c, xm, &work, &flags, &fx, &fya, &fyb));
+  PetscCall(SetUpBuffers(&c, xm, &work, &flags, &fx, &fya, &fyb, &crate));
   for (int s = 0; s < RSL_NSIDES; s++) swe->bflux[s] = swe->bflux_in[s] = 0;
 
   /* row j needs the y-face values of rows j and j+1, which need the primitive values of rows
    * j-1 .. j+2: the ring holds those four */
   for (PetscInt r = ys - 2; r < ys + 2; r++) LoadRow(&c, r);
   if (c.o2) LoadRowY(&c, ys - 1), LoadRowY(&c, ys);
-  ayl = FacesY(&c, ys - 1, t, g->dx, fys);
+  FacesY(&c, ys - 1, t, g->dx, fys);
   for (PetscInt j = ys; j < ys + ym; j++) {
     const Row *b = RowOf(&c, j);
     LoadRow(&c, j + 2);
     if (c.o2) LoadRowY(&c, j + 1);
-    a   = FacesX(&c, j, t, g->dy, &fx);
-    axl = a > axl ? a : axl;
-    a   = FacesY(&c, j, t, g->dx, fyn);
-    ayl = a > ayl ? a : ayl;
-    for (PetscInt i = xs; i < xs + xm; i++) {
-      PetscInt k = i - xs + 2, f = i - xs;
-      if (!b->act[k]) {
-        R[j][i].h = R[j][i].hu = R[j][i].hv = 0;
-        continue;
-      }
-      double sx = 0, sy = 0;
-      if (c.o2) {
-        sx = rsl_swe_centred_source(b->xm.h[k], b->xm.z[k], b->xp.h[k], b->xp.z[k], c.g);
-        sy = rsl_swe_centred_source(b->ym.h[k], b->ym.z[k], b->yp.h[k], b->yp.z[k], c.g);
-      }
-      R[j][i].h  = -(fx.m[f + 1] - fx.m[f]) * idx - (fyn->m[f] - fys->m[f]) * idy;
-      R[j][i].hu = -(fx.pl[f + 1] - fx.pr[f] - sx) * idx - (fyn->t[f] - fys->t[f]) * idy;
-      R[j][i].hv = -(fx.t[f + 1] - fx.t[f]) * idx - (fyn->pl[f] - fys->pr[f] - sy) * idy;
-    }
+    FacesX(&c, j, t, g->dy, &fx);
+    FacesY(&c, j, t, g->dx, fyn);
+    RowResidual(xm, c.g, idx, idy, b->ext, b->xm.h, b->xm.z, b->xp.h, b->xp.z, b->ym.h, b->ym.z, b->yp.h, b->yp.z, fx.m, fx.pl, fx.pr, fx.t, fx.a, fys->m, fys->pr, fys->t, fys->a, fyn->m, fyn->pl, fyn->t, fyn->a, &R[j][xs].h, crate);
+    double rrow = 0;
+    for (PetscInt q = 0; q < xm; q++) rrow = crate[q] > rrow ? crate[q] : rrow;
+    if (rrow > rmax) /* the first cell in global order with the largest rate (rows come in order) */
+      for (PetscInt q = 0; q < xm; q++)
+        if (crate[q] == rrow) {
+          rmax = rrow, cmax = j * g->nx + xs + q;
+          break;
+        }
     Flux *tmp = fys;
     fys       = fyn;
     fyn       = tmp;
@@ -334,7 +362,7 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *ax, double
   PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->nmanloc, (void *)&c.n));
   PetscCall(PetscLogFlops(120.0 * xm * ym * (swe->order == 2 ? 2 : 1)));
   PetscCall(PetscLogEventEnd(swe->ev_flux, 0, 0, 0, 0));
-  *ax = axl;
-  *ay = ayl;
+  *rate = rmax;
+  *cell = cmax;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

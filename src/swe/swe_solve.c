@@ -81,6 +81,11 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
   if (swe->ts_last_t < swe->t) PetscCall(RslSWESampleSeries(swe));
   if (swe->progress_interval > 0) PetscCall(Progress(swe, wall0));
   swe->wall = RslWallTime() - wall0;
+  if (swe->dt_cfl_min_cell >= 0) {
+    double x, y;
+    RslGridCellCentre(swe->grid, swe->dt_cfl_min_cell % swe->grid->nx, swe->dt_cfl_min_cell / swe->grid->nx, &x, &y);
+    PetscCall(PetscPrintf(swe->comm, "ruissel: %d steps, dt_min %.4e s; smallest CFL step %.4e s at t = %.1f s, limited by the cell at (%.2f, %.2f)\n", (int)swe->step, (double)swe->dt_min, (double)swe->dt_cfl_min, (double)swe->dt_cfl_min_t, x, y));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

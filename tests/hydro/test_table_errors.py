@@ -39,7 +39,7 @@ with tempfile.TemporaryDirectory() as d:
     cases = [
         ("negks.csv", HDR + "# comment\n" + ok + "7,x,0.03,0,-1e-06,0.1,0.3,0\n", "negks.csv' line 4, column ks_m_per_s: negative conductivity -1e-06"),
         ("negn.csv", HDR + ok + "7,x,-0.03,0,1e-06,0.1,0.3,0\n", "line 3, column manning_n: negative Manning n -0.03"),
-        ("frac.csv", HDR + ok + "7,x,0.03,1.5,1e-06,0.1,0.3,0\n", "line 3, column impervious_fraction: impervious fraction 1.5 outside [0, 1]"),
+        ("frac.csv", HDR + ok + "7,x,0.03,1.5,1e-06,0.1,0.3,0\n", "line 3, column impervious_fraction: impervious fraction 1.5 must be in [0, 1]"),
         ("nan.csv", HDR + ok + "7,x,0.03,0,abc,0.1,0.3,0\n", "line 3, column ks_m_per_s: 'abc' is not a number"),
         ("short.csv", HDR + ok + "7,x,0.03,0,1e-6\n", "line 3: 5 fields, the header has 8"),
         ("nocol.csv", HDR.replace("suction_m,", "") + "13,crop,0.04,0,1.8e-06,0.34,0.002\n", "line 1: the header lacks column 'suction_m'"),
@@ -60,6 +60,6 @@ with tempfile.TemporaryDirectory() as d:
     lcraster(wgs, arr, 4326)
     expect(["-landcover_file", wgs, "-hydro_table", naf], "is not in the grid's CRS")
     expect(["-landcover_file", lc], "no -hydro_table")
-    expect(["-landcover_file", lc, "-hydro_table", os.path.join(d, "none.csv")], "-hydro_table: cannot open")
+    expect(["-landcover_file", lc, "-hydro_table", os.path.join(d, "none.csv")], "-hydro_table: cannot read")
     expect(["-hydro_ks", -1], "-hydro_ks: -1")
 print("table errors OK")

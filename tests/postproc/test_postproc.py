@@ -224,6 +224,12 @@ def main():
     ds.SetProjection(synthetic._wkt())
     ds.GetRasterBand(1).WriteArray((np.arange(144).reshape(12, 12) % 19).astype(np.uint8))
     ds = None
+    zones_frac = os.path.join(tmp, "fractions.tif")  # not a class raster: fractional values
+    ds = gdal.GetDriverByName("GTiff").Create(zones_frac, 12, 12, 1, gdal.GDT_Float64)
+    ds.SetGeoTransform((1000.0, 1.0, 0.0, 5000.0, 0.0, -1.0))
+    ds.SetProjection(synthetic._wkt())
+    ds.GetRasterBand(1).WriteArray(np.full((12, 12), 2.5))
+    ds = None
     gis = os.path.join(tmp, "gis")
     r = post("export", a, "--out", gis, "--compare", b, "--landcover", lc, "--zones", gpkg, "--zones-field", "ZONE")
     check(r.returncode == 0, f"export exit 0 ({r.stderr.strip()})")
@@ -281,6 +287,14 @@ def main():
     check(r.returncode == 1 and "--zones" in r.stderr, "zones neither polygons nor raster: error naming --zones")
     r = post("hydrograph", a, "--observed", zones, "--out", tmp)
     check(r.returncode == 1 and "--observed" in r.stderr, "unreadable observed data: error naming --observed")
+    for opt, val in (("--depth-threshold", "-1"), ("--depth-threshold", "nan"), ("--min-depth", "-0.5")):
+        r = post("indicators" if opt == "--depth-threshold" else "maps", a, opt, val, "--out", os.path.join(tmp, "bad"))
+        check(r.returncode == 1 and opt in r.stderr and r.stderr.count("\n") == 1, f"{opt} {val}: one-line error naming it")
+    for what, bad in (("not a raster", os.path.join(tmp, "ind", "indicators.csv")), ("not class codes", zones_frac)):
+        bad_out = os.path.join(tmp, "bad_export")
+        r = post("export", a, "--out", bad_out, "--landcover", bad)
+        check(r.returncode == 1 and "--landcover" in r.stderr and r.stderr.count("\n") == 1 and not os.listdir(bad_out),
+              f"export --landcover {what}: one-line error naming it, nothing exported ({r.stderr.strip()})")
 
     if not check.failures:
         import shutil

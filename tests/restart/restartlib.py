@@ -18,6 +18,9 @@ sys.path.insert(0, str(SRC))
 from validation.cases import NODATA, X0, Y0, fractal_terrain  # noqa: E402
 from validation.harness import write_options, write_raster  # noqa: E402
 
+sys.path.insert(0, str(SRC / "tests"))
+from rsltest import descendants  # noqa: E402
+
 EXE = os.environ.get("RUISSEL_EXE", str(SRC / "build" / "ruissel"))
 MPI = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe --allow-run-as-root"))
 FAILURES = []
@@ -93,21 +96,8 @@ class Proc:
         os.kill(self.p.pid, sig)
 
     def ranks(self):
-        """Process ids of the launcher's descendants (the ranks: Open MPI gives each its own
-        process group, so they are found through their parents)."""
-        parent = {}
-        for d in Path("/proc").iterdir():
-            if d.name.isdigit():
-                try:
-                    parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    pass
-        out, todo = [], [self.p.pid]
-        while todo:
-            kids = [c for c, pp in parent.items() if pp == todo[0]]
-            out += kids
-            todo = todo[1:] + kids
-        return out
+        """Process ids of the launcher's descendants (the ranks)."""
+        return descendants(self.p.pid)
 
     def signal_ranks(self, sig):
         for pid in self.ranks():

@@ -74,7 +74,7 @@ with tempfile.TemporaryDirectory() as d:
     expect(["-scenario_type", "climate,flood2100"], "-scenario_type: unknown scenario 'flood2100'")
     expect(["-rain_rate", -3], "-rain_rate: -3")
     expect(["-rain_rate", 3, "-rain_hyetograph", "x.csv"], "give at most one of")
-    expect(["-rain_hyetograph", os.path.join(d, "missing.csv")], "-rain_hyetograph: cannot open")
+    expect(["-rain_hyetograph", os.path.join(d, "missing.csv")], "-rain_hyetograph: cannot read")
     expect(["-rain_design", "chicago", "-rain_idf_a", 5, "-rain_idf_b", 1.2, "-rain_duration", 3600], "-rain_idf_b: 1.2 must be in (0,1)")
     expect(["-rain_raster_series", os.path.join(d, "nothing_*.tif")], "no file matches")
 print("rain errors OK")

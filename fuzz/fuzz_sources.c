@@ -1,0 +1,19 @@
+/* Point sources file (-swe_sources, `x,y,hydrograph.csv`): RslSourcesParse. */
+#include "fuzz_common.h"
+#include "swe/swe_files.h"
+#include <math.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  char         *text = FuzzText(data, size);
+  PetscInt      n;
+  RslSourceRow *rows;
+
+  if (!text) return 0;
+  if (!RslSourcesParse(PETSC_COMM_SELF, "fuzz.csv", text, &n, &rows)) {
+    for (PetscInt k = 0; k < n; k++) FUZZ_ASSERT(isfinite(rows[k].x) && isfinite(rows[k].y) && rows[k].file[0], "row %d", (int)k);
+    PetscFree(rows);
+  }
+  free(text);
+  return 0;
+}
