@@ -9,7 +9,7 @@ PKGS=(
   libopenmpi-dev openmpi-bin
   libpetsc-real-dev
   libhdf5-openmpi-dev
-  libgdal-dev gdal-bin
+  libgdal-dev gdal-bin libjson-c-dev
   libdnnl-dev libopenblas-dev
   python3-numpy python3-scipy python3-h5py python3-matplotlib python3-gdal
   python3-torch python3-torchvision

@@ -2,7 +2,7 @@
 """PyTorch reference of the FLAIR U-Net, built from torch primitives (no smp).
 
 Architecture-exact with segmentation_models_pytorch
-``Unet(encoder_name="resnet34"|"resnet18", in_channels=5, classes=N)``: the module tree,
+``Unet(encoder_name="resnet18"|"resnet34"|"resnet50", in_channels=B, classes=N)``: the module tree,
 hence the state-dict names and shapes, is smp's (``encoder.conv1.weight``,
 ``encoder.layer2.0.downsample.1.running_mean``, ``decoder.blocks.0.conv1.0.weight``,
 ``segmentation_head.0.bias`` ...). ``width_mult`` scales every encoder/decoder width
@@ -25,8 +25,9 @@ import torch.nn.functional as F
 FLAIR_MEANS = (105.08, 110.87, 101.82, 106.38, 53.26)
 FLAIR_STDS = (52.17, 45.38, 44.0, 39.69, 79.3)
 
-ARCH_BLOCKS = {"resnet18": (2, 2, 2, 2), "resnet34": (3, 4, 6, 3)}
-ENCODER_WIDTHS = (64, 64, 128, 256, 512)   # stem, layer1..layer4
+ARCH_BLOCKS = {"resnet18": (2, 2, 2, 2), "resnet34": (3, 4, 6, 3), "resnet50": (3, 4, 6, 3)}
+ENCODER_WIDTHS = (64, 64, 128, 256, 512)   # stem, layer1..layer4 (BasicBlock encoders)
+BOTTLENECK_WIDTHS = (64, 128, 256, 512)    # resnet50: inner width of each layer, output 4x
 DECODER_WIDTHS = (256, 128, 64, 32, 16)
 
 
@@ -35,7 +36,16 @@ def scaled(c, width_mult):
     return max(1, int(math.floor(c * width_mult + 0.5)))
 
 
+def shortcut(cin, cout, stride):
+    """torchvision's downsample branch (1x1 conv + BN) where the shapes change, else None."""
+    if stride == 1 and cin == cout:
+        return None
+    return nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+
 class BasicBlock(nn.Module):
+    """torchvision's ResNet-18/34 block: 3x3 (with the stride), 3x3."""
+
     def __init__(self, cin, cout, stride):
         super().__init__()
         self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
@@ -43,22 +53,40 @@ class BasicBlock(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(cout)
-        self.downsample = None
-        if stride != 1 or cin != cout:
-            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
-                                            nn.BatchNorm2d(cout))
+        self.downsample = shortcut(cin, cout, stride)
 
     def forward(self, x):
         idt = x if self.downsample is None else self.downsample(x)
         y = self.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return self.relu(y + idt)
+        return self.relu(self.bn2(self.conv2(y)) + idt)
+
+
+class Bottleneck(nn.Module):
+    """torchvision's ResNet-50 block (v1.5: the stride on the 3x3): 1x1, 3x3, 1x1 to cout."""
+
+    def __init__(self, cin, mid, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, mid, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(mid)
+        self.conv2 = nn.Conv2d(mid, mid, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(mid)
+        self.conv3 = nn.Conv2d(mid, cout, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = shortcut(cin, cout, stride)
+
+    def forward(self, x):
+        idt = x if self.downsample is None else self.downsample(x)
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.relu(self.bn2(self.conv2(y)))
+        return self.relu(self.bn3(self.conv3(y)) + idt)
 
 
 class ResNetEncoder(nn.Module):
-    """torchvision's ResNet without avgpool/fc, returning smp's 6 feature maps."""
+    """torchvision's ResNet without avgpool/fc, returning smp's 6 feature maps; mids are
+    the bottleneck inner widths (None: BasicBlock)."""
 
-    def __init__(self, blocks, in_ch, widths):
+    def __init__(self, blocks, in_ch, widths, mids=None):
         super().__init__()
         self.conv1 = nn.Conv2d(in_ch, widths[0], 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(widths[0])
@@ -67,7 +95,10 @@ class ResNetEncoder(nn.Module):
         cin = widths[0]
         for i, (nb, cout) in enumerate(zip(blocks, widths[1:])):
             stride = 1 if i == 0 else 2
-            layer = [BasicBlock(cin, cout, stride)] + [BasicBlock(cout, cout, 1) for _ in range(nb - 1)]
+            if mids:
+                layer = [Bottleneck(cin, mids[i], cout, stride)] + [Bottleneck(cout, mids[i], cout, 1) for _ in range(nb - 1)]
+            else:
+                layer = [BasicBlock(cin, cout, stride)] + [BasicBlock(cout, cout, 1) for _ in range(nb - 1)]
             setattr(self, "layer%d" % (i + 1), nn.Sequential(*layer))
             cin = cout
 
@@ -122,7 +153,11 @@ class Unet(nn.Module):
         super().__init__()
         enc = [scaled(c, width_mult) for c in ENCODER_WIDTHS]
         dec = [scaled(c, width_mult) for c in DECODER_WIDTHS]
-        self.encoder = ResNetEncoder(ARCH_BLOCKS[arch], in_ch, enc)
+        mids = None
+        if arch == "resnet50":  # smp: encoder out_channels (in, 64, 256, 512, 1024, 2048)
+            mids = [scaled(c, width_mult) for c in BOTTLENECK_WIDTHS]
+            enc = [enc[0]] + [scaled(4 * c, width_mult) for c in BOTTLENECK_WIDTHS]
+        self.encoder = ResNetEncoder(ARCH_BLOCKS[arch], in_ch, enc, mids)
         self.decoder = UnetDecoder([in_ch] + enc, dec)
         self.segmentation_head = nn.Sequential(nn.Conv2d(dec[-1], classes, 3, 1, 1))
 
@@ -131,12 +166,12 @@ class Unet(nn.Module):
 
 
 def build_unet(arch, in_ch=5, classes=19, width_mult=1.0):
-    """The U-Net with smp's state-dict names; arch is 'resnet34'/'resnet18' (an
+    """The U-Net with smp's state-dict names; arch is 'resnet18'/'resnet34'/'resnet50' (an
     'unet_' prefix, as in -seg_arch, is accepted)."""
     if arch.startswith("unet_"):
         arch = arch[5:]
     if arch not in ARCH_BLOCKS:
-        raise ValueError("unknown arch %r (resnet34, resnet18)" % arch)
+        raise ValueError("unknown arch %r (resnet18, resnet34, resnet50)" % arch)
     return Unet(arch, in_ch, classes, width_mult)
 
 

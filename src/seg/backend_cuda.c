@@ -1,6 +1,8 @@
-/* seg/backend_cuda: cuDNN 9 convolutions (FP32 FMA math: no TF32, so parity with the
- * oracle holds) followed by the single-source epilogue kernel, and the kernels of
- * kernels/seg.cu for max-pool, upsampling and concatenation. Tensors live on the device;
+/* seg/backend_cuda: cuDNN 9 convolutions on NHWC tensors followed by the single-source
+ * epilogue kernel, and the kernels of kernels/seg.cu for max-pool, upsampling +
+ * concatenation and layout/type conversions. Precisions: FP32 (FMA math: no TF32, so
+ * parity with the oracle holds), FP16 and BF16 (tensor-core math, FP32 accumulation,
+ * cuDNN's PSEUDO_HALF / PSEUDO_BFLOAT16 configurations). Tensors live on the device;
  * Forward uploads the input and downloads the logits. Compiled in CI, never run on the
  * development machines (no GPU): requesting it there is a clear collective error. */
 #include "seg/backend.h"
@@ -22,14 +24,17 @@
   #define KERNEL(call) CUDACALL((cudaError_t)(call))
 
 typedef struct {
-  cudnnHandle_t     h;
-  cudaStream_t      stream;
-  void             *ws; /* convolution workspace */
-  size_t            ws_size;
+  cudnnHandle_t h;
+  cudaStream_t  stream;
+  void         *ws; /* convolution workspace */
+  size_t        ws_size;
+  int           cc_major; /* compute capability */
 } CudaData;
 
 typedef struct {
-  float                       *w, *b; /* device copies */
+  void                        *w; /* device, KRSC (NHWC filter) in the compute type */
+  float                       *b; /* device */
+  RslSegDtype                  ct; /* compute (storage) type of x, w and the conv's y */
   cudnnFilterDescriptor_t      fd;
   cudnnConvolutionDescriptor_t cd;
   cudnnTensorDescriptor_t      xd, yd;
@@ -38,17 +43,18 @@ typedef struct {
   size_t                       ws;
 } CudaConv;
 
-static size_t numel(const RslSegTensor *t)
+static cudnnDataType_t cudnn_type(RslSegDtype d)
 {
-  return (size_t)t->n * (size_t)t->c * (size_t)t->h * (size_t)t->w;
+  return d == RSL_SEG_F16 ? CUDNN_DATA_HALF : d == RSL_SEG_BF16 ? CUDNN_DATA_BFLOAT16 : CUDNN_DATA_FLOAT;
 }
 
 static PetscErrorCode CudaAlloc(RslSegBackend be, RslSegTensor *t)
 {
   PetscFunctionBegin;
+  PetscCheck(t->dtype == RSL_SEG_F32 || t->dtype == RSL_SEG_F16 || t->dtype == RSL_SEG_BF16, PETSC_COMM_SELF, PETSC_ERR_SUP, "cuda backend: float, half or bfloat16 tensors");
   /* stream-ordered allocator: freeing between layers neither synchronises nor returns
    * memory to the driver, so it acts as the activation pool */
-  CUDACALL(cudaMallocAsync((void **)&t->data, numel(t) * sizeof(float), ((CudaData *)be->data)->stream));
+  CUDACALL(cudaMallocAsync(&t->data, RslSegTensorNumel(t) * RslSegDtypeSize(t->dtype), ((CudaData *)be->data)->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -59,40 +65,71 @@ static PetscErrorCode CudaFree(RslSegBackend be, RslSegTensor *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* host NCHW float32 -> device NHWC of t's type, through a float staging copy */
 static PetscErrorCode CudaUpload(RslSegBackend be, const float *host, RslSegTensor *t)
 {
+  CudaData *d = (CudaData *)be->data;
+  float    *tmp;
+  size_t    n = RslSegTensorNumel(t);
+
   PetscFunctionBegin;
-  CUDACALL(cudaMemcpyAsync(t->data, host, numel(t) * sizeof(float), cudaMemcpyHostToDevice, ((CudaData *)be->data)->stream));
+  CUDACALL(cudaMallocAsync((void **)&tmp, n * sizeof(float), d->stream));
+  CUDACALL(cudaMemcpyAsync(tmp, host, n * sizeof(float), cudaMemcpyHostToDevice, d->stream));
+  KERNEL(rsl_seg_cuda_to_nhwc((int)t->dtype, tmp, t->data, (long)t->n, (int)t->c, (long)t->h * t->w, d->stream));
+  CUDACALL(cudaFreeAsync(tmp, d->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode CudaDownload(RslSegBackend be, const RslSegTensor *t, float *host)
 {
   CudaData *d = (CudaData *)be->data;
+  float    *tmp;
+  size_t    n = RslSegTensorNumel(t);
 
   PetscFunctionBegin;
-  CUDACALL(cudaMemcpyAsync(host, t->data, numel(t) * sizeof(float), cudaMemcpyDeviceToHost, d->stream));
+  CUDACALL(cudaMallocAsync((void **)&tmp, n * sizeof(float), d->stream));
+  KERNEL(rsl_seg_cuda_to_nchw((int)t->dtype, t->data, tmp, (long)t->n, (int)t->c, (long)t->h * t->w, d->stream));
+  CUDACALL(cudaMemcpyAsync(host, tmp, n * sizeof(float), cudaMemcpyDeviceToHost, d->stream));
+  CUDACALL(cudaFreeAsync(tmp, d->stream));
   CUDACALL(cudaStreamSynchronize(d->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode CudaConvSetUp(RslSegBackend be, RslSegConv *cv)
 {
+  CudaData *d = (CudaData *)be->data;
   CudaConv *c;
-  size_t    nw = (size_t)cv->cout * cv->cin * cv->k * cv->k;
+  PetscInt  kk = cv->k * cv->k;
+  size_t    nw = (size_t)cv->cout * cv->cin * kk;
+  float    *krsc, *dw;
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&c));
   cv->impl = c;
-  CUDACALL(cudaMalloc((void **)&c->w, nw * sizeof(float)));
+  c->ct    = RslSegPrecisionDtype(cv->prec);
+  /* OIHW -> KRSC (out, kh, kw, in) for NHWC filters, then to the compute type on the device */
+  PetscCall(PetscMalloc1(nw, &krsc));
+  for (PetscInt o = 0; o < cv->cout; o++)
+    for (PetscInt i = 0; i < cv->cin; i++)
+      for (PetscInt t = 0; t < kk; t++) krsc[(o * kk + t) * cv->cin + i] = cv->w[(o * cv->cin + i) * kk + t];
+  CUDACALL(cudaMalloc((void **)&dw, nw * sizeof(float)));
+  CUDACALL(cudaMemcpy(dw, krsc, nw * sizeof(float), cudaMemcpyHostToDevice));
+  PetscCall(PetscFree(krsc));
+  if (c->ct == RSL_SEG_F32) c->w = dw;
+  else {
+    CUDACALL(cudaMalloc(&c->w, nw * RslSegDtypeSize(c->ct)));
+    KERNEL(rsl_seg_cuda_convert((int)RSL_SEG_F32, dw, (int)c->ct, c->w, (long)nw, d->stream));
+    CUDACALL(cudaStreamSynchronize(d->stream));
+    CUDACALL(cudaFree(dw));
+  }
   CUDACALL(cudaMalloc((void **)&c->b, (size_t)cv->cout * sizeof(float)));
-  CUDACALL(cudaMemcpy(c->w, cv->w, nw * sizeof(float), cudaMemcpyHostToDevice));
   CUDACALL(cudaMemcpy(c->b, cv->b, (size_t)cv->cout * sizeof(float), cudaMemcpyHostToDevice));
+  PetscCall(PetscFree(cv->w)); /* on the device now */
   CUDNNCALL(cudnnCreateFilterDescriptor(&c->fd));
-  CUDNNCALL(cudnnSetFilter4dDescriptor(c->fd, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, (int)cv->cout, (int)cv->cin, (int)cv->k, (int)cv->k));
+  CUDNNCALL(cudnnSetFilter4dDescriptor(c->fd, cudnn_type(c->ct), CUDNN_TENSOR_NHWC, (int)cv->cout, (int)cv->cin, (int)cv->k, (int)cv->k));
   CUDNNCALL(cudnnCreateConvolutionDescriptor(&c->cd));
-  CUDNNCALL(cudnnSetConvolution2dDescriptor(c->cd, (int)cv->pad, (int)cv->pad, (int)cv->stride, (int)cv->stride, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
-  CUDNNCALL(cudnnSetConvolutionMathType(c->cd, CUDNN_FMA_MATH));
+  CUDNNCALL(cudnnSetConvolution2dDescriptor(c->cd, (int)cv->pad, (int)cv->pad, (int)cv->stride, (int)cv->stride, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT)); /* FP32 accumulation */
+  CUDNNCALL(cudnnSetConvolutionMathType(c->cd, c->ct == RSL_SEG_F32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH));
   CUDNNCALL(cudnnCreateTensorDescriptor(&c->xd));
   CUDNNCALL(cudnnCreateTensorDescriptor(&c->yd));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -114,20 +151,27 @@ static PetscErrorCode CudaConvDestroy(RslSegBackend be, RslSegConv *cv)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode CudaConvRun(RslSegBackend be, const RslSegConv *cv, const RslSegTensor *x, const RslSegTensor *res, PetscBool relu, RslSegTensor *y)
+/* y = act(conv(x) + b [+ y_old]): cuDNN accumulates the residual (beta = 1) in FP32, the
+ * epilogue kernel adds the bias and applies the ReLU. An output wanted in another type
+ * than the compute type (FP32 first conv under FP16, the FP32 head's input) is computed
+ * into a scratch tensor and converted. */
+static PetscErrorCode CudaConvRun(RslSegBackend be, const RslSegConv *cv, const RslSegTensor *x, PetscBool accumulate, PetscBool relu, RslSegTensor *y)
 {
-  CudaData   *d = (CudaData *)be->data;
-  CudaConv   *c = (CudaConv *)cv->impl;
-  const float one = 1.0f, zero = 0.0f;
+  CudaData    *d = (CudaData *)be->data;
+  CudaConv    *c = (CudaConv *)cv->impl;
+  const float  one = 1.0f, beta = accumulate ? 1.0f : 0.0f;
+  RslSegTensor out = *y;
 
   PetscFunctionBegin;
+  PetscCheck(x->dtype == c->ct, PETSC_COMM_SELF, PETSC_ERR_PLIB, "conv %s: input storage does not match its precision", cv->name);
+  PetscCheck(!accumulate || y->dtype == c->ct, PETSC_COMM_SELF, PETSC_ERR_PLIB, "conv %s: residual of another type", cv->name);
   if (c->n != x->n || c->h != x->h || c->w_ != x->w) { /* choose the algorithm for this shape */
     cudnnConvolutionFwdAlgoPerf_t perf[8];
     int                           got = 0;
-    CUDNNCALL(cudnnSetTensor4dDescriptor(c->xd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, (int)x->n, (int)x->c, (int)x->h, (int)x->w));
-    CUDNNCALL(cudnnSetTensor4dDescriptor(c->yd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, (int)y->n, (int)y->c, (int)y->h, (int)y->w));
+    CUDNNCALL(cudnnSetTensor4dDescriptor(c->xd, CUDNN_TENSOR_NHWC, cudnn_type(c->ct), (int)x->n, (int)x->c, (int)x->h, (int)x->w));
+    CUDNNCALL(cudnnSetTensor4dDescriptor(c->yd, CUDNN_TENSOR_NHWC, cudnn_type(c->ct), (int)y->n, (int)y->c, (int)y->h, (int)y->w));
     CUDNNCALL(cudnnGetConvolutionForwardAlgorithm_v7(d->h, c->xd, c->fd, c->cd, c->yd, 8, &got, perf));
-    PetscCheck(got > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "cuDNN: no forward algorithm for a %dx%d convolution", (int)cv->k, (int)cv->k);
+    PetscCheck(got > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "cuDNN: no forward algorithm for %s", cv->name);
     c->algo = perf[0].algo;
     CUDNNCALL(cudnnGetConvolutionForwardWorkspaceSize(d->h, c->xd, c->fd, c->cd, c->yd, c->algo, &c->ws));
     c->n  = x->n;
@@ -140,29 +184,49 @@ static PetscErrorCode CudaConvRun(RslSegBackend be, const RslSegConv *cv, const 
     CUDACALL(cudaMalloc(&d->ws, c->ws));
     d->ws_size = c->ws;
   }
-  CUDNNCALL(cudnnConvolutionForward(d->h, &one, c->xd, x->data, c->fd, c->w, c->cd, c->algo, d->ws, c->ws, &zero, c->yd, y->data));
-  KERNEL(rsl_seg_cuda_epilogue(y->data, c->b, res ? res->data : NULL, (long)y->n, (int)y->c, (long)y->h * y->w, (int)relu, d->stream));
+  if (y->dtype != c->ct) {
+    out.dtype = c->ct;
+    PetscCall(CudaAlloc(be, &out));
+  }
+  CUDNNCALL(cudnnConvolutionForward(d->h, &one, c->xd, x->data, c->fd, c->w, c->cd, c->algo, d->ws, c->ws, &beta, c->yd, out.data));
+  KERNEL(rsl_seg_cuda_epilogue((int)c->ct, out.data, c->b, (long)y->n, (int)y->c, (long)y->h * y->w, (int)relu, d->stream));
+  if (y->dtype != c->ct) {
+    KERNEL(rsl_seg_cuda_convert((int)c->ct, out.data, (int)y->dtype, y->data, (long)RslSegTensorNumel(y), d->stream));
+    PetscCall(CudaFree(be, &out));
+  }
+  y->dtype = cv->out_dtype;
+  y->scale = 1.0f;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode CudaMaxpool(RslSegBackend be, const RslSegTensor *x, RslSegTensor *y)
 {
   PetscFunctionBegin;
-  KERNEL(rsl_seg_cuda_maxpool(x->data, y->data, (long)x->n * x->c, (int)x->h, (int)x->w, (int)y->h, (int)y->w, ((CudaData *)be->data)->stream));
+  KERNEL(rsl_seg_cuda_maxpool((int)x->dtype, x->data, y->data, (int)x->n, (int)x->c, (int)x->h, (int)x->w, (int)y->h, (int)y->w, ((CudaData *)be->data)->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode CudaUpsample2(RslSegBackend be, const RslSegTensor *x, RslSegTensor *y)
+static PetscErrorCode CudaUpcat(RslSegBackend be, const RslSegTensor *x, const RslSegTensor *skip, RslSegTensor *y)
 {
   PetscFunctionBegin;
-  KERNEL(rsl_seg_cuda_upsample2(x->data, y->data, (long)x->n * x->c, (int)x->h, (int)x->w, ((CudaData *)be->data)->stream));
+  PetscCheck(x->dtype == y->dtype && (!skip || skip->dtype == y->dtype), PETSC_COMM_SELF, PETSC_ERR_PLIB, "cuda upcat: one storage type");
+  KERNEL(rsl_seg_cuda_upcat((int)y->dtype, x->data, (int)x->c, skip ? skip->data : NULL, skip ? (int)skip->c : 0, y->data, (int)y->n, (int)y->h, (int)y->w, ((CudaData *)be->data)->stream));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode CudaConcat(RslSegBackend be, const RslSegTensor *a, const RslSegTensor *b, RslSegTensor *y)
+/* auto: FP16 on tensor-core GPUs (compute capability >= 7.0; 11-bit significand, more
+ * precise than BF16, and the activations of these models stay far below 65504), else FP32.
+ * INT8 is the CPU's (oneDNN) only. */
+static PetscErrorCode CudaPrecision(RslSegBackend be, RslSegPrecision req, PetscBool calibrated, RslSegPrecision *p, char why[], size_t len)
 {
+  CudaData *d = (CudaData *)be->data;
+
   PetscFunctionBegin;
-  KERNEL(rsl_seg_cuda_concat(a->data, (int)a->c, b->data, (int)b->c, y->data, (long)y->n, (long)y->h * y->w, ((CudaData *)be->data)->stream));
+  RSLCHECK(be->comm, req != RSL_SEG_PREC_INT8, "-seg_precision int8: the cpu backend's (oneDNN); on GPUs use fp16 or bf16");
+  RSLCHECK(be->comm, req != RSL_SEG_PREC_BF16 || d->cc_major >= 8, "-seg_precision bf16: needs a GPU of compute capability >= 8.0 (this one: %d.x); use fp16", d->cc_major);
+  if (req != RSL_SEG_PREC_AUTO) *p = req;
+  else *p = d->cc_major >= 7 ? RSL_SEG_PREC_FP16 : RSL_SEG_PREC_FP32;
+  PetscCall(PetscSNPrintf(why, len, "%s; GPU compute capability %d.x%s", req == RSL_SEG_PREC_AUTO ? "auto" : "requested", d->cc_major, d->cc_major >= 7 ? " (tensor cores)" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -203,12 +267,14 @@ PetscErrorCode RslSegBackendCreate_CUDA(RslSegBackend be)
     uint64_t      keep = UINT64_MAX;
     int           dev;
     CUDACALL(cudaGetDevice(&dev));
+    CUDACALL(cudaDeviceGetAttribute(&d->cc_major, cudaDevAttrComputeCapabilityMajor, dev));
     CUDACALL(cudaDeviceGetDefaultMemPool(&pool, dev));
     CUDACALL(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep));
   }
   CUDNNCALL(cudnnCreate(&d->h));
   CUDNNCALL(cudnnSetStream(d->h, d->stream));
   be->ops.name         = "cuda";
+  be->ops.precision    = CudaPrecision;
   be->ops.setup_conv   = CudaConvSetUp;
   be->ops.destroy_conv = CudaConvDestroy;
   be->ops.alloc        = CudaAlloc;
@@ -217,8 +283,7 @@ PetscErrorCode RslSegBackendCreate_CUDA(RslSegBackend be)
   be->ops.download     = CudaDownload;
   be->ops.conv         = CudaConvRun;
   be->ops.maxpool      = CudaMaxpool;
-  be->ops.upsample2    = CudaUpsample2;
-  be->ops.concat       = CudaConcat;
+  be->ops.upcat        = CudaUpcat;
   be->ops.destroy      = CudaDestroy;
 #endif
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,20 +1,25 @@
 #include "seg/segment.h"
 #include "seg/model.h"
+#include "seg/modelcard.h"
 #include "io/raster.h"
+#include "kernels/seg_pointwise.h"
 #include <math.h>
 
-#define NB 5 /* network input bands: R, G, B, NIR, nDSM */
-
-static const PetscReal flair_mean[NB] = {105.08, 110.87, 101.82, 106.38, 53.26};
-static const PetscReal flair_std[NB]  = {52.17, 45.38, 44.0, 39.69, 79.3};
+#define MB RSL_SEG_MAX_BANDS
 
 struct _p_RslSegment {
   MPI_Comm       comm;
   const RslGrid *grid;
   char           image[PETSC_MAX_PATH_LEN], dsm[PETSC_MAX_PATH_LEN], dtm[PETSC_MAX_PATH_LEN];
-  char           output[PETSC_MAX_PATH_LEN], probs[PETSC_MAX_PATH_LEN];
-  PetscInt       bands[NB], nread; /* image bands read (4 when the nDSM comes from DSM - DTM) */
-  PetscReal      mean[NB], std[NB], ndsm_scale;
+  char           output[PETSC_MAX_PATH_LEN], probs[PETSC_MAX_PATH_LEN], card_file[PETSC_MAX_PATH_LEN];
+  RslSegModelCard card;              /* -seg_model (card.nbands 0: none) */
+  PetscInt       nb;                 /* the model's input bands */
+  RslSegBand     band[MB];           /* what each input band is, in the model's order */
+  PetscInt       src[MB];            /* the image band (1-based) feeding it; 0: nDSM from DSM - DTM */
+  PetscInt       opt_bands[MB], n_opt_bands, n_mean, n_std;
+  char          *image_bands[MB];    /* -seg_image_bands: names of the image's bands */
+  PetscInt       n_image_bands;
+  PetscReal      mean[MB], std[MB], ndsm_scale;
   PetscInt       tile, margin, batch;
   RslRasterInfo  info;
   RslSegModel    model;
@@ -38,17 +43,11 @@ PetscErrorCode RslSegmentCreate(MPI_Comm comm, RslSegment *seg)
   PetscCall(RslLogEventRegister("SegWrite", &SEG_Write));
   PetscCall(RslLogEventRegister("SegFractions", &SEG_Fractions));
   PetscCall(PetscNew(&s));
-  s->comm = comm;
-  for (PetscInt b = 0; b < NB; b++) {
-    s->bands[b] = b + 1;
-    s->mean[b]  = flair_mean[b];
-    s->std[b]   = flair_std[b];
-  }
-  s->nread      = NB;
+  s->comm       = comm;
   s->ndsm_scale = 5.0;
   s->tile       = 512;
   s->margin     = 128;
-  s->batch      = 1;
+  s->batch      = 0; /* default: the tiles the model runs at once */
   PetscCall(RslSegModelCreate(comm, &s->model));
   *seg = s;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -63,34 +62,92 @@ PetscErrorCode RslSegmentSetGrid(RslSegment s, const RslGrid *grid)
 
 PetscErrorCode RslSegmentSetFromOptions(RslSegment s)
 {
-  PetscInt  nb = NB, nm = NB, ns = NB;
-  PetscBool has_bands, has_mean, has_std;
+  PetscBool has_card, set[4];
 
   PetscFunctionBegin;
+  s->n_opt_bands = s->n_mean = s->n_std = s->n_image_bands = MB;
   PetscOptionsBegin(s->comm, NULL, "Segmentation stage (imagery -> land-cover classes)", "seg");
-  PetscCall(PetscOptionsString("-seg_image", "imagery, any GDAL raster or VRT (R,G,B,NIR[,nDSM])", NULL, s->image, s->image, sizeof(s->image), NULL));
-  PetscCall(PetscOptionsIntArray("-seg_bands", "image bands giving R,G,B,NIR,nDSM (1-based; 4 with -seg_ndsm_dsm)", NULL, s->bands, &nb, &has_bands));
+  PetscCall(PetscOptionsString("-seg_model", "model card (JSON): architecture, input bands and their normalisation, classes, weights", NULL, s->card_file, s->card_file, sizeof(s->card_file), &has_card));
+  PetscCall(PetscOptionsString("-seg_image", "imagery, any GDAL raster or VRT (the model's bands, e.g. R,G,B,NIR,nDSM)", NULL, s->image, s->image, sizeof(s->image), NULL));
+  PetscCall(PetscOptionsIntArray("-seg_bands", "image bands (1-based) giving the model's input bands in its order (without the nDSM with -seg_ndsm_dsm)", NULL, s->opt_bands, &s->n_opt_bands, &set[0]));
+  PetscCall(PetscOptionsStringArray("-seg_image_bands", "names of the image's bands (e.g. NIR,R,G for IRC imagery): the model's bands are found by name", NULL, s->image_bands, &s->n_image_bands, &set[1]));
   PetscCall(PetscOptionsString("-seg_ndsm_dsm", "surface model: nDSM band = (DSM - DTM) * scale", NULL, s->dsm, s->dsm, sizeof(s->dsm), NULL));
   PetscCall(PetscOptionsString("-seg_ndsm_dtm", "terrain model for the nDSM band", NULL, s->dtm, s->dtm, sizeof(s->dtm), NULL));
   PetscCall(PetscOptionsReal("-seg_ndsm_scale", "nDSM units per metre (FLAIR: 5, i.e. 0.2 m)", NULL, s->ndsm_scale, &s->ndsm_scale, NULL));
-  PetscCall(PetscOptionsRealArray("-seg_mean", "normalisation means of the 5 bands", NULL, s->mean, &nm, &has_mean));
-  PetscCall(PetscOptionsRealArray("-seg_std", "normalisation standard deviations of the 5 bands", NULL, s->std, &ns, &has_std));
+  PetscCall(PetscOptionsRealArray("-seg_mean", "normalisation means of the model's bands (default: the model card's, else FLAIR's)", NULL, s->mean, &s->n_mean, &set[2]));
+  PetscCall(PetscOptionsRealArray("-seg_std", "normalisation standard deviations of the model's bands", NULL, s->std, &s->n_std, &set[3]));
   PetscCall(PetscOptionsInt("-seg_tile", "tile size, pixels (multiple of 32)", NULL, s->tile, &s->tile, NULL));
   PetscCall(PetscOptionsInt("-seg_margin", "margin dropped around each tile's centre, pixels (0 = plain tiling)", NULL, s->margin, &s->margin, NULL));
-  PetscCall(PetscOptionsInt("-seg_batch", "tiles per forward call", NULL, s->batch, &s->batch, NULL));
+  PetscCall(PetscOptionsInt("-seg_batch", "tiles per forward call (default: as many as the model runs at once, -seg_threads over tiles)", NULL, s->batch, &s->batch, NULL));
   PetscCall(PetscOptionsString("-seg_output", "class map GeoTIFF (uint8 class index)", NULL, s->output, s->output, sizeof(s->output), NULL));
   PetscCall(PetscOptionsString("-seg_probabilities", "class probabilities GeoTIFF (uint8, 255 = 1)", NULL, s->probs, s->probs, sizeof(s->probs), NULL));
   PetscOptionsEnd();
+  if (!set[0]) s->n_opt_bands = 0; /* not given: none */
+  if (!set[1]) s->n_image_bands = 0;
+  if (!set[2]) s->n_mean = 0;
+  if (!set[3]) s->n_std = 0;
   RSLCHECK(s->comm, (s->dsm[0] != 0) == (s->dtm[0] != 0), "-seg_ndsm_dsm and -seg_ndsm_dtm go together");
-  s->nread = s->dsm[0] ? NB - 1 : NB;
-  RSLCHECK(s->comm, !has_bands || nb == s->nread, "-seg_bands: %" PetscInt_FMT " bands given, %" PetscInt_FMT " expected (R,G,B,NIR%s)", nb, s->nread, s->dsm[0] ? "; nDSM from -seg_ndsm_dsm/-seg_ndsm_dtm" : ",nDSM");
-  RSLCHECK(s->comm, !has_mean || nm == NB, "-seg_mean: 5 values expected, %" PetscInt_FMT " given", nm);
-  RSLCHECK(s->comm, !has_std || ns == NB, "-seg_std: 5 values expected, %" PetscInt_FMT " given", ns);
-  for (PetscInt b = 0; b < NB; b++) RSLCHECK(s->comm, s->std[b] > 0, "-seg_std: value %" PetscInt_FMT " must be > 0", b + 1);
+  RSLCHECK(s->comm, !s->n_opt_bands || !s->n_image_bands, "-seg_bands and -seg_image_bands: give one of them");
+  RSLCHECK(s->comm, !s->output[0] || strcmp(s->output, s->image), "-seg_output: the same file as -seg_image (%s) would be overwritten", s->image);
   RSLCHECK(s->comm, s->tile >= 32 && s->tile % 32 == 0, "-seg_tile %" PetscInt_FMT ": must be a positive multiple of 32", s->tile);
   RSLCHECK(s->comm, s->margin >= 0 && 2 * s->margin < s->tile, "-seg_margin %" PetscInt_FMT ": must be >= 0 and < tile/2 (%" PetscInt_FMT ")", s->margin, s->tile / 2);
-  RSLCHECK(s->comm, s->batch >= 1, "-seg_batch %" PetscInt_FMT ": must be >= 1", s->batch);
+  RSLCHECK(s->comm, s->batch >= 0, "-seg_batch %" PetscInt_FMT ": must be >= 1 (0: the default)", s->batch);
+  if (has_card && s->card_file[0]) { /* the card's values are defaults that the model's own options override */
+    RslSegModelCard *c = &s->card;
+    PetscCall(RslSegModelCardRead(s->comm, s->card_file, c));
+    if (c->arch[0]) PetscCall(RslSegModelSetArch(s->model, c->arch));
+    if (c->width > 0) PetscCall(RslSegModelSetWidthMult(s->model, c->width));
+    if (c->classes) PetscCall(RslSegModelSetNumClasses(s->model, c->classes));
+    PetscCall(RslSegModelSetNumBands(s->model, c->nbands));
+    PetscCall(RslSegModelSetWeights(s->model, c->weights, NULL));
+    if (c->calibration[0]) PetscCall(RslSegModelSetCalibration(s->model, c->calibration));
+  }
   PetscCall(RslSegModelSetFromOptions(s->model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The model's bands (from its card, or by count: R,G,B[,NIR[,nDSM]]), the image band feeding
+ * each, and their normalisation; checked against the imagery. */
+static PetscErrorCode ResolveBands(RslSegment s)
+{
+  static const RslSegBand by_count[5] = {RSL_BAND_R, RSL_BAND_G, RSL_BAND_B, RSL_BAND_NIR, RSL_BAND_NDSM};
+  PetscInt                ndsm = -1, nread, k = 0;
+  char                    names[MB * 8] = "";
+
+  PetscFunctionBegin;
+  PetscCall(RslSegModelGetInputBands(s->model, &s->nb));
+  RSLCHECK(s->comm, s->nb <= MB, "seg: the model takes %" PetscInt_FMT " input bands (at most %d)", s->nb, MB);
+  for (PetscInt b = 0; b < s->nb; b++) {
+    s->band[b] = s->card.nbands ? s->card.band[b] : s->nb <= 5 ? by_count[b] : RSL_BAND_OTHER;
+    if (s->band[b] == RSL_BAND_NDSM) ndsm = b;
+    PetscCall(PetscStrlcat(names, b ? "," : "", sizeof names));
+    PetscCall(PetscStrlcat(names, RslSegBandName(s->band[b]), sizeof names));
+  }
+  RSLCHECK(s->comm, !s->dsm[0] || ndsm >= 0, "-seg_ndsm_dsm: the model has no nDSM/elevation band (its bands: %s)", names);
+  nread = s->dsm[0] ? s->nb - 1 : s->nb;
+  if (s->n_image_bands) { /* by name: the image's bands are declared */
+    for (PetscInt b = 0; b < s->nb; b++) {
+      s->src[b] = 0;
+      if (s->dsm[0] && b == ndsm) continue;
+      for (PetscInt i = 0; i < s->n_image_bands; i++)
+        if (RslSegBandFromName(s->image_bands[i]) == s->band[b] && s->band[b] != RSL_BAND_OTHER) s->src[b] = i + 1;
+      RSLCHECK(s->comm, s->src[b], "-seg_image_bands: no image band is %s, which the model needs (its bands: %s)", RslSegBandName(s->band[b]), names);
+    }
+  } else {
+    RSLCHECK(s->comm, !s->n_opt_bands || s->n_opt_bands == nread, "-seg_bands: %" PetscInt_FMT " bands given, %" PetscInt_FMT " expected (the model's %s%s)", s->n_opt_bands, nread, names, s->dsm[0] ? "; nDSM from -seg_ndsm_dsm/-seg_ndsm_dtm" : "");
+    for (PetscInt b = 0; b < s->nb; b++) s->src[b] = (s->dsm[0] && b == ndsm) ? 0 : s->n_opt_bands ? s->opt_bands[k++] : ++k;
+  }
+  RSLCHECK(s->comm, !s->n_mean || s->n_mean == s->nb, "-seg_mean: %" PetscInt_FMT " values expected (the model's %s), %" PetscInt_FMT " given", s->nb, names, s->n_mean);
+  RSLCHECK(s->comm, !s->n_std || s->n_std == s->nb, "-seg_std: %" PetscInt_FMT " values expected (the model's %s), %" PetscInt_FMT " given", s->nb, names, s->n_std);
+  for (PetscInt b = 0; b < s->nb; b++) {
+    PetscReal m, sd;
+    if (s->card.nbands) m = s->card.mean[b], sd = s->card.std[b];
+    else RslSegBandFlairNorm(s->band[b], &m, &sd);
+    if (!s->n_mean) s->mean[b] = m;
+    if (!s->n_std) s->std[b] = sd;
+    RSLCHECK(s->comm, s->std[b] > 0, "-seg_std: value %" PetscInt_FMT " must be > 0", b + 1);
+    RSLCHECK(s->comm, s->src[b] == 0 || (s->src[b] >= 1 && s->src[b] <= s->info.nbands), "-seg_image '%s' has %" PetscInt_FMT " band(s): band %" PetscInt_FMT " (%s) is missing; the model needs %" PetscInt_FMT " bands %s (see -seg_bands, -seg_image_bands, -seg_ndsm_dsm)", s->image, s->info.nbands, s->src[b], RslSegBandName(s->band[b]), nread, names);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -128,16 +185,13 @@ static PetscErrorCode Decompose(RslSegment s, PetscInt *c0, PetscInt *r0, PetscI
 
 PetscErrorCode RslSegmentSetUp(RslSegment s)
 {
-  PetscInt c0, r0, nc, nr, inb;
+  PetscInt c0, r0, nc, nr;
 
   PetscFunctionBegin;
   if (s->setup) PetscFunctionReturn(PETSC_SUCCESS);
   RSLCHECK(s->comm, s->image[0], "-seg_image: no imagery given (the seg stage needs it)");
   PetscCall(RslRasterInfoRead(s->comm, "-seg_image", s->image, &s->info));
-  for (PetscInt b = 0; b < s->nread; b++) {
-    static const char *name[NB] = {"R", "G", "B", "NIR", "nDSM"};
-    RSLCHECK(s->comm, s->bands[b] >= 1 && s->bands[b] <= s->info.nbands, "-seg_image '%s' has %" PetscInt_FMT " band(s): band %" PetscInt_FMT " (%s) is missing; the model needs %" PetscInt_FMT " bands R,G,B,NIR%s (see -seg_bands, -seg_ndsm_dsm)", s->image, s->info.nbands, s->bands[b], name[b], s->nread, s->nread == NB ? ",nDSM" : "");
-  }
+  if (s->card.nbands) PetscCall(ResolveBands(s)); /* the card knows the bands before the weights are read */
   if (s->dsm[0]) {
     RslRasterInfo d;
     const char   *opt[2] = {"-seg_ndsm_dsm", "-seg_ndsm_dtm"}, *path[2] = {s->dsm, s->dtm};
@@ -150,8 +204,8 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
   PetscCall(Decompose(s, &c0, &r0, &nc, &nr));
   PetscCall(RslSegModelSetUp(s->model));
   PetscCall(RslSegModelGetNumClasses(s->model, &s->nclasses));
-  PetscCall(RslSegModelGetInputBands(s->model, &inb));
-  RSLCHECK(s->comm, inb == NB, "seg: the model takes %" PetscInt_FMT " input bands, the stage provides 5 (R,G,B,NIR,nDSM)", inb);
+  if (!s->batch) PetscCall(RslSegModelGetConcurrency(s->model, &s->batch));
+  if (!s->card.nbands) PetscCall(ResolveBands(s)); /* bands from the weights */
   RSLCHECK(s->comm, s->nclasses <= 255, "seg: %" PetscInt_FMT " classes do not fit a uint8 class map", s->nclasses);
   PetscCall(RslClassMapCreate(s->comm, s->info.nx, s->info.ny, 1, c0, r0, nc, nr, s->info.gt, s->info.crs_wkt, &s->classes));
   if (s->probs[0]) PetscCall(RslClassMapCreate(s->comm, s->info.nx, s->info.ny, s->nclasses, c0, r0, nc, nr, s->info.gt, s->info.crs_wkt, &s->prob));
@@ -161,7 +215,7 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
 }
 
 /* Normalised network input of one tile row: the window [wc0, wc0+wnc) x [wr0, wr0+T) of
- * every band into win (NB x T x wnc); valid[] marks pixels with data in every band. */
+ * every band into win (nb x T x wnc); valid[] marks pixels with data in every band. */
 static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscInt wnc, float *win, unsigned char *valid, double *buf, double *buf2)
 {
   const PetscInt T = s->tile;
@@ -169,8 +223,8 @@ static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscI
 
   PetscFunctionBegin;
   for (size_t k = 0; k < np; k++) valid[k] = 1;
-  for (PetscInt b = 0; b < NB; b++) {
-    if (b < s->nread) PetscCall(RslRasterReadWindow(s->image, (int)s->bands[b], wc0, wr0, wnc, T, NAN, buf));
+  for (PetscInt b = 0; b < s->nb; b++) {
+    if (s->src[b]) PetscCall(RslRasterReadWindow(s->image, (int)s->src[b], wc0, wr0, wnc, T, NAN, buf));
     else { /* nDSM = (DSM - DTM) * scale, both resampled bilinearly on the image's pixel grid */
       PetscCall(RslRasterReadResampledWindow(s->dsm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf));
       PetscCall(RslRasterReadResampledWindow(s->dtm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf2));
@@ -185,7 +239,7 @@ static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscI
   /* Outside the image or nodata in any band: zero input (the band means), no class. */
   for (size_t k = 0; k < np; k++)
     if (!valid[k])
-      for (PetscInt b = 0; b < NB; b++) win[(size_t)b * np + k] = 0;
+      for (PetscInt b = 0; b < s->nb; b++) win[(size_t)b * np + k] = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -203,14 +257,13 @@ static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt
     for (PetscInt c = ca; c < cz; c++) {
       size_t        t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - m->r0) * m->nc + (c - m->c0);
       unsigned char cls;
-      PetscInt      best = 0;
+      PetscInt      best;
       if (!valid[(size_t)(r - tr0) * wnc + (c - wc0)]) {
         m->data[o] = RSL_SEG_NODATA;
         for (PetscInt k = 0; s->prob && k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = 0;
         continue;
       }
-      for (PetscInt k = 1; k < C; k++) /* argmax, ties to the lowest index */
-        if (logits[k * tt + t] > logits[best * tt + t]) best = k;
+      best       = rsl_argmax_strided(logits + t, (int)C, (long)tt); /* ties to the lowest index */
       cls        = (unsigned char)best;
       m->data[o] = cls;
       if (s->prob) { /* softmax, shifted by the max for range */
@@ -242,8 +295,8 @@ PetscErrorCode RslSegmentRun(RslSegment s)
   wc0 = kc0 * S - M;
   wnc = (kc1 - kc0 - 1) * S + T;
   if (kc1 == kc0) wnc = 0;
-  PetscCall(PetscMalloc4((size_t)NB * T * PetscMax(wnc, 1), &win, (size_t)T * PetscMax(wnc, 1), &valid, (size_t)T * PetscMax(wnc, 1), &buf, (size_t)T * PetscMax(wnc, 1), &buf2));
-  PetscCall(PetscMalloc3((size_t)s->batch * NB * T * T, &in, (size_t)s->batch * C * T * T, &logits, s->batch, &bcol));
+  PetscCall(PetscMalloc4((size_t)s->nb * T * PetscMax(wnc, 1), &win, (size_t)T * PetscMax(wnc, 1), &valid, (size_t)T * PetscMax(wnc, 1), &buf, (size_t)T * PetscMax(wnc, 1), &buf2));
+  PetscCall(PetscMalloc3((size_t)s->batch * s->nb * T * T, &in, (size_t)s->batch * C * T * T, &logits, s->batch, &bcol));
   for (PetscInt kr = kr0; kr < kr1; kr++) {
     PetscInt wr0 = kr * S - M;
     PetscCall(PetscLogEventBegin(SEG_Read, 0, 0, 0, 0));
@@ -253,8 +306,8 @@ PetscErrorCode RslSegmentRun(RslSegment s)
     PetscCall(PetscLogEventEnd(SEG_Read, 0, 0, 0, 0));
     for (PetscInt kc = kc0; kc < kc1; kc++) {
       PetscInt tc0 = kc * S - M;
-      for (PetscInt b = 0; b < NB; b++) /* copy the tile out of the strip */
-        for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nb * NB + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
+      for (PetscInt b = 0; b < s->nb; b++) /* copy the tile out of the strip */
+        for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nb * s->nb + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
       bcol[nb++] = tc0;
       if (nb == s->batch || kc == kc1 - 1) {
         PetscCall(PetscLogEventBegin(SEG_Infer, 0, 0, 0, 0));
@@ -273,6 +326,7 @@ PetscErrorCode RslSegmentRun(RslSegment s)
   for (size_t k = 0; k < (size_t)m->nr * m->nc; k++) s->histogram[m->data[k] == RSL_SEG_NODATA ? C : m->data[k]]++;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s->histogram, (PetscMPIInt)(C + 1), MPIU_INT64, MPI_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&ntiles, &s->ntiles, 1, MPIU_INT64, MPI_SUM, s->comm));
+  PetscCall(RslSegModelWriteCalibration(s->model)); /* -seg_calibration_out runs */
   PetscCall(PetscLogEventBegin(SEG_Write, 0, 0, 0, 0));
   if (s->output[0]) PetscCall(RslClassMapWrite(s->classes, "-seg_output", s->output, PETSC_TRUE, RSL_SEG_NODATA));
   if (s->probs[0]) PetscCall(RslClassMapWrite(s->prob, "-seg_probabilities", s->probs, PETSC_FALSE, 0));
@@ -330,9 +384,13 @@ PetscErrorCode RslSegmentView(RslSegment s, PetscViewer v)
   PetscInt64 total = 0;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "seg: imagery '%s' %" PetscInt_FMT " x %" PetscInt_FMT " px, bands %" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT "%s", s->image, s->info.nx, s->info.ny, s->bands[0], s->bands[1], s->bands[2], s->bands[3], s->nread == NB ? "," : ""));
-  if (s->nread == NB) PetscCall(PetscViewerASCIIPrintf(v, "%" PetscInt_FMT "\n", s->bands[4]));
-  else PetscCall(PetscViewerASCIIPrintf(v, " + nDSM = ('%s' - '%s') x %g\n", s->dsm, s->dtm, (double)s->ndsm_scale));
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: imagery '%s' %" PetscInt_FMT " x %" PetscInt_FMT " px; model bands:", s->image, s->info.nx, s->info.ny));
+  for (PetscInt b = 0; b < s->nb; b++) {
+    if (s->src[b]) PetscCall(PetscViewerASCIIPrintf(v, " %s=band %" PetscInt_FMT, RslSegBandName(s->band[b]), s->src[b]));
+    else PetscCall(PetscViewerASCIIPrintf(v, " %s=('%s' - '%s') x %g", RslSegBandName(s->band[b]), s->dsm, s->dtm, (double)s->ndsm_scale));
+    PetscCall(PetscViewerASCIIPrintf(v, " (mean %g, std %g)", (double)s->mean[b], (double)s->std[b]));
+  }
+  PetscCall(PetscViewerASCIIPrintf(v, "%s%s\n", s->card.nbands ? "; model card " : "", s->card.nbands ? s->card_file : ""));
   PetscCall(PetscViewerASCIIPrintf(v, "seg: tiles %" PetscInt_FMT " px, margin %" PetscInt_FMT ", batch %" PetscInt_FMT ", decomposition %s\n", s->tile, s->margin, s->batch, s->grid ? "from the DEM grid" : "2D split of the image"));
   PetscCall(RslSegModelView(s->model, v));
   if (!s->ran) PetscFunctionReturn(PETSC_SUCCESS);
@@ -354,6 +412,7 @@ PetscErrorCode RslSegmentDestroy(RslSegment *seg)
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslSegModelDestroy(&s->model));
+  for (PetscInt i = 0; i < s->n_image_bands; i++) PetscCall(PetscFree(s->image_bands[i]));
   PetscCall(RslClassMapDestroy(&s->classes));
   PetscCall(RslClassMapDestroy(&s->prob));
   PetscCall(PetscFree(s->histogram));

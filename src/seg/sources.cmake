@@ -1,5 +1,5 @@
 # seg engine (model, weights, backends)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/safetensors.c ${CMAKE_CURRENT_LIST_DIR}/model.c
+list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/safetensors.c ${CMAKE_CURRENT_LIST_DIR}/model.c ${CMAKE_CURRENT_LIST_DIR}/modelcard.c ${CMAKE_CURRENT_LIST_DIR}/calibration.c
   ${CMAKE_CURRENT_LIST_DIR}/backend.c ${CMAKE_CURRENT_LIST_DIR}/backend_host.c ${CMAKE_CURRENT_LIST_DIR}/backend_ref.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cpu.c ${CMAKE_CURRENT_LIST_DIR}/backend_cpu_dnnl.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cuda.c)

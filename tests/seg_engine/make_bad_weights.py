@@ -2,8 +2,9 @@
 """Hostile safetensors files for seg_bad_weights: writes OUTDIR/*.safetensors and
 OUTDIR/manifest.txt, one case per line: `open|model  file  substring  substring...`
 (tab-separated): the C test expects opening the file (open) or loading it into a
-unet_resnet18 x0.125 13-class model (model) to fail with a message holding each
-substring (the file name and the tensor concerned)."""
+unet_resnet18 x0.125 13-class model (model; model5: one declared to take 5 bands, as a
+model card does) to fail with a message holding each substring (the file name and the
+tensor concerned)."""
 import json
 import os
 import struct
@@ -86,6 +87,13 @@ variant("extra.safetensors", "model", "unexpected tensor 'decoder.blocks.5.conv1
         set={"decoder.blocks.5.conv1.0.weight": torch.zeros(2, 2, 3, 3)})
 variant("classes.safetensors", "model", "'segmentation_head.0.weight'", "expected shape [13, 2, 3, 3], found [19, 2, 3, 3]",
         set={"segmentation_head.0.weight": torch.zeros(19, 2, 3, 3), "segmentation_head.0.bias": torch.zeros(19)})
+# models that do not fit: another encoder, another band count than declared
+r50 = build_unet("resnet50", 5, 13, 0.125).state_dict()
+p = os.path.join(out, "arch_r50.safetensors")
+save_safetensors(r50, p)
+case("model", p, "'encoder.layer1.0.conv1.weight'", "expected shape [8, 8, 3, 3], found [8, 8, 1, 1]")
+variant("bands4.safetensors", "model5", "'encoder.conv1.weight'", "expected shape [8, 5, 7, 7], found [8, 4, 7, 7]",
+        set={"encoder.conv1.weight": torch.zeros(8, 4, 7, 7)})
 case("good", good)
 with open(os.path.join(out, "manifest.txt"), "w") as f:
     f.write("\n".join(cases) + "\n")

@@ -78,15 +78,19 @@ int main(int argc, char **argv)
     for (int i = 0; i < C; i++) v[i] = (i == 4 || i == 9) ? 2.0f : 0.0f;
     EXPECT(rsl_argmax_strided(v, C, 1) == 4, "argmax tie");
   }
-  /* blending weight: 1 in the centre, (d + 0.5) / margin ramp, symmetric, margin 0 = 1 */
-  for (int tile = 1; tile <= 64; tile++)
-    for (int margin = 0; margin <= 16; margin++)
-      for (int i = 0; i < tile; i++) {
-        int   d    = i < tile - 1 - i ? i : tile - 1 - i;
-        float want = (margin == 0 || d >= margin) ? 1.0f : (d + 0.5f) / margin;
-        float w    = rsl_tile_blend_weight(i, tile, margin);
-        EXPECT(w == want && w > 0 && w <= 1 && w == rsl_tile_blend_weight(tile - 1 - i, tile, margin), "blend %d %d %d", i, tile, margin);
+  /* pooling window: the clipped [lo, hi) against a scan of the 3 taps */
+  for (int n = 1; n < 40; n++)
+    for (int o = 0; o < rsl_conv_out_size(n, 3, 2, 1); o++) {
+      int lo, hi, want_lo = -1, want_hi = -1;
+      rsl_pool_range(o, n, 3, 2, 1, &lo, &hi);
+      for (int t = 0; t < 3; t++) {
+        int i = 2 * o - 1 + t;
+        if (i < 0 || i >= n) continue;
+        if (want_lo < 0) want_lo = i;
+        want_hi = i + 1;
       }
+      EXPECT(lo == want_lo && hi == want_hi && lo < hi, "pool range o=%d n=%d: [%d, %d)", o, n, lo, hi);
+    }
   printf("seg kernels: %s (%d failures)\n", fails ? "FAILED" : "ok", fails);
   PetscCall(PetscFinalize());
   return fails ? 1 : 0;
