@@ -344,7 +344,7 @@ def cases(f, d):
         add(f"weights {k[2:]}", seg, {"seg_weights": f[k]}, n(k))
     add("weights for another class count", seg, {"seg_classes": 7}, "demo_model.safetensors")
     for opt, val in (("seg_tile", 100), ("seg_margin", 40), ("seg_std", "0,1,1,1,1"), ("seg_mean", "nan,1,1,1,1"), ("seg_width_mult", 0),
-                     ("seg_arch", "vgg16"), ("seg_classes", 256), ("seg_batch", 0), ("seg_bands", "1,2,3,4,9"), ("seg_ndsm_scale", "inf")):
+                     ("seg_arch", "vgg16"), ("seg_classes", 256), ("seg_batch", -1), ("seg_bands", "1,2,3,4,9"), ("seg_ndsm_scale", "inf")):
         add(f"-{opt} {val}", seg, {opt: val}, f"-{opt}")
     add("seg output in a missing directory", seg, {"seg_output": d / "no_such_dir" / "c.tif"}, "no_such_dir")
     return C
