@@ -24,7 +24,7 @@ static void Numbers(void)
   }
   PetscInt i = 0;
   IO_EXPECT(RslParseInt(" 42 ", &i) && i == 42, "RslParseInt(' 42 ')");
-  IO_EXPECT(!RslParseInt("4.2", &i) && !RslParseInt("1e3", &i) && !RslParseInt("x", &i) && !RslParseInt("99999999999999", &i), "RslParseInt accepts junk");
+  IO_EXPECT(!RslParseInt("4.2", &i) && !RslParseInt("1e3", &i) && !RslParseInt("x", &i) && !RslParseInt("99999999999999999999", &i) /* beyond any PetscInt */, "RslParseInt accepts junk");
   IO_EXPECT(RslInRange(0.5, RSL_FRACTION) && !RslInRange(NAN, RSL_FINITE) && !RslInRange(INFINITY, RSL_NONNEG) && !RslInRange(0, RSL_POSITIVE) && RslInRange(0, RSL_NONNEG) && !RslInRange(0, RSL_MANNING) && RslInRange(10, RSL_MANNING), "RslInRange");
   char buf[64];
   RslRangeText(RSL_MANNING, buf, sizeof buf);
@@ -106,7 +106,9 @@ int main(int argc, char **argv)
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ExpectError(RslGridCheckSize(PETSC_COMM_WORLD, "-dem", "x.tif", 100, 100, 1e-9, 1e-9, 2, &m, &n), "1e-9 m cells");
   ExpectError(RslGridCheckSize(PETSC_COMM_WORLD, "-dem", "x.tif", 100, 100, NAN, 1, 2, &m, &n), "NaN cell size");
-  ExpectError(RslGridCheckSize(PETSC_COMM_WORLD, "-dem", "x.tif", 1000000, 1000000, 1, 1, 2, &m, &n), "1e12 cells");
+  /* more cells than PetscInt indexes (3 unknowns per cell): 1e12 with 32-bit indices, 4e18 with 64-bit */
+  const PetscInt side = sizeof(PetscInt) == 8 ? (PetscInt)2000000000 : (PetscInt)1000000;
+  ExpectError(RslGridCheckSize(PETSC_COMM_WORLD, "-dem", "x.tif", side, side, 1, 1, 2, &m, &n), "more cells than PetscInt indexes");
   ExpectError(RslCheckOptionReal(PETSC_COMM_WORLD, "-x", NAN, RSL_FINITE), "NaN option");
   {
     char       text[] = "name,x,y\n";
