@@ -53,6 +53,29 @@ static int NonFinite(const char *v)
   return 0;
 }
 
+/* A value with a non-finite number in it, word by word: a quoted value holds spaces, and
+ * RslCheckOptionValues, reading PETSc's table back, sees its words one by one. */
+static int NonFiniteWords(const char *v)
+{
+  while (v && *v) {
+    size_t n = strcspn(v, " ");
+    if (n) {
+      char *word = malloc(n + 1);
+      int   bad  = 1;
+      if (word) {
+        memcpy(word, v, n);
+        word[n] = 0;
+        bad     = NonFinite(word);
+      }
+      free(word);
+      if (bad) return 1;
+    }
+    v += n;
+    while (*v == ' ') v++;
+  }
+  return 0;
+}
+
 /* PetscTokenFind on a copy: tokens separated by runs of spaces; a token opening with '"'
  * runs to the next '"'. Returns the next token or NULL. */
 static char *NextToken(char **cur)
@@ -124,7 +147,7 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
       if (!ValidKey(tok[0])) ok = Fail(err, errlen, "'%s' line %d: '%.64s' is not an option name", path, line, tok[0]);
       else if ((n > 1 && ValidKey(tok[1])) || (n > 2 && ValidKey(tok[2]))) ok = Fail(err, errlen, "'%s' line %d: two options on one line (%.64s ... %.64s)", path, line, tok[0], ValidKey(tok[1]) ? tok[1] : tok[2]);
       else if (n > 2) ok = Fail(err, errlen, "'%s' line %d: %.64s: more than one value ('%.64s')", path, line, tok[0], tok[2]);
-      else if (n > 1 && NonFinite(tok[1])) ok = Fail(err, errlen, "'%s' line %d: %.64s: '%.64s' is not a finite number", path, line, tok[0], tok[1]);
+      else if (n > 1 && NonFiniteWords(tok[1])) ok = Fail(err, errlen, "'%s' line %d: %.64s: '%.64s' is not a finite number", path, line, tok[0], tok[1]);
       else if (SameName(tok[0], "-options_file", -1)) {
         if (n < 2 || !tok[1][0]) ok = Fail(err, errlen, "'%s' line %d: -options_file needs a file name", path, line);
         else if (include && include(tok[1], ctx)) ok = 0;
