@@ -143,7 +143,8 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
     while (*cur == ' ') cur++;
     while (n < 4 && (tok[n] = NextToken(&cur))) n++;
     if (!n) continue;
-    if (tok[0][0] == '-') {
+    if (tok[0] != buf && tok[0][-1] == '"') ok = Fail(err, errlen, "'%s' line %d: an option name in quotes (\"%.64s\"): write it without quotes", path, line, tok[0]);
+    else if (tok[0][0] == '-') {
       if (!ValidKey(tok[0])) ok = Fail(err, errlen, "'%s' line %d: '%.64s' is not an option name", path, line, tok[0]);
       else if ((n > 1 && ValidKey(tok[1])) || (n > 2 && ValidKey(tok[2]))) ok = Fail(err, errlen, "'%s' line %d: two options on one line (%.64s ... %.64s)", path, line, tok[0], ValidKey(tok[1]) ? tok[1] : tok[2]);
       else if (n > 2) ok = Fail(err, errlen, "'%s' line %d: %.64s: more than one value ('%.64s')", path, line, tok[0], tok[2]);
