@@ -76,6 +76,21 @@ static int NonFiniteWords(const char *v)
   return 0;
 }
 
+/* A '"' that neither opens a token nor closes one (PETSc's tokenizer and NextToken would
+ * split such a line differently). */
+static int StrayQuote(const char *s)
+{
+  int open = 0;
+
+  for (const char *p = s; *p; p++) {
+    if (*p != '"') continue;
+    if (!open && p != s && p[-1] != ' ') return 1;
+    if (open && p[1] && p[1] != ' ') return 1;
+    open = !open;
+  }
+  return 0;
+}
+
 /* PetscTokenFind on a copy: tokens separated by runs of spaces; a token opening with '"'
  * runs to the next '"'. Returns the next token or NULL. */
 static char *NextToken(char **cur)
@@ -139,6 +154,10 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
     if ((s = strchr(buf, '#'))) *s = 0;
     for (s = buf; *s; s++)
       if (*s == '\t' || *s == '\r') *s = ' ';
+    if (StrayQuote(buf)) {
+      ok = Fail(err, errlen, "'%s' line %d: a '\"' inside a word: quote whole values only (-name \"a value\")", path, line);
+      continue;
+    }
     cur = buf;
     while (*cur == ' ') cur++;
     while (n < 4 && (tok[n] = NextToken(&cur))) n++;
