@@ -135,9 +135,11 @@ int RslOptionsTextCheck(const char path[], const char *text, size_t len, char er
   err[0] = 0;
   for (size_t k = 0; k < len; k++) {
     unsigned char c = (unsigned char)text[k];
-    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+    /* a CR must end a line (CRLF): PETSc breaks lines at a lone CR, the check would not */
+    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f || (c == '\r' && k + 1 < len && text[k + 1] != '\n')) {
       int l = 1;
       for (size_t q = 0; q < k; q++) l += text[q] == '\n';
+      if (c == '\r') return Fail(err, errlen, "'%s' line %d: a carriage return inside a line (old Mac line endings?): not an options file", path, l);
       return Fail(err, errlen, "'%s' line %d: %s byte 0x%02x: not an options file", path, l, c ? "control" : "NUL", c);
     }
   }
