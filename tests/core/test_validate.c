@@ -43,11 +43,13 @@ static void OptionsText(void)
   static const struct {
     const char *text, *why; /* why: a fragment of the error, NULL when the text is fine */
   } C[] = {
-    {"-a 1\n# comment\n\n  -b \"two words\" # trailing comment\nalias -c -a\n-d\r\n-e -1e3\n-f value\n", NULL},
+    {"-a 1\n# comment\n\n  -b \"two words\" # trailing comment\n-d\r\n-e -1e3\n-f value\n", NULL},
     {"-a 1 -b 2\n", "two options on one line"}, {"-a 1 2\n", "more than one value"}, {"a 1\n", "neither an option"},
     {"-1a x\n", "not an option name"},         {"-a nan\n", "not a finite number"},   {"-a 1,inf,3\n", "not a finite number"},
     {"-a -inf\n", "not a finite number"},       {"-a 1e999\n", "not a finite number"},  {"-a 1\x01\n", "control byte"},
-    {"alias -a\n", "alias -newname -oldname"}, {"-Options_File\n", "needs a file name"}, {"-prefix_push x_\n", "not supported"},
+    {"alias -c -a\n", "alias lines are not supported"}, {"-Options_File\n", "needs a file name"}, {"-prefix_push x_\n", "not supported"},
+    {"-a \"1 -y -inf\"\n", "not a finite number"}, {"\"-a \" 1\n", "option name in quotes"}, {"-a x\"y\n", "inside a word"},
+    {"-a 1\r-b 2\n", "carriage return"},
   };
   for (size_t k = 0; k < sizeof C / sizeof C[0]; k++) {
     char err[256];
