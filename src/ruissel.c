@@ -14,7 +14,8 @@ static const char help[] = "ruissel: aerial imagery + terrain -> flood-runoff ma
                            "Usage: mpiexec -n N ruissel -options_file run.opts [-option value ...]\n"
                            "The user guide (docs/user-guide.md) explains every option below.\n";
 /* Options that are families of names, which PETSc's help cannot list. */
-static const char *const families[] = {"-ensemble_<name> FILE.opts\tOptions of ensemble member <name>, added to the job's (e.g. -scenario_type climate)", NULL};
+static const char *const families[] = {"-ensemble_<name> FILE.opts\tOptions of ensemble member <name>, added to the job's (e.g. -scenario_type climate)",
+                                              "-<name>_<option> VALUE\tMember <name>'s own value of -<option> (e.g. -y2050_swe_order 2; names starting with a letter)", NULL};
 
 typedef struct {
   PetscBool seg, swe, metrics, help;

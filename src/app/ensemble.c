@@ -5,6 +5,7 @@
  * its next member; the summary marks it and the job exits with status 1. */
 #include "app/app.h"
 #include "core/app.h"
+#include "core/help.h"
 #include "core/signal.h"
 #include "core/validate.h"
 #include <stdio.h>
@@ -26,10 +27,74 @@ static void Pack(RslMemberSummary *s, double v[S_N])
   for (int c = 0; c < S_N; c++) v[c] = *(double *)((char *)s + RslMemberFigures[c].offset);
 }
 
-/* Run one member (or only check its options, s == NULL) with its own options database.
- * Returns the member's error code. */
-static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const char landcover[], const char out[], RslMemberSummary *s)
+/* Member options by prefix, as PETSc's -sub_ksp_type: -NAME_opt value on the command line is
+ * -opt value for member NAME only, over the job's options and its -ensemble_NAME file. An
+ * option ruissel knows is never a member's (a member called "swe" gets no -swe_order); a name
+ * that prefixes another ("y2050", "y2050_urban") yields to the longer one. Collected once, before
+ * any member reads the database, and marked used there so that the job does not warn. */
+typedef struct {
+  PetscInt member;
+  char    *name, *value; /* "-opt" and its value ("" for a flag) */
+} Prefixed;
+static Prefixed *rsl_prefixed;
+static PetscInt  rsl_nprefixed = -1;
+
+static PetscErrorCode CollectPrefixed(char names[][64], PetscInt n)
 {
+  PetscInt N;
+  char   **opt, **val, full[512];
+
+  PetscFunctionBegin;
+  if (rsl_nprefixed >= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsLeftGet(NULL, &N, &opt, &val));
+  PetscCall(PetscCalloc1(N + 1, &rsl_prefixed));
+  rsl_nprefixed = 0;
+  for (PetscInt k = 0; k < N; k++) {
+    size_t   best = 0;
+    PetscInt m    = -1;
+    PetscCall(PetscSNPrintf(full, sizeof full, "-%s", opt[k]));
+    if (RslHelpIsKnown(full)) continue;
+    for (PetscInt l = 0; l < n; l++) {
+      size_t len = strlen(names[l]);
+      if (len > best && !strncmp(opt[k], names[l], len) && opt[k][len] == '_' && opt[k][len + 1]) best = len, m = l;
+    }
+    if (m < 0) continue;
+    Prefixed *p = &rsl_prefixed[rsl_nprefixed++];
+    p->member   = m;
+    PetscCall(PetscSNPrintf(full, sizeof full, "-%s", opt[k] + best + 1));
+    PetscCall(PetscStrallocpy(full, &p->name));
+    PetscCall(PetscStrallocpy(val[k] ? val[k] : "", &p->value));
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &N, &opt, &val));
+  for (PetscInt k = 0; k < rsl_nprefixed; k++) { /* mark the job's copies used */
+    PetscBool has;
+    PetscCall(PetscSNPrintf(full, sizeof full, "-%s_%s", names[rsl_prefixed[k].member], rsl_prefixed[k].name + 1));
+    PetscCall(PetscOptionsHasName(NULL, NULL, full, &has));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Member k's database: its prefixed options set without the prefix, every member's prefixed
+ * options removed (they would be unused there). */
+static PetscErrorCode ApplyPrefixed(PetscOptions db, char names[][64], PetscInt k)
+{
+  char full[512];
+
+  PetscFunctionBegin;
+  for (PetscInt q = 0; q < rsl_nprefixed; q++) {
+    const Prefixed *p = &rsl_prefixed[q];
+    PetscCall(PetscSNPrintf(full, sizeof full, "-%s_%s", names[p->member], p->name + 1));
+    PetscCall(PetscOptionsClearValue(db, full));
+    if (p->member == k) PetscCall(PetscOptionsSetValue(db, p->name, p->value[0] ? p->value : NULL));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Run member k (or only check its options, s == NULL) with its own options database.
+ * Returns the member's error code. */
+static PetscErrorCode MemberWithOptions(MPI_Comm sub, char names[][64], PetscInt k, const char landcover[], const char out[], RslMemberSummary *s)
+{
+  const char *name = names[k];
   PetscOptions db;
   char        *all, opt[128], file[PETSC_MAX_PATH_LEN];
   PetscBool    set;
@@ -47,8 +112,11 @@ static PetscErrorCode MemberWithOptions(MPI_Comm sub, const char name[], const c
     ierr = RslCheckOptionsFile(sub, opt, file);
     if (!ierr) ierr = PetscOptionsInsertFile(sub, db, file, PETSC_TRUE);
   }
+  if (!ierr) PetscCall(ApplyPrefixed(db, names, k));
   if (!ierr) {
     PetscCall(RslAppSaveUnused(PETSC_TRUE));
+    for (PetscInt q = 0; q < rsl_nprefixed; q++)
+      if (rsl_prefixed[q].member == k) PetscCall(RslAppSaveUnusedAdd(rsl_prefixed[q].name));
     PetscCall(PetscOptionsPush(db));
     ierr = s ? RslMemberRun(sub, name, PETSC_TRUE, landcover, out, s) : RslMemberCheckOptions(sub);
     PetscCall(PetscOptionsPop());
@@ -140,6 +208,7 @@ static PetscErrorCode MemberNames(MPI_Comm comm, char names[][64], PetscInt *n, 
     PetscCall(PetscSNPrintf(opt, sizeof opt, "-ensemble_%s", names[k]));
     PetscCall(PetscOptionsHasName(NULL, NULL, opt, &has));
   }
+  if (*set) PetscCall(CollectPrefixed(names, *n));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -165,7 +234,7 @@ PetscErrorCode RslEnsembleCheck(MPI_Comm comm, const char out_file[])
     PetscErrorCode ierr;
     RslAppErrorReset();
     rsl_bad_options[k][0] = 0;
-    ierr                  = set ? MemberWithOptions(comm, names[k], "", "", NULL) : RslMemberCheckOptions(comm);
+    ierr                  = set ? MemberWithOptions(comm, names, k, "", "", NULL) : RslMemberCheckOptions(comm);
     if (!ierr) continue;
     if (!set || !RslAppErrorIsCollectiveOn(comm)) PetscCall(ierr);
     /* a member with bad options is reported now and will not run; the others will */
@@ -250,7 +319,7 @@ PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char 
       if (!srank) PetscCall(PetscStrncpy(err[k], rsl_bad_options[k], ERR_LEN));
       continue;
     }
-    ierr = set ? MemberWithOptions(sub, names[k], landcover, out, &s) : RslMemberRun(sub, names[k], PETSC_FALSE, landcover, out, &s);
+    ierr = set ? MemberWithOptions(sub, names, k, landcover, out, &s) : RslMemberRun(sub, names[k], PETSC_FALSE, landcover, out, &s);
     /* a single run ends the job with its error; so does an error some ranks may not have seen */
     if (ierr && (!set || !RslAppErrorIsCollectiveOn(sub))) PetscCall(ierr);
     if (ierr) {
@@ -284,5 +353,11 @@ PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char 
     }
   }
   PetscCall(PetscFree3(v, status, err));
+  for (PetscInt k = 0; k < rsl_nprefixed; k++) {
+    PetscCall(PetscFree(rsl_prefixed[k].name));
+    PetscCall(PetscFree(rsl_prefixed[k].value));
+  }
+  PetscCall(PetscFree(rsl_prefixed));
+  rsl_nprefixed = -1;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

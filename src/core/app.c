@@ -14,15 +14,27 @@ static char    **rsl_saved;
 
 PetscErrorCode RslAppSaveUnused(PetscBool save)
 {
-  char **values;
+  PetscInt N;
+  char   **names, **values;
 
   PetscFunctionBegin;
-  if (rsl_nsaved >= 0) PetscCall(PetscOptionsLeftRestore(NULL, &rsl_nsaved, &rsl_saved, NULL));
+  for (PetscInt k = 0; k < rsl_nsaved; k++) PetscCall(PetscFree(rsl_saved[k]));
+  PetscCall(PetscFree(rsl_saved));
   rsl_nsaved = -1;
-  if (save) {
-    PetscCall(PetscOptionsLeftGet(NULL, &rsl_nsaved, &rsl_saved, &values));
-    PetscCall(PetscFree(values));
-  }
+  if (!save) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsLeftGet(NULL, &N, &names, &values));
+  PetscCall(PetscMalloc1(N + 1, &rsl_saved));
+  for (rsl_nsaved = 0; rsl_nsaved < N; rsl_nsaved++) PetscCall(PetscStrallocpy(names[rsl_nsaved], &rsl_saved[rsl_nsaved]));
+  PetscCall(PetscOptionsLeftRestore(NULL, &N, &names, &values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslAppSaveUnusedAdd(const char name[])
+{
+  PetscFunctionBegin;
+  if (rsl_nsaved < 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscRealloc(sizeof(char *) * (size_t)(rsl_nsaved + 1), &rsl_saved));
+  PetscCall(PetscStrallocpy(name[0] == '-' ? name + 1 : name, &rsl_saved[rsl_nsaved++]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

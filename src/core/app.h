@@ -34,6 +34,9 @@ const char *RslAppErrorMessage(void);
 PetscErrorCode RslAppWarnUnusedOptions(MPI_Comm comm, PetscInt *n);
 /* Remember which options of the current database are unused so far (NULL clears). */
 PetscErrorCode RslAppSaveUnused(PetscBool save);
+/* Add an option name (with or without its '-') to the saved list: an option the member's
+ * database got from elsewhere (a member-prefixed option, app/ensemble.c) is warned about too. */
+PetscErrorCode RslAppSaveUnusedAdd(const char name[]);
 /* End a program whose work returned ierr: on success finalize and return the exit status
  * (RslAppSetExitStatus, 0 by default); on an input
  * error seen by every rank, print it once ("prog: error: ...") and return 1 on every rank;

@@ -38,7 +38,7 @@ def guide_names():
         if line.startswith("| `-"):
             first = re.split(r"(?<!\\)\|", line)[1]
             for code in re.findall(r"`([^`]*)`", first):
-                names |= set(re.findall(r"(?:^|[\s,])(-[A-Za-z][A-Za-z0-9_<>]*)", code))
+                names |= set(re.findall(r"(?:^|[\s,])(-[A-Za-z<][A-Za-z0-9_<>]*)", code))
     return names
 
 
