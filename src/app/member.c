@@ -392,7 +392,7 @@ PetscErrorCode RslMemberCheckOptions(MPI_Comm comm)
   PetscFunctionBegin;
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dem", dem, sizeof dem, NULL));
-  if (dem[0] && !help) PetscCall(RslGridCreateFromDEM(comm, dem, 2, &m.grid, &m.z, &nodata)); /* boundary files need the grid */
+  if (dem[0] && !help) PetscCall(RslGridCreateFromDEM(comm, dem, 2, &m.grid, NULL, &nodata)); /* boundary files need the grid, not the bed */
   else PetscCall(RslGridCreate(PETSC_COMM_SELF, 4, 4, gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &m.grid)); /* per rank: fits any rank count */
   PetscCall(RslSWECreate(m.grid, &m.swe));
   PetscCall(RslSWESetFromOptions(m.swe));

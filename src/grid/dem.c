@@ -28,6 +28,36 @@ static PetscErrorCode ReadBlock(RslGrid *g, const char path[], double nodata, Ve
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The bed of grid a (global Vec za) on grid b, which covers the same cells with other
+ * ownership ranges: a copy in natural order between the two layouts, no file read. */
+static PetscErrorCode Redistribute(RslGrid *a, Vec za, RslGrid *b, Vec *zb)
+{
+  Vec        na, nb;
+  IS         is;
+  VecScatter sc;
+  PetscInt   lo, hi;
+
+  PetscFunctionBegin;
+  PetscCall(DMDACreateNaturalVector(a->da1, &na));
+  PetscCall(DMDAGlobalToNaturalBegin(a->da1, za, INSERT_VALUES, na));
+  PetscCall(DMDAGlobalToNaturalEnd(a->da1, za, INSERT_VALUES, na));
+  PetscCall(DMDACreateNaturalVector(b->da1, &nb));
+  PetscCall(VecGetOwnershipRange(nb, &lo, &hi));
+  PetscCall(ISCreateStride(b->comm, hi - lo, lo, 1, &is));
+  PetscCall(VecScatterCreate(na, is, nb, is, &sc));
+  PetscCall(VecScatterBegin(sc, na, nb, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sc, na, nb, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(DMCreateGlobalVector(b->da1, zb));
+  PetscCall(PetscObjectSetName((PetscObject)*zb, "z"));
+  PetscCall(DMDANaturalToGlobalBegin(b->da1, nb, INSERT_VALUES, *zb));
+  PetscCall(DMDANaturalToGlobalEnd(b->da1, nb, INSERT_VALUES, *zb));
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(ISDestroy(&is));
+  PetscCall(VecDestroy(&nb));
+  PetscCall(VecDestroy(&na));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslGridOptionsRead(MPI_Comm comm, PetscBool *active, PetscBool *fill)
 {
   char balance[16] = "none", overlap[16] = "error";
@@ -66,16 +96,20 @@ PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt s
   *nodata = info.has_nodata ? info.nodata : -9999.0;
   PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, m, n, NULL, NULL, &g));
   g->partial_fill = fill;
-  PetscCall(ReadBlock(g, path, *nodata, z));
-  if (active) { /* results do not depend on the layout (DESIGN invariant 1), only the speed */
+  if (z) PetscCall(ReadBlock(g, path, *nodata, z));
+  if (z && active) { /* results do not depend on the layout (DESIGN invariant 1), only the speed */
     PetscInt *lx, *ly;
+    RslGrid  *b;
+    Vec       zb;
     PetscCall(RslGridBalance(g, *z, *nodata, &m, &n, &lx, &ly));
+    PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, m, n, lx, ly, &b));
+    b->partial_fill = fill;
+    PetscCall(PetscFree2(lx, ly));
+    PetscCall(Redistribute(g, *z, b, &zb));
     PetscCall(VecDestroy(z));
     PetscCall(RslGridDestroy(&g));
-    PetscCall(RslGridCreate(comm, info.nx, info.ny, info.gt, info.crs_wkt, sw, m, n, lx, ly, &g));
-    g->partial_fill = fill;
-    PetscCall(PetscFree2(lx, ly));
-    PetscCall(ReadBlock(g, path, *nodata, z));
+    g  = b;
+    *z = zb;
   }
   PetscCall(RslRasterInfoFree(&info));
   PetscCall(PetscLogEventEnd(ev, 0, 0, 0, 0));

@@ -44,7 +44,9 @@ PetscBool RslGridLocate(const RslGrid *g, double x, double y, PetscInt *i, Petsc
  * north-up; nodata cells keep the nodata value (returned) and are inactive. Collective.
  * -grid_balance active: the layout and ownership ranges are then chosen so that every rank's
  * block holds about the same number of active cells — domains that are mostly sea or
- * outside the territory (grid/balance.c) — and the DEM is read again on the new blocks. */
+ * outside the territory (grid/balance.c) — and the bed read on the first layout moves to the
+ * new blocks in memory (the DEM is read once). z == NULL: the grid from the DEM's header
+ * only, with the even layout (checking options: no pixel is read). */
 PetscErrorCode RslGridCreateFromDEM(MPI_Comm comm, const char path[], PetscInt sw, RslGrid **grid, Vec *z, double *nodata);
 
 /* -grid_balance none|active and -grid_partial_overlap error|fill (RslGridCreateFromDEM
