@@ -97,8 +97,8 @@ static PetscErrorCode RunSeg(Job *job)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(RslSegmentSetUp(seg));
-  PetscCall(RslSegmentView(seg, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(RslSegmentRun(seg));
+  PetscCall(RslSegmentView(seg, PETSC_VIEWER_STDOUT_WORLD)); /* after the run: with its tile count and times */
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ruissel: wrote %s\n", job->seg_output));
   PetscCall(RslSegmentDestroy(&seg));
   PetscCall(VecDestroy(&z));
