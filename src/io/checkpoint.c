@@ -128,17 +128,19 @@ PetscErrorCode RslCheckpointFingerprintAdd(RslCheckpoint ck, const char key[], c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslCheckpointFingerprintField(RslCheckpoint ck, const char key[], const RslGrid *g, Vec v)
+PetscErrorCode RslCheckpointFingerprintField(RslCheckpoint ck, const char key[], DM da, Vec v)
 {
   const PetscScalar *a;
   uint64_t           h = 0;
   char               value[32];
+  DMDALocalInfo      info, *g = &info;
 
   PetscFunctionBegin;
+  PetscCall(DMDAGetLocalInfo(da, g));
   PetscCall(VecGetArrayRead(v, &a));
   for (PetscInt j = 0; j < g->ym; j++)
     for (PetscInt i = 0; i < g->xm; i++) {
-      uint64_t bits, idx = (uint64_t)(g->ys + j) * (uint64_t)g->nx + (uint64_t)(g->xs + i);
+      uint64_t bits, idx = (uint64_t)(g->ys + j) * (uint64_t)g->mx + (uint64_t)(g->xs + i);
       double   x = PetscRealPart(a[j * g->xm + i]);
       memcpy(&bits, &x, sizeof bits);
       h += Mix(Mix(bits) ^ (idx * 0x9E3779B97F4A7C15ULL)); /* a sum: any order of the cells */

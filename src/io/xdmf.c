@@ -27,6 +27,12 @@ static void XmlText(FILE *fp, const char *s)
   }
 }
 
+/* The mesh: grid size and CRS. */
+typedef struct {
+  PetscInt    nx, ny;
+  const char *crs_wkt;
+} Mesh;
+
 /* A 2-D dataset of the result shown in ParaView: its name there and its XDMF number type. */
 typedef struct {
   const char *name, *dset;
@@ -44,7 +50,7 @@ static const Field Static[] = {
 #define NSTATIC (sizeof Static / sizeof Static[0])
 
 /* Rank 0: type of dataset dset in file (0 when absent or not ny x nx). */
-static int Probe(hid_t file, const RslGrid *g, const char *dset, Field *f)
+static int Probe(hid_t file, const Mesh *g, const char *dset, Field *f)
 {
   char    grp[256];
   char   *slash;
@@ -90,7 +96,7 @@ static void CellAttribute(FILE *fp, const char *cells, const Field *f, const cha
 }
 
 /* One uniform grid at `time`: the static fields, then the time-dependent ones. */
-static void WriteGrid(FILE *fp, const char *gname, double time, const RslGrid *g, const char *h5name, const Field *stat, int nstat, const Field *dyn, int ndyn)
+static void WriteGrid(FILE *fp, const char *gname, double time, const Mesh *g, const char *h5name, const Field *stat, int nstat, const Field *dyn, int ndyn)
 {
   char cells[64], nx1[32], ny1[32];
 
@@ -111,7 +117,7 @@ static void WriteGrid(FILE *fp, const char *gname, double time, const RslGrid *g
 }
 
 /* Rank 0: the .xmf (as .part) and the .prj; "" or the reason of a failure in msg. */
-static void WriteFiles(const char xmf_path[], const char h5path[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields, char msg[], size_t len)
+static void WriteFiles(const char xmf_path[], const char h5path[], const Mesh *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields, char msg[], size_t len)
 {
   char        part[PETSC_MAX_PATH_LEN + 8], prj[PETSC_MAX_PATH_LEN + 8], grp[64];
   const char *base   = strrchr(h5path, '/') ? strrchr(h5path, '/') + 1 : h5path;
@@ -189,22 +195,24 @@ static void WriteFiles(const char xmf_path[], const char h5path[], const RslGrid
   free(dyn);
 }
 
-PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields)
+PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], DM da, const char *crs_wkt, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields)
 {
   PetscMPIInt rank;
   char        msg[2 * PETSC_MAX_PATH_LEN + 64] = "";
+  Mesh        g = {0, 0, crs_wkt ? crs_wkt : ""};
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (da) PetscCall(DMDAGetInfo(da, NULL, &g.nx, &g.ny, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   if (rank == 0) {
-    if (!g) snprintf(msg, sizeof msg, "cannot write '%s' (no grid)", xmf_path);
-    else WriteFiles(xmf_path, h5path, g, nsnap, times, fields, nfields, msg, sizeof msg);
+    if (!da) snprintf(msg, sizeof msg, "cannot write '%s' (no grid)", xmf_path);
+    else WriteFiles(xmf_path, h5path, &g, nsnap, times, fields, nfields, msg, sizeof msg);
   }
   PetscCall(RslCheckCollective(comm, msg[0] ? PETSC_TRUE : PETSC_FALSE, msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslXdmfWriteBed(RslH5 f, const RslGrid *g, Vec z, double nodata)
+PetscErrorCode RslXdmfWriteBed(RslH5 f, DM da, Vec z, double nodata)
 {
   Vec          v;
   PetscScalar *a;
@@ -218,7 +226,7 @@ PetscErrorCode RslXdmfWriteBed(RslH5 f, const RslGrid *g, Vec z, double nodata)
   for (PetscInt k = 0; k < n; k++)
     if (PetscRealPart(a[k]) == nodata) a[k] = NAN;
   PetscCall(VecRestoreArray(v, &a));
-  PetscCall(RslH5WriteFieldFloat(f, "/xdmf/z", g, v));
+  PetscCall(RslH5WriteFieldFloat(f, "/xdmf/z", da, v));
   PetscCall(VecDestroy(&v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
