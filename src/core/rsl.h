@@ -52,10 +52,6 @@ double RslPeakRSS(void);
 /* min, mean and max of a per-rank figure over the ranks of comm (load balance). Collective. */
 PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3]);
 
-/* Read a whole (small, <= 64 MB) text file on rank 0 and broadcast it, so that every rank
- * parses the same bytes and reaches the same verdict on errors; NUL and control bytes are
- * refused (RslCheckTextBytes). Collective error naming option/path. */
-PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text);
 /* Derived file names: path without a final ".h5", then suffix (run.h5 + "_2050.h5" ->
  * run_2050.h5, + ".ckpt.h5" -> run.ckpt.h5). */
 PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len);
@@ -71,7 +67,3 @@ PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[
   #define RSL_MULTIVERSION
 #endif
 
-/* Next data line of a text buffer read with RslReadTextFile, cut in place: blank lines and
- * '#' comments are skipped, leading blanks and a trailing '\r' removed; *lineno counts every
- * line (for messages). NULL at the end. Start with *cursor = text, *lineno = 0. */
-char *RslNextLine(char **cursor, int *lineno);
