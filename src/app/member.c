@@ -55,7 +55,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_FALSE));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
-  PetscCall(RslPathStem(out_file, "_landcover.tif", mapfile, sizeof mapfile));
+  PetscCall(RslOutputName(out_file, NULL, "_landcover.tif", mapfile, sizeof mapfile));
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -308,7 +308,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslSWESetRain(m->swe, &cb));
   PetscCall(RslSWESetBed(m->swe, m->z, nodata));
   PetscCall(RslSWESetUp(m->swe));
-  PetscCall(RslPathStem(out_file, ".ckpt.h5", ckfile, sizeof ckfile));
+  PetscCall(RslOutputName(out_file, NULL, ".ckpt.h5", ckfile, sizeof ckfile));
   PetscCall(RslCheckpointCreate(comm, &m->ck));
   PetscCall(RslCheckpointSetFromOptions(m->ck, ckfile, in_ensemble ? s->name : NULL));
   PetscCall(RslAppWarnUnusedOptions(comm, NULL));

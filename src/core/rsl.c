@@ -95,13 +95,13 @@ PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len)
+PetscErrorCode RslOutputName(const char out[], const char member[], const char suffix[], char name[], size_t len)
 {
-  size_t n = strlen(path);
+  size_t n = strlen(out);
 
   PetscFunctionBegin;
-  if (n > 3 && !strcmp(path + n - 3, ".h5")) n -= 3;
-  PetscCall(PetscSNPrintf(out, len, "%.*s%s", (int)n, path, suffix));
+  if (n > 3 && !strcmp(out + n - 3, ".h5")) n -= 3;
+  PetscCall(PetscSNPrintf(name, len, "%.*s%s%s%s", (int)n, out, member ? "_" : "", member ? member : "", suffix));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -52,9 +52,11 @@ double RslPeakRSS(void);
 /* min, mean and max of a per-rank figure over the ranks of comm (load balance). Collective. */
 PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3]);
 
-/* Derived file names: path without a final ".h5", then suffix (run.h5 + "_2050.h5" ->
- * run_2050.h5, + ".ckpt.h5" -> run.ckpt.h5). */
-PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len);
+/* The one rule for the names of a run's files: the result path OUT (-out_file) without a
+ * final ".h5", then "_<member>" when member is given (ensembles), then suffix:
+ *   run.h5, NULL, ".xmf"          -> run.xmf        run.h5, NULL, "_classes.tif" -> run_classes.tif
+ *   run.h5, "2050", ".h5"         -> run_2050.h5    run.h5, NULL, ".ckpt.h5"     -> run.ckpt.h5 */
+PetscErrorCode RslOutputName(const char out[], const char member[], const char suffix[], char name[], size_t len);
 /* Resolve `name` relative to the directory of `base` unless it is absolute. */
 PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[], size_t len);
 

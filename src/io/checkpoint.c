@@ -70,9 +70,8 @@ PetscErrorCode RslCheckpointSetFromOptions(RslCheckpoint ck, const char default_
   RSLCHECK(ck->comm, !set_f || ck->file[0], "-checkpoint_file: give a file name");
   RSLCHECK(ck->comm, !set_r || ck->restart[0], "-restart: give a checkpoint file, or auto");
   if (set_f && member) { /* FILE.h5 -> FILE_<member>.h5 */
-    char suffix[80], file[PETSC_MAX_PATH_LEN];
-    PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_%s.h5", member));
-    PetscCall(RslPathStem(ck->file, suffix, file, sizeof file));
+    char file[PETSC_MAX_PATH_LEN];
+    PetscCall(RslOutputName(ck->file, member, ".h5", file, sizeof file));
     PetscCall(PetscStrncpy(ck->file, file, sizeof ck->file));
   }
   ck->active = (PetscBool)(set_i || set_w || set_f || set_r);

@@ -111,10 +111,9 @@ PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[])
 {
   static const char *const fields[] = {"h", "hu", "hv"};
   char        xmf[PETSC_MAX_PATH_LEN];
-  size_t      len  = strlen(h5path);
 
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(xmf, sizeof xmf, "%.*s.xmf", (int)(len > 3 && !strcmp(h5path + len - 3, ".h5") ? len - 3 : len), h5path));
+  PetscCall(RslOutputName(h5path, NULL, ".xmf", xmf, sizeof xmf));
   PetscCall(RslXdmfWrite(swe->comm, xmf, h5path, swe->grid->da1, swe->grid->crs_wkt, swe->nsnap, swe->snap_t, fields, 3));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
