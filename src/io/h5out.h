@@ -94,15 +94,16 @@ PetscErrorCode RslH5Delete(RslH5 f, const char path[]);
 /* XDMF sidecar for ParaView (io/xdmf.c), written after the HDF5 file is complete: a
  * temporal collection of the snapshots k = 0..nsnap-1 at times[k] with their float32
  * <RslH5SnapshotName(k)>/<fields[i]>, or with nsnap = 0 one grid of the final
- * /fields/<fields[i]>; every grid also shows the result's bed (/xdmf/z, NaN outside the
- * domain), maxima (/max/h, /max/speed, /max/hv), hazard (/max/hazard) and timing
- * (/timing/arrival, /timing/duration) that the file holds. Cell data on a one-layer
+ * /fields/<fields[i]>; every grid also shows the datasets of `shown` that the file holds:
+ * pairs {name, dataset} ending with NULL, a name listed twice in a row taking the first of
+ * its datasets found (e.g. {"z", "/xdmf/z", "z", "/fields/z", NULL}: the caller knows its
+ * fields, io does not). Cell data on a one-layer
  * 3DRectMesh of /grid/x_edges, /grid/y_edges (y descending like the rows: north-up with no
  * flip). The HDF5 file is referenced by its name (xmf_path and h5path in one directory);
  * the CRS is an Information element and a .prj beside (OUT.prj). Collective; rank 0 reads
  * h5path and writes xmf_path.part, then renames it. da: the dof-1 DMDA of the fields (NULL
  * is an error naming xmf_path); crs_wkt: the grid's CRS. */
-PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], DM da, const char *crs_wkt, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);
+PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], DM da, const char *crs_wkt, const char *const shown[], PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);
 /* /xdmf/z: the bed z (Vec of the dof-1 DMDA da) as float32 with NaN on nodata cells, so viewers blank the
  * outside of the domain (Warp By Scalar no longer spans to -9999). Collective. */
 PetscErrorCode RslXdmfWriteBed(RslH5 f, DM da, Vec z, double nodata);

@@ -109,11 +109,14 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
 
 PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[])
 {
-  static const char *const fields[] = {"h", "hu", "hv"};
-  char        xmf[PETSC_MAX_PATH_LEN];
+  /* shown at every time: the bed with NaN outside the domain (RslXdmfWriteBed; else the raw
+   * one with its nodata), the maxima, hazard and timing */
+  static const char *const shown[] = {"z",      "/xdmf/z",     "z",       "/fields/z",       "max_h",    "/max/h",          "max_speed", "/max/speed", "max_hv", "/max/hv",
+                                      "hazard", "/max/hazard", "arrival", "/timing/arrival", "duration", "/timing/duration", NULL};
+  char                     xmf[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
   PetscCall(RslOutputName(h5path, NULL, ".xmf", xmf, sizeof xmf));
-  PetscCall(RslXdmfWrite(swe->comm, xmf, h5path, swe->grid->da1, swe->grid->crs_wkt, swe->nsnap, swe->snap_t, fields, 3));
+  PetscCall(RslXdmfWrite(swe->comm, xmf, h5path, swe->grid->da1, swe->grid->crs_wkt, shown, swe->nsnap, swe->snap_t, Comp, 3));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

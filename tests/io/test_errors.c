@@ -76,7 +76,7 @@ int main(int argc, char **argv)
   ExpectError(comm, "unwritable output directory", ierr, path, "not writable");
 
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/no_such_dir/out.xmf", dir));
-  ierr = RslXdmfWrite(comm, path, "out.h5", NULL, NULL, 0, NULL, NULL, 0);
+  ierr = RslXdmfWrite(comm, path, "out.h5", NULL, NULL, NULL, 0, NULL, NULL, 0);
   ExpectError(comm, "XDMF in a missing directory", ierr, "no_such_dir/out.xmf", NULL);
 
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/missing.h5", dir));

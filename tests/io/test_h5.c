@@ -97,7 +97,7 @@ int main(int argc, char **argv)
   if (rank == 0) IO_EXPECT(Exists(part) && !Exists(h5), "before close: %s must exist, %s not yet", part, h5);
   PetscCall(RslH5Close(&f, PETSC_TRUE));
   if (rank == 0) IO_EXPECT(!Exists(part) && Exists(h5), "after close: %s must be renamed to %s", part, h5);
-  PetscCall(RslXdmfWrite(comm, xmf, h5, g->da1, g->crs_wkt, 2, times, fields, 3));
+  PetscCall(RslXdmfWrite(comm, xmf, h5, g->da1, g->crs_wkt, (const char *const[]){"z", "/xdmf/z", "z", "/fields/z", "max_h", "/max/h", NULL}, 2, times, fields, 3));
 
   /* read back on this decomposition: exact */
   PetscCall(DMCreateGlobalVector(g->da1, &back));
