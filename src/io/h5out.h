@@ -26,7 +26,8 @@ PetscErrorCode RslH5Resume(MPI_Comm comm, const char path[], RslH5 *f);
 PetscErrorCode RslH5Flush(RslH5 f);
 const char    *RslH5Path(RslH5 f); /* final path */
 
-/* /grid group with attributes nx, ny, dx, dy, geotransform, crs_wkt, and the coordinate
+/* /grid group of an nx x ny grid with geotransform gt: attributes nx, ny, dx = |gt[1]|,
+ * dy = |gt[5]| (the grid's cell sizes), geotransform, crs_wkt, and the coordinate
  * datasets /grid/x (nx cell-centre eastings, west to east), /grid/y (ny cell-centre
  * northings in file row order: north to south, descending), /grid/x_edges, /grid/y_edges
  * (nx+1, ny+1 cell edges, same orders; the XDMF mesh uses them). */
