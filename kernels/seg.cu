@@ -5,7 +5,7 @@
 // tensor's type. Compiled for sm_80/sm_90; never run on the development machines.
 #include "kernels/conv_epilogue.h"
 #include "kernels/seg_pointwise.h"
-#include "seg/backend_cuda.h"
+#include "kernels/seg_launch.h"
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>

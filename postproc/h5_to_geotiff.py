@@ -19,16 +19,16 @@ import sys
 
 import h5py
 import numpy as np
-from osgeo import gdal, osr
+from osgeo import osr
+
+from rslpost.export import write_cog
+from rslpost.result import NODATA_Z as Z_NODATA, ResultError, grid, open_h5
 
 DEFAULT_DATASETS = ["/max/h", "/fields/h"]
-Z_NODATA = -9999.0  # value of /fields/z outside the domain (solver convention)
 UNITS = {"/max/h": "m", "/fields/h": "m", "/fields/z": "m", "/xdmf/z": "m", "/max/speed": "m/s", "/max/hv": "m2/s",
          "/fields/hu": "m2/s", "/fields/hv": "m2/s", "/timing/arrival": "s", "/timing/duration": "s", "/fields/rain": "m",
          "/fields/losses": "m", "/fields/infiltration": "m", "/params/manning": "s m-1/3", "/params/ks": "m/s",
          "/params/psi_dtheta": "m", "/params/initial_abstraction": "m"}
-
-gdal.UseExceptions()
 
 
 def parse_args(argv):
@@ -44,22 +44,15 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def georef(f):
-    """(geotransform, WKT, ny, nx) from /grid."""
-    if "grid" not in f:
-        sys.exit(f"h5_to_geotiff: {f.filename} has no /grid group (not a ruissel result?)")
-    a = f["grid"].attrs
-    gt = tuple(float(x) for x in a["geotransform"])
-    wkt = text(a.get("crs_wkt", ""))
+    """(geotransform, WKT, ny, nx) from /grid (rslpost.result.grid), the CRS as GDAL's WKT."""
+    gt, wkt, ny, nx, _, _ = grid(f)
+    gt = tuple(gt)
     if wkt:
         srs = osr.SpatialReference()
         srs.SetFromUserInput(wkt)  # accepts WKT and "EPSG:n"
         wkt = srs.ExportToWkt()
-    return gt, wkt, int(a["ny"]), int(a["nx"])
+    return gt, wkt, ny, nx
 
 
 def outside_mask(f, args, dset):
@@ -78,30 +71,6 @@ def output_path(args, dset, single):
     os.makedirs(outdir, exist_ok=True)
     stem = os.path.splitext(os.path.basename(args.result))[0]
     return os.path.join(outdir, stem + "_" + dset.strip("/").replace("/", "_") + ".tif")
-
-
-def write(path, arr, gt, wkt, nodata, cog, description="", unit=""):
-    types = {np.dtype(np.uint8): gdal.GDT_Byte, np.dtype(np.float32): gdal.GDT_Float32}
-    gtype = types.get(arr.dtype, gdal.GDT_Float64)
-    mem = gdal.GetDriverByName("MEM").Create("", arr.shape[1], arr.shape[0], 1, gtype)
-    mem.SetGeoTransform(gt)
-    if wkt:
-        mem.SetProjection(wkt)
-    band = mem.GetRasterBand(1)
-    if nodata is not None:
-        band.SetNoDataValue(nodata)
-    band.SetDescription(description)
-    if unit:
-        band.SetUnitType(unit)
-    band.WriteArray(arr)
-    part = path + ".part.tif"  # nothing half-written under the final name
-    if cog:
-        gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE", "BLOCKSIZE=256",
-                                                                   "OVERVIEW_RESAMPLING=" + ("NEAREST" if gtype == gdal.GDT_Byte else "AVERAGE")])
-    else:
-        gdal.GetDriverByName("GTiff").CreateCopy(part, mem, options=["TILED=YES", "COMPRESS=DEFLATE"])
-    mem = None
-    os.replace(part, path)
 
 
 def export(f, args, dset, gt, wkt, ny, nx, single):
@@ -125,19 +94,23 @@ def export(f, args, dset, gt, wkt, ny, nx, single):
     elif arr.dtype != np.uint8:
         arr = arr.astype(np.float64 if args.float64 else np.float32)
     path = output_path(args, dset, single)
-    write(path, arr, gt, wkt, nodata, not args.gtiff, dset, UNITS.get(dset, ""))
+    write_cog(path, arr, (gt, wkt), dset, UNITS.get(dset, ""), nodata, resampling="NEAREST" if arr.dtype == np.uint8 else "AVERAGE",
+              cog=not args.gtiff)
     print(f"h5_to_geotiff: {dset} -> {path}")
     return None
 
 
 def main(argv=None):
     args = parse_args(argv)
-    with h5py.File(args.result, "r") as f:
-        gt, wkt, ny, nx = georef(f)
-        dsets = args.datasets or [d for d in DEFAULT_DATASETS if d in f]
-        if not dsets:
-            sys.exit(f"h5_to_geotiff: {args.result} has none of {', '.join(DEFAULT_DATASETS)}")
-        errors = [e for e in (export(f, args, d, gt, wkt, ny, nx, len(dsets) == 1) for d in dsets) if e]
+    try:
+        with open_h5(args.result) as f:
+            gt, wkt, ny, nx = georef(f)
+            dsets = args.datasets or [d for d in DEFAULT_DATASETS if d in f]
+            if not dsets:
+                sys.exit(f"h5_to_geotiff: {args.result} has none of {', '.join(DEFAULT_DATASETS)}")
+            errors = [e for e in (export(f, args, d, gt, wkt, ny, nx, len(dsets) == 1) for d in dsets) if e]
+    except ResultError as e:
+        sys.exit(f"h5_to_geotiff: {e}")
     for e in errors:
         print(f"h5_to_geotiff: {args.result}: {e}", file=sys.stderr)
     return 2 if errors else 0

@@ -79,10 +79,9 @@ static PetscErrorCode RunSeg(Job *job)
   double     nodata;
   char       dem[PETSC_MAX_PATH_LEN];
   PetscBool  set;
-  size_t     len = strlen(job->out_file);
 
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(job->seg_output, sizeof job->seg_output, "%.*s_classes.tif", (int)(len > 3 && !strcmp(job->out_file + len - 3, ".h5") ? len - 3 : len), job->out_file));
+  PetscCall(RslOutputName(job->out_file, NULL, "_classes.tif", job->seg_output, sizeof job->seg_output));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-seg_output", job->seg_output, sizeof job->seg_output, NULL));
   PetscCall(PetscOptionsSetValue(NULL, "-seg_output", job->seg_output));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dem", dem, sizeof dem, &set));

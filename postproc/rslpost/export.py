@@ -29,13 +29,14 @@ def _gdal():
     return gdal
 
 
-def write_cog(path, arr, res, description, unit="", nodata=None, colours=None, names=None, resampling="AVERAGE"):
-    """arr (ny x nx, float32 or uint8) as a COG at path, on the result's grid (or on the
-    geotransform/CRS of `res` when it is a (gt, wkt) pair). colours: {value: '#rrggbb'}
-    for a colour table, names: category names (index = value)."""
+def write_cog(path, arr, res, description, unit="", nodata=None, colours=None, names=None, resampling="AVERAGE", cog=True):
+    """arr (ny x nx, uint8, float32 or float64) as a COG at path (cog=False: a plain tiled
+    GeoTIFF), on the result's grid (or on the geotransform/CRS of `res` when it is a
+    (gt, wkt) pair). colours: {value: '#rrggbb'} for a colour table, names: category names
+    (index = value). Written as PATH.part.tif, then renamed."""
     gdal = _gdal()
     gt, wkt = (res.gt, res.crs_wkt) if hasattr(res, "gt") else res
-    gtype = gdal.GDT_Byte if arr.dtype == np.uint8 else gdal.GDT_Float32
+    gtype = {np.dtype(np.uint8): gdal.GDT_Byte, np.dtype(np.float64): gdal.GDT_Float64}.get(arr.dtype, gdal.GDT_Float32)
     mem = gdal.GetDriverByName("MEM").Create("", arr.shape[1], arr.shape[0], 1, gtype)
     mem.SetGeoTransform(gt)
     if wkt:
@@ -54,7 +55,10 @@ def write_cog(path, arr, res, description, unit="", nodata=None, colours=None, n
         b.SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
     b.WriteArray(arr)
     part = path + ".part.tif"  # nothing half-written under the final name
-    gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEW_RESAMPLING=" + resampling])
+    if cog:
+        gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEW_RESAMPLING=" + resampling])
+    else:
+        gdal.GetDriverByName("GTiff").CreateCopy(part, mem, options=["TILED=YES", "COMPRESS=DEFLATE"])
     mem = None
     os.replace(part, path)
     if names:  # category names are not a TIFF tag: GDAL keeps them in PATH.aux.xml

@@ -1,4 +1,6 @@
-"""Reading a ruissel HDF5 result (layout: docs/user-guide.md, "The result file").
+"""Reading a ruissel HDF5 result (layout: docs/user-guide.md, "The result file"): the one
+reader of postproc/ (Result for the report tools, open_h5 and grid for tools that read
+any dataset, such as h5_to_geotiff.py).
 
 Only the documented layout is used, never the solver's internals. Arrays are ny x nx with
 row 0 = north edge, as GDAL reads rasters. Optional datasets (hazard, timing, rain and
@@ -46,6 +48,25 @@ def _text(v):
     return str(a[0]) if a.size == 1 else ", ".join(str(x) for x in a)
 
 
+def open_h5(path):
+    """The result file at path opened read-only (an h5py.File, use it in a with block)."""
+    if not os.path.isfile(path):
+        raise ResultError(f"{path}: no such result file")
+    try:
+        return h5py.File(path, "r")
+    except OSError as e:
+        raise ResultError(f"{path}: not an HDF5 file ({e})") from e
+
+
+def grid(f):
+    """(geotransform, CRS WKT, ny, nx, dx, dy) from /grid of an open result file."""
+    if "grid" not in f:
+        raise ResultError(f"{f.filename}: missing /grid (not a ruissel result?)")
+    g = f["grid"].attrs
+    return ([float(v) for v in g["geotransform"]], _text(g.get("crs_wkt", b"")), int(g["ny"]), int(g["nx"]),
+            float(g["dx"]), float(g["dy"]))
+
+
 def _field(f, name, dtype=np.float64):
     return np.asarray(f[name][()], dtype=dtype) if name in f else None
 
@@ -55,24 +76,14 @@ class Result:
     per-zone indicators."""
 
     def __init__(self, path):
-        if not os.path.isfile(path):
-            raise ResultError(f"{path}: no such result file")
-        try:
-            f = h5py.File(path, "r")
-        except OSError as e:
-            raise ResultError(f"{path}: not an HDF5 file ({e})") from e
+        f = open_h5(path)
         self.path = path
         self.name = os.path.splitext(os.path.basename(path))[0]
         with f:
             for need in ("grid", "fields/z", "max/h"):
                 if need not in f:
                     raise ResultError(f"{path}: missing /{need} (not a ruissel result?)")
-            g = f["grid"].attrs
-            self.nx, self.ny = int(g["nx"]), int(g["ny"])
-            self.dx, self.dy = float(g["dx"]), float(g["dy"])
-            self.gt = [float(v) for v in g["geotransform"]]
-            wkt = g.get("crs_wkt", "")
-            self.crs_wkt = wkt.decode() if isinstance(wkt, bytes) else str(wkt)
+            self.gt, self.crs_wkt, self.ny, self.nx, self.dx, self.dy = grid(f)
             self.z = _field(f, "fields/z")
             self.h = _field(f, "fields/h") if "fields/h" in f else np.zeros_like(self.z)
             self.max_h = _field(f, "max/h")

@@ -156,7 +156,7 @@ static PetscErrorCode Summary(MPI_Comm comm, PetscInt n, char names[][64], const
     if (status[k] == RSL_MEMBER_DONE) PetscCall(PetscPrintf(comm, "%-18s %8.4f %9.3f %13.4f %13.1f %11.1f %11.1f %10.4f %+10.1e  ok\n", names[k], r[S_CLIMATE], r[S_ARTIF], r[S_PEAK], r[S_FLOOD], r[S_RAIN], r[S_OUT], r[S_RC], r[S_BUDGET]));
     else PetscCall(PetscPrintf(comm, "%-18s %8s %9s %13s %13s %11s %11s %10s %10s  %s: %s\n", names[k], "-", "-", "-", "-", "-", "-", "-", "-", StatusName[status[k]], err[k]));
   }
-  PetscCall(RslPathStem(out_file, "_summary.csv", path, sizeof path));
+  PetscCall(RslOutputName(out_file, NULL, "_summary.csv", path, sizeof path));
   if (!rank) {
     PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.part", path));
     fp = fopen(tmp, "w");
@@ -308,11 +308,8 @@ PetscErrorCode RslEnsembleRun(MPI_Comm comm, const char landcover[], const char 
    * agreed within its group only, so the groups never wait for each other until the end */
   for (PetscInt k = group; k < n; k += ngroups) {
     PetscErrorCode ierr;
-    if (set) {
-      char suffix[80];
-      PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_%s.h5", names[k]));
-      PetscCall(RslPathStem(out_file, suffix, out, sizeof out));
-    } else PetscCall(PetscStrncpy(out, out_file, sizeof out));
+    if (set) PetscCall(RslOutputName(out_file, names[k], ".h5", out, sizeof out));
+    else PetscCall(PetscStrncpy(out, out_file, sizeof out));
     RslAppErrorReset();
     if (set && rsl_bad_options[k][0]) { /* reported by RslEnsembleCheck */
       status[k] = RSL_MEMBER_FAILED;

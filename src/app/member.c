@@ -5,7 +5,7 @@
 #include "core/signal.h"
 #include "hydro/hydro.h"
 #include "io/h5out.h"
-#include "io/zones.h"
+#include "output/zones.h"
 #include "scenario/landuse.h"
 #include "scenario/rain.h"
 #include <stddef.h>
@@ -55,7 +55,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_FALSE));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
-  PetscCall(RslPathStem(out_file, "_landcover.tif", mapfile, sizeof mapfile));
+  PetscCall(RslOutputName(out_file, NULL, "_landcover.tif", mapfile, sizeof mapfile));
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -94,11 +94,11 @@ static PetscErrorCode WriteParameters(Member *m, RslMemberSummary *s)
   char       dset[64];
 
   for (int k = 0; k < 5; k++)
-    if (f[k]) PetscCall(RslH5WriteField(m->out, names[k], m->grid, f[k]));
+    if (f[k]) PetscCall(RslH5WriteField(m->out, names[k], m->grid->da1, f[k]));
   PetscCall(RslHydroGetClassFractions(m->hydro, &nc, &frac));
   for (PetscInt c = 0; c < nc; c++) {
     PetscCall(PetscSNPrintf(dset, sizeof dset, "/landcover/fraction_%02d", (int)c));
-    PetscCall(RslH5WriteField(m->out, dset, m->grid, frac[c]));
+    PetscCall(RslH5WriteField(m->out, dset, m->grid->da1, frac[c]));
   }
   PetscCall(RslH5SetAttrString(m->out, "/scenario", "name", s->name));
   PetscCall(RslH5SetAttrDouble(m->out, "/scenario", "climate_factor", 1, &s->climate_factor));
@@ -208,7 +208,7 @@ static PetscErrorCode OpenResult(MPI_Comm comm, Member *m, const char out_file[]
     if (ok) PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(RslH5Create(comm, "-out_file", out_file, &m->out));
-  PetscCall(RslH5WriteGrid(m->out, m->grid));
+  PetscCall(RslH5WriteGrid(m->out, m->grid->nx, m->grid->ny, m->grid->gt, m->grid->crs_wkt));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -233,9 +233,9 @@ static PetscErrorCode WriteRainAndZones(Member *m, double nodata)
     if (PetscRealPart(z[c]) == nodata || PetscIsNanReal(PetscRealPart(z[c]))) d[c] = 0.0;
   PetscCall(VecRestoreArrayRead(m->z, &z));
   PetscCall(VecRestoreArray(depth, &d));
-  PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid, depth));
+  PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid->da1, depth));
   PetscCall(DMRestoreGlobalVector(m->grid->da1, &depth));
-  PetscCall(RslXdmfWriteBed(m->out, m->grid, m->z, nodata));
+  PetscCall(RslXdmfWriteBed(m->out, m->grid->da1, m->z, nodata));
   PetscCall(RslSWEGetHazardThreshold(m->swe, &flood_depth)); /* the run's one "flooded" depth */
   PetscCall(RslZonesWrite(m->zones, m->out, m->z, nodata, flood_depth));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -308,7 +308,7 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslSWESetRain(m->swe, &cb));
   PetscCall(RslSWESetBed(m->swe, m->z, nodata));
   PetscCall(RslSWESetUp(m->swe));
-  PetscCall(RslPathStem(out_file, ".ckpt.h5", ckfile, sizeof ckfile));
+  PetscCall(RslOutputName(out_file, NULL, ".ckpt.h5", ckfile, sizeof ckfile));
   PetscCall(RslCheckpointCreate(comm, &m->ck));
   PetscCall(RslCheckpointSetFromOptions(m->ck, ckfile, in_ensemble ? s->name : NULL));
   PetscCall(RslAppWarnUnusedOptions(comm, NULL));

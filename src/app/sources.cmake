@@ -1,3 +1,1 @@
-foreach(f member.c ensemble.c)
-  list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/${f})
-endforeach()
+list(APPEND RSL_APP_SOURCES ${CMAKE_CURRENT_LIST_DIR}/member.c ${CMAKE_CURRENT_LIST_DIR}/ensemble.c)

@@ -1,4 +1,5 @@
 /* core/help: capture of PETSc's help text, ruissel's -help, "did you mean" (help.h). */
+#define _POSIX_C_SOURCE 200809L /* strtok_r (the whole library got it from the json-c include path before) */
 #include "core/help.h"
 #include <stdarg.h>
 #include <stdio.h>

@@ -95,55 +95,13 @@ PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text)
+PetscErrorCode RslOutputName(const char out[], const char member[], const char suffix[], char name[], size_t len)
 {
-  PetscMPIInt rank;
-  long        n = -1;
-  char       *buf = NULL;
-  int         err = 0;
+  size_t n = strlen(out);
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) err = errno ? errno : ENOENT;
-    else {
-      if (fseek(fp, 0, SEEK_END) == 0) n = ftell(fp);
-      if (n < 0 || n > (64L << 20)) err = EFBIG;
-      else {
-        rewind(fp);
-        buf = (char *)malloc((size_t)n + 1);
-        if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) err = EIO;
-        else buf[n] = 0;
-      }
-      fclose(fp);
-    }
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  if (err) free(buf);
-  RSLCHECK(comm, !err, "%s: cannot read '%s' (%s)", option, path, strerror(err));
-  PetscCallMPI(MPI_Bcast(&n, 1, MPI_LONG, 0, comm));
-  PetscCall(PetscMalloc1(n + 1, text));
-  if (!rank) {
-    PetscCall(PetscArraycpy(*text, buf, n + 1));
-    free(buf);
-  }
-  PetscCallMPI(MPI_Bcast(*text, (PetscMPIInt)(n + 1), MPI_CHAR, 0, comm));
-  {
-    PetscErrorCode ierr = RslCheckTextBytes(comm, option, path, *text, (size_t)n);
-    if (ierr) PetscCall(PetscFree(*text));
-    PetscCall(ierr);
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len)
-{
-  size_t n = strlen(path);
-
-  PetscFunctionBegin;
-  if (n > 3 && !strcmp(path + n - 3, ".h5")) n -= 3;
-  PetscCall(PetscSNPrintf(out, len, "%.*s%s", (int)n, path, suffix));
+  if (n > 3 && !strcmp(out + n - 3, ".h5")) n -= 3;
+  PetscCall(PetscSNPrintf(name, len, "%.*s%s%s%s", (int)n, out, member ? "_" : "", member ? member : "", suffix));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -155,21 +113,4 @@ PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[
   if (name[0] == '/' || !slash) PetscCall(PetscStrncpy(out, name, len));
   else PetscCall(PetscSNPrintf(out, len, "%.*s/%s", (int)(slash - base), base, name));
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-char *RslNextLine(char **cursor, int *lineno)
-{
-  while (*cursor && **cursor) {
-    char *line = *cursor, *end = strchr(line, '\n');
-    if (end) {
-      *end    = 0;
-      *cursor = end + 1;
-    } else *cursor = line + strlen(line);
-    (*lineno)++;
-    if (end > line && end[-1] == '\r') end[-1] = 0;
-    else if (!end && line[0] && line[strlen(line) - 1] == '\r') line[strlen(line) - 1] = 0;
-    while (*line == ' ' || *line == '\t') line++;
-    if (*line && *line != '#') return line;
-  }
-  return NULL;
 }

@@ -52,13 +52,11 @@ double RslPeakRSS(void);
 /* min, mean and max of a per-rank figure over the ranks of comm (load balance). Collective. */
 PetscErrorCode RslRankSpread(MPI_Comm comm, double v, double spread[3]);
 
-/* Read a whole (small, <= 64 MB) text file on rank 0 and broadcast it, so that every rank
- * parses the same bytes and reaches the same verdict on errors; NUL and control bytes are
- * refused (RslCheckTextBytes). Collective error naming option/path. */
-PetscErrorCode RslReadTextFile(MPI_Comm comm, const char option[], const char path[], char **text);
-/* Derived file names: path without a final ".h5", then suffix (run.h5 + "_2050.h5" ->
- * run_2050.h5, + ".ckpt.h5" -> run.ckpt.h5). */
-PetscErrorCode RslPathStem(const char path[], const char suffix[], char out[], size_t len);
+/* The one rule for the names of a run's files: the result path OUT (-out_file) without a
+ * final ".h5", then "_<member>" when member is given (ensembles), then suffix:
+ *   run.h5, NULL, ".xmf"          -> run.xmf        run.h5, NULL, "_classes.tif" -> run_classes.tif
+ *   run.h5, "2050", ".h5"         -> run_2050.h5    run.h5, NULL, ".ckpt.h5"     -> run.ckpt.h5 */
+PetscErrorCode RslOutputName(const char out[], const char member[], const char suffix[], char name[], size_t len);
 /* Resolve `name` relative to the directory of `base` unless it is absolute. */
 PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[], size_t len);
 
@@ -71,7 +69,3 @@ PetscErrorCode RslPathRelativeTo(const char base[], const char name[], char out[
   #define RSL_MULTIVERSION
 #endif
 
-/* Next data line of a text buffer read with RslReadTextFile, cut in place: blank lines and
- * '#' comments are skipped, leading blanks and a trailing '\r' removed; *lineno counts every
- * line (for messages). NULL at the end. Start with *cursor = text, *lineno = 0. */
-char *RslNextLine(char **cursor, int *lineno);

@@ -13,8 +13,9 @@ static PetscErrorCode FreeRows(double **t, double **v)
 
 PetscErrorCode RslSeriesParse(MPI_Comm comm, const char option[], const char path[], char *text, PetscBool linear, PetscBool nonneg, RslSeries *s)
 {
-  RslTextPos     p   = {comm, option, path, 0};
-  char          *cur = text, *line, *f[3];
+  RslRows        r;
+  RslTextPos    *p   = &r.p;
+  char         **f   = r.f;
   PetscInt       cap = 0, n = 0;
   double        *t = NULL, *v = NULL;
   PetscBool      first = PETSC_TRUE;
@@ -23,19 +24,20 @@ PetscErrorCode RslSeriesParse(MPI_Comm comm, const char option[], const char pat
   PetscFunctionBegin;
   s->n = 0;
   s->t = s->v = NULL;
-  for (; (line = RslNextLine(&cur, &p.line)); first = PETSC_FALSE) {
-    int    nf = RslSplitFields(line, strchr(line, ';') && !strchr(line, ',') ? ';' : ',', f, 2);
+  RslRowsBegin(&r, comm, option, path, text);
+  for (; RslRowsNext(&r, 0, 2); first = PETSC_FALSE) {
+    int    nf = r.nf;
     double a, b;
     if (first && !RslParseReal(f[0], &a)) continue; /* header */
     if (nf != 2) PetscCall(FreeRows(&t, &v));
-    RSLCHECK(comm, nf == 2, "%s: '%s' line %d: %s, expected 'time_s,value'", option, path, p.line, nf > 2 ? "more than 2 fields" : "1 field");
-    ierr = RslFieldReal(&p, "time", f[0], RSL_NONNEG, &a);
-    if (!ierr) ierr = RslFieldReal(&p, "value", f[1], nonneg ? RSL_NONNEG : RSL_FINITE, &b);
+    RSLCHECK(comm, nf == 2, "%s: '%s' line %d: %s, expected 'time_s,value'", option, path, p->line, nf > 2 ? "more than 2 fields" : "1 field");
+    ierr = RslFieldReal(p, "time", f[0], RSL_NONNEG, &a);
+    if (!ierr) ierr = RslFieldReal(p, "value", f[1], nonneg ? RSL_NONNEG : RSL_FINITE, &b);
     if (ierr || (n > 0 && !(a > t[n - 1]))) {
       double last = n > 0 ? t[n - 1] : 0;
       PetscCall(FreeRows(&t, &v));
       PetscCall(ierr);
-      RSLCHECK(comm, 0, "%s: '%s' line %d: times must increase (%g after %g)", option, path, p.line, a, last);
+      RSLCHECK(comm, 0, "%s: '%s' line %d: times must increase (%g after %g)", option, path, p->line, a, last);
     }
     if (n == cap) {
       cap = cap ? 2 * cap : 64;

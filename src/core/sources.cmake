@@ -1,7 +1,4 @@
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/rsl.c)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/series.c)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/app.c)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/signal.c)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/help.c)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/validate.c)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/options_check.c)
+# core: what every module shares (errors, options, text files, series, signals, validation)
+list(APPEND RSL_CORE_SOURCES ${CMAKE_CURRENT_LIST_DIR}/rsl.c ${CMAKE_CURRENT_LIST_DIR}/series.c
+  ${CMAKE_CURRENT_LIST_DIR}/app.c ${CMAKE_CURRENT_LIST_DIR}/signal.c ${CMAKE_CURRENT_LIST_DIR}/help.c
+  ${CMAKE_CURRENT_LIST_DIR}/validate.c ${CMAKE_CURRENT_LIST_DIR}/options_check.c ${CMAKE_CURRENT_LIST_DIR}/text.c)

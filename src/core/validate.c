@@ -92,35 +92,3 @@ PetscErrorCode RslFieldInt(const RslTextPos *p, const char column[], const char 
   RSLCHECK(p->comm, *v >= lo && *v <= hi, "%s: '%s' line %d, column %s: %" PetscInt_FMT " must be in %" PetscInt_FMT "..%" PetscInt_FMT, p->option, p->path, p->line, column, *v, lo, hi);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-
-int RslSplitFields(char *line, char sep, char *f[], int maxf)
-{
-  int n = 0;
-
-  for (char *p = line;;) {
-    char *c = strchr(p, sep), *e;
-    if (c) *c = 0;
-    while (*p == ' ' || *p == '\t') p++;
-    e = p + strlen(p);
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) *--e = 0;
-    if (n == maxf) return maxf + 1;
-    f[n++] = p;
-    if (!c) return n;
-    p = c + 1;
-  }
-}
-
-PetscErrorCode RslCheckTextBytes(MPI_Comm comm, const char option[], const char path[], const char *text, size_t len)
-{
-  int line = 1;
-
-  PetscFunctionBegin;
-  for (size_t k = 0; k < len; k++) {
-    unsigned char c = (unsigned char)text[k];
-    if (c == '\n') line++;
-    else if (c < 0x20 && c != '\t' && c != '\r') {
-      RSLCHECK(comm, 0, "%s: '%s' line %d: %s byte 0x%02x: not a text file", option, path, line, c ? "control" : "NUL", c);
-    } else if (c == 0x7f) RSLCHECK(comm, 0, "%s: '%s' line %d: control byte 0x7f: not a text file", option, path, line);
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

@@ -10,7 +10,7 @@
  * every rank stops with the same one-line message. Checks that need the grid (a raster's
  * CRS and overlap, sizes against the rank split and 32-bit indices) are in grid/grid.h. */
 #pragma once
-#include "core/rsl.h"
+#include "core/text.h"
 
 /* A closed or open interval; [lo, hi] with open ends when lo_open / hi_open. */
 typedef struct {
@@ -45,23 +45,10 @@ PetscBool RslParseInt(const char *s, PetscInt *v);
 /* Collective check of an option's value: "-swe_cfl: 1.5 must be in (0, 1]". */
 PetscErrorCode RslCheckOptionReal(MPI_Comm comm, const char opt[], double v, RslRange r);
 
-/* Where a field of a text file is: every message starts "OPTION: 'PATH' line N". */
-typedef struct {
-  MPI_Comm    comm;
-  const char *option, *path;
-  int         line;
-} RslTextPos;
-
 /* Field `text` of column `column` as a number in r (collective error naming all of it). */
 PetscErrorCode RslFieldReal(const RslTextPos *p, const char column[], const char *text, RslRange r, double *v);
 PetscErrorCode RslFieldInt(const RslTextPos *p, const char column[], const char *text, PetscInt lo, PetscInt hi, PetscInt *v);
-/* Split line in place at sep into at most maxf fields, blanks trimmed; returns the field
- * count, or maxf + 1 when the line has more fields than that. */
-int RslSplitFields(char *line, char sep, char *f[], int maxf);
 
-/* The bytes of a text input: no NUL or control byte (tab, CR, LF allowed), not empty of
- * text. Collective error "OPTION: 'PATH' line N: ...". Called by RslReadTextFile. */
-PetscErrorCode RslCheckTextBytes(MPI_Comm comm, const char option[], const char path[], const char *text, size_t len);
 
 /* ---- options ------------------------------------------------------------------------ */
 /* An options file's text checked as PETSc 3.18 reads it (PetscOptionsInsertFile), before

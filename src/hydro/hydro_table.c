@@ -18,41 +18,42 @@ typedef struct {
  * val[key][k-1]; has[key] set. Collective (every rank parses the same bytes). */
 static PetscErrorCode ParseTable(MPI_Comm comm, const char option[], const char path[], char *text, const Col *cols, int ncol, PetscBool has[256], double (*val)[8], PetscInt *first)
 {
-  RslTextPos p   = {comm, option, path, 0};
-  char      *cur = text, *line, *f[MAXF];
-  int        idx[8], nh = 0, rows = 0;
+  RslRows r;
+  char  **f = r.f;
+  int     idx[8], nh = 0, rows = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscArrayzero(has, 256));
-  while ((line = RslNextLine(&cur, &p.line))) {
-    int    n = RslSplitFields(line, ',', f, MAXF);
+  RslRowsBegin(&r, comm, option, path, text);
+  while (RslRowsNext(&r, ',', MAXF)) {
+    int    n = r.nf;
     double v[8];
     int    key;
-    RSLCHECK(comm, n <= MAXF, "%s: '%s' line %d: more than %d fields", option, path, p.line, MAXF);
+    RSLCHECK(comm, n <= MAXF, "%s: '%s' line %d: more than %d fields", option, path, r.p.line, MAXF);
     if (!nh) { /* header */
       nh = n;
       for (int k = 0; k < ncol; k++) {
         idx[k] = -1;
         for (int q = 0; q < n; q++)
           if (!strcmp(f[q], cols[k].name)) idx[k] = q;
-        RSLCHECK(comm, idx[k] >= 0, "%s: '%s' line %d: the header lacks column '%s'", option, path, p.line, cols[k].name);
+        RSLCHECK(comm, idx[k] >= 0, "%s: '%s' line %d: the header lacks column '%s'", option, path, r.p.line, cols[k].name);
       }
       continue;
     }
-    RSLCHECK(comm, n == nh, "%s: '%s' line %d: %d fields, the header has %d", option, path, p.line, n, nh);
+    RSLCHECK(comm, n == nh, "%s: '%s' line %d: %d fields, the header has %d", option, path, r.p.line, n, nh);
     for (int k = 0; k < ncol; k++) {
       const char *t = f[idx[k]];
-      RSLCHECK(comm, RslParseReal(t, &v[k]), "%s: '%s' line %d, column %s: '%.40s' is not a number", option, path, p.line, cols[k].name, t);
+      RSLCHECK(comm, RslParseReal(t, &v[k]), "%s: '%s' line %d, column %s: '%.40s' is not a number", option, path, r.p.line, cols[k].name, t);
       if (!RslInRange(v[k], cols[k].range)) {
         char want[64];
         RslRangeText(cols[k].range, want, sizeof want);
-        RSLCHECK(comm, !(v[k] < 0 && cols[k].range.lo == 0), "%s: '%s' line %d, column %s: negative %s %g", option, path, p.line, cols[k].name, cols[k].what, v[k]);
-        RSLCHECK(comm, 0, "%s: '%s' line %d, column %s: %s %g must be %s", option, path, p.line, cols[k].name, cols[k].what, v[k], want);
+        RSLCHECK(comm, !(v[k] < 0 && cols[k].range.lo == 0), "%s: '%s' line %d, column %s: negative %s %g", option, path, r.p.line, cols[k].name, cols[k].what, v[k]);
+        RSLCHECK(comm, 0, "%s: '%s' line %d, column %s: %s %g must be %s", option, path, r.p.line, cols[k].name, cols[k].what, v[k], want);
       }
     }
     key = (int)v[0];
-    RSLCHECK(comm, key == v[0], "%s: '%s' line %d, column %s: %g is not an integer class", option, path, p.line, cols[0].name, v[0]);
-    RSLCHECK(comm, !has[key], "%s: '%s' line %d: class %d appears twice", option, path, p.line, key);
+    RSLCHECK(comm, key == v[0], "%s: '%s' line %d, column %s: %g is not an integer class", option, path, r.p.line, cols[0].name, v[0]);
+    RSLCHECK(comm, !has[key], "%s: '%s' line %d: class %d appears twice", option, path, r.p.line, key);
     if (!rows++) *first = key;
     has[key] = PETSC_TRUE;
     for (int k = 1; k < ncol; k++) val[key][k - 1] = v[k];

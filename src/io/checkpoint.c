@@ -70,9 +70,8 @@ PetscErrorCode RslCheckpointSetFromOptions(RslCheckpoint ck, const char default_
   RSLCHECK(ck->comm, !set_f || ck->file[0], "-checkpoint_file: give a file name");
   RSLCHECK(ck->comm, !set_r || ck->restart[0], "-restart: give a checkpoint file, or auto");
   if (set_f && member) { /* FILE.h5 -> FILE_<member>.h5 */
-    char suffix[80], file[PETSC_MAX_PATH_LEN];
-    PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_%s.h5", member));
-    PetscCall(RslPathStem(ck->file, suffix, file, sizeof file));
+    char file[PETSC_MAX_PATH_LEN];
+    PetscCall(RslOutputName(ck->file, member, ".h5", file, sizeof file));
     PetscCall(PetscStrncpy(ck->file, file, sizeof ck->file));
   }
   ck->active = (PetscBool)(set_i || set_w || set_f || set_r);
@@ -128,17 +127,19 @@ PetscErrorCode RslCheckpointFingerprintAdd(RslCheckpoint ck, const char key[], c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslCheckpointFingerprintField(RslCheckpoint ck, const char key[], const RslGrid *g, Vec v)
+PetscErrorCode RslCheckpointFingerprintField(RslCheckpoint ck, const char key[], DM da, Vec v)
 {
   const PetscScalar *a;
   uint64_t           h = 0;
   char               value[32];
+  DMDALocalInfo      info, *g = &info;
 
   PetscFunctionBegin;
+  PetscCall(DMDAGetLocalInfo(da, g));
   PetscCall(VecGetArrayRead(v, &a));
   for (PetscInt j = 0; j < g->ym; j++)
     for (PetscInt i = 0; i < g->xm; i++) {
-      uint64_t bits, idx = (uint64_t)(g->ys + j) * (uint64_t)g->nx + (uint64_t)(g->xs + i);
+      uint64_t bits, idx = (uint64_t)(g->ys + j) * (uint64_t)g->mx + (uint64_t)(g->xs + i);
       double   x = PetscRealPart(a[j * g->xm + i]);
       memcpy(&bits, &x, sizeof bits);
       h += Mix(Mix(bits) ^ (idx * 0x9E3779B97F4A7C15ULL)); /* a sum: any order of the cells */

@@ -43,9 +43,9 @@ PetscErrorCode RslCheckpointFingerprintAdd(RslCheckpoint ck, const char key[], c
  * decomposition, segmentation: its class map enters through the per-cell parameters); an
  * option naming a file is compared by the file's content (size and hash), not its path. */
 PetscErrorCode RslCheckpointFingerprintOptions(RslCheckpoint ck);
-/* A per-cell field (dof-1 global Vec of g->da1): the sum over cells of a hash of (global
+/* A per-cell field (global Vec of the dof-1 DMDA da): the sum over cells of a hash of (global
  * index, value bits), modulo 2^64 — the same on any decomposition. */
-PetscErrorCode RslCheckpointFingerprintField(RslCheckpoint ck, const char key[], const RslGrid *g, Vec v);
+PetscErrorCode RslCheckpointFingerprintField(RslCheckpoint ck, const char key[], DM da, Vec v);
 /* Group /fingerprint of f. */
 PetscErrorCode RslCheckpointFingerprintWrite(RslCheckpoint ck, RslH5 f);
 /* Compare with the /fingerprint of f (restart: only the restart items). *same; else msg

@@ -3,8 +3,6 @@
 #include "io/raster.h"
 #include <gdal.h>
 
-/* GDALAllRegister once per process. */
-void RslGDALRegister(void);
 /* Open path read-only as a raster, GDAL errors silenced and returned as a PETSc error. */
 PetscErrorCode RslGDALOpen(const char path[], GDALDatasetH *ds);
 /* RslRasterReadWindow on an already open dataset; adds what it saw to st (may be NULL). */

@@ -10,9 +10,22 @@ typedef enum {
   FT_U8
 } FieldType;
 
+/* What the writers need of a 2-D DMDA: global nx x ny, dof, this rank's owned block. */
+typedef struct {
+  PetscInt nx, ny, dof, xs, ys, xm, ym;
+} Block;
+
+static PetscErrorCode GetBlock(DM da, Block *b)
+{
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, NULL, &b->nx, &b->ny, NULL, NULL, NULL, NULL, &b->dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &b->xs, &b->ys, NULL, &b->xm, &b->ym, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Select this rank's block in the file: grid rows [ys, ys+ym) are file rows
  * [ny-ys-ym, ny-ys) (j grows north, file row 0 is north). */
-static void SelectBlock(const RslGrid *g, hid_t fs, hid_t *ms)
+static void SelectBlock(const Block *g, hid_t fs, hid_t *ms)
 {
   hsize_t start[2] = {(hsize_t)(g->ny - g->ys - g->ym), (hsize_t)g->xs};
   hsize_t count[2] = {(hsize_t)g->ym, (hsize_t)g->xm};
@@ -25,20 +38,26 @@ static void SelectBlock(const RslGrid *g, hid_t fs, hid_t *ms)
   }
 }
 
-/* Write component comp of a dof-`dof` global Vec of the grid as dataset dset. */
-static PetscErrorCode WriteComponent(RslH5 f, const char dset[], const RslGrid *g, Vec v, PetscInt dof, PetscInt comp, FieldType t)
+/* Write component comp of a global Vec of the DMDA da as dataset dset. */
+static PetscErrorCode WriteComponent(RslH5 f, const char dset[], DM da, Vec v, PetscInt comp, FieldType t)
 {
   const hid_t        ftypes[] = {H5T_IEEE_F64LE, H5T_IEEE_F32LE, H5T_STD_U8LE};
   const hid_t        mtypes[] = {H5T_NATIVE_DOUBLE, H5T_NATIVE_FLOAT, H5T_NATIVE_UINT8};
   const size_t       esize[]  = {sizeof(double), sizeof(float), 1};
-  hsize_t            dims[2]  = {(hsize_t)g->ny, (hsize_t)g->nx};
-  hsize_t            chunk[2] = {(hsize_t)PetscMin(256, g->ny), (hsize_t)PetscMin(256, g->nx)};
+  Block              blk, *g = &blk;
+  hsize_t            dims[2], chunk[2];
   const PetscScalar *a;
-  PetscInt           n;
+  PetscInt           n, dof;
   char              *buf;
   hid_t              d, fs, ms;
 
   PetscFunctionBegin;
+  PetscCall(GetBlock(da, g));
+  dof      = g->dof;
+  dims[0]  = (hsize_t)g->ny;
+  dims[1]  = (hsize_t)g->nx;
+  chunk[0] = (hsize_t)PetscMin(256, g->ny);
+  chunk[1] = (hsize_t)PetscMin(256, g->nx);
   PetscCall(VecGetLocalSize(v, &n));
   PetscCheck(n == g->xm * g->ym * dof, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "%s: vector does not match the grid layout", dset);
   PetscCall(RslH5DatasetOpenOrCreate(f, dset, ftypes[t], 2, dims, f->contiguous ? NULL : chunk, &d));
@@ -65,24 +84,36 @@ static PetscErrorCode WriteComponent(RslH5 f, const char dset[], const RslGrid *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+/* A field: a Vec of a dof-1 DMDA. */
+static PetscErrorCode WriteDof1(RslH5 f, const char dset[], DM da, Vec v, FieldType t)
 {
+  PetscInt dof;
+
   PetscFunctionBegin;
-  PetscCall(WriteComponent(f, dset, g, v, 1, 0, FT_F64));
+  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCheck(dof == 1, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: a field is written from a dof-1 DMDA, not dof %" PetscInt_FMT, dset, dof);
+  PetscCall(WriteComponent(f, dset, da, v, 0, t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], DM da, Vec v)
 {
   PetscFunctionBegin;
-  PetscCall(WriteComponent(f, dset, g, v, 1, 0, FT_F32));
+  PetscCall(WriteDof1(f, dset, da, v, FT_F64));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], DM da, Vec v)
 {
   PetscFunctionBegin;
-  PetscCall(WriteComponent(f, dset, g, v, 1, 0, FT_U8));
+  PetscCall(WriteDof1(f, dset, da, v, FT_F32));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], DM da, Vec v)
+{
+  PetscFunctionBegin;
+  PetscCall(WriteDof1(f, dset, da, v, FT_U8));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,25 +124,26 @@ PetscErrorCode RslH5SnapshotName(PetscInt k, char buf[], size_t len)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, const RslGrid *g, Vec U)
+PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, DM da, Vec U, const char *const names[])
 {
-  const char *names[3] = {"h", "hu", "hv"};
-  char        grp[64], dset[80];
+  char     grp[64], dset[80];
+  PetscInt dof;
 
   PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
   PetscCall(RslH5SnapshotName(k, grp, sizeof(grp)));
-  for (PetscInt c = 0; c < 3; c++) {
+  for (PetscInt c = 0; c < dof; c++) {
     PetscCall(PetscSNPrintf(dset, sizeof(dset), "%s/%s", grp, names[c]));
-    PetscCall(WriteComponent(f, dset, g, U, 3, c, FT_F32));
+    PetscCall(WriteComponent(f, dset, da, U, c, FT_F32));
   }
   PetscCall(RslH5SetAttrDouble(f, grp, "time", 1, &time));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g)
+PetscErrorCode RslH5WriteGrid(RslH5 f, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt)
 {
-  PetscInt n[2] = {g->nx, g->ny};
-  double   d[2] = {g->dx, g->dy}, *x, *y;
+  PetscInt n[2] = {nx, ny};
+  double   d[2] = {PetscAbsReal(gt[1]), PetscAbsReal(gt[5])}, *x, *y; /* the grid's dx, dy */
   hsize_t  len;
 
   PetscFunctionBegin;
@@ -119,28 +151,29 @@ PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g)
   PetscCall(RslH5SetAttrInt(f, "/grid", "ny", 1, &n[1]));
   PetscCall(RslH5SetAttrDouble(f, "/grid", "dx", 1, &d[0]));
   PetscCall(RslH5SetAttrDouble(f, "/grid", "dy", 1, &d[1]));
-  PetscCall(RslH5SetAttrDouble(f, "/grid", "geotransform", 6, g->gt));
-  PetscCall(RslH5SetAttrString(f, "/grid", "crs_wkt", g->crs_wkt));
+  PetscCall(RslH5SetAttrDouble(f, "/grid", "geotransform", 6, gt));
+  PetscCall(RslH5SetAttrString(f, "/grid", "crs_wkt", crs_wkt));
   /* coordinates in file order: x west to east, y north to south (gt[5] < 0) */
-  PetscCall(PetscMalloc2(g->nx + 1, &x, g->ny + 1, &y));
-  for (PetscInt i = 0; i <= g->nx; i++) x[i] = g->gt[0] + i * g->gt[1];
-  for (PetscInt r = 0; r <= g->ny; r++) y[r] = g->gt[3] + r * g->gt[5];
-  len = (hsize_t)g->nx + 1;
+  PetscCall(PetscMalloc2(nx + 1, &x, ny + 1, &y));
+  for (PetscInt i = 0; i <= nx; i++) x[i] = gt[0] + i * gt[1];
+  for (PetscInt r = 0; r <= ny; r++) y[r] = gt[3] + r * gt[5];
+  len = (hsize_t)nx + 1;
   PetscCall(RslH5WriteReplicated(f, "/grid/x_edges", 1, &len, x));
-  len = (hsize_t)g->ny + 1;
+  len = (hsize_t)ny + 1;
   PetscCall(RslH5WriteReplicated(f, "/grid/y_edges", 1, &len, y));
-  for (PetscInt i = 0; i < g->nx; i++) x[i] = g->gt[0] + (i + 0.5) * g->gt[1];
-  for (PetscInt r = 0; r < g->ny; r++) y[r] = g->gt[3] + (r + 0.5) * g->gt[5];
-  len = (hsize_t)g->nx;
+  for (PetscInt i = 0; i < nx; i++) x[i] = gt[0] + (i + 0.5) * gt[1];
+  for (PetscInt r = 0; r < ny; r++) y[r] = gt[3] + (r + 0.5) * gt[5];
+  len = (hsize_t)nx;
   PetscCall(RslH5WriteReplicated(f, "/grid/x", 1, &len, x));
-  len = (hsize_t)g->ny;
+  len = (hsize_t)ny;
   PetscCall(RslH5WriteReplicated(f, "/grid/y", 1, &len, y));
   PetscCall(PetscFree2(x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], const RslGrid *g, Vec v)
+PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], DM da, Vec v)
 {
+  Block        blk, *g = &blk;
   hid_t        d = -1, fs, ms;
   hsize_t      dims[2] = {0, 0};
   double      *buf;
@@ -150,6 +183,7 @@ PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], const RslGrid *g, 
   int          ok;
 
   PetscFunctionBegin;
+  PetscCall(GetBlock(da, g));
   PetscCall(VecGetLocalSize(v, &n));
   PetscCheck(n == g->xm * g->ym, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "%s: vector is not a dof-1 vector of the grid", dset);
   H5E_BEGIN_TRY
@@ -182,14 +216,14 @@ PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], const RslGrid *g, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v)
+PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], DM da, Vec v)
 {
   RslH5          f;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(RslH5OpenRead(comm, NULL, path, &f));
-  ierr = RslH5ReadFieldFrom(f, dset, g, v);
+  ierr = RslH5ReadFieldFrom(f, dset, da, v);
   PetscCall(RslH5Close(&f, PETSC_FALSE));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);

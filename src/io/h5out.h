@@ -1,9 +1,13 @@
 /* io/h5out: the run's result file — one HDF5 file written collectively by all ranks
  * (MPI-IO, collective hyperslabs, chunked datasets). The file is created as PATH.part and
  * renamed to PATH only by RslH5Close(..., success=PETSC_TRUE); on failure it is removed.
- * Arrays are ny x nx with row 0 = north edge (the grid's j is flipped on write). */
+ * Arrays are ny x nx with row 0 = north edge (the grid's j is flipped on write).
+ *
+ * Fields are described by their 2-D DMDA (global nx x ny, each rank's owned block, dof):
+ * io sits below grid and never sees RslGrid; callers pass g->da1 (or g->da). */
 #pragma once
-#include "grid/grid.h"
+#include "core/rsl.h"
+#include <petscdmda.h>
 
 typedef struct _p_RslH5 *RslH5;
 
@@ -22,35 +26,32 @@ PetscErrorCode RslH5Resume(MPI_Comm comm, const char path[], RslH5 *f);
 PetscErrorCode RslH5Flush(RslH5 f);
 const char    *RslH5Path(RslH5 f); /* final path */
 
-/* /grid group with attributes nx, ny, dx, dy, geotransform, crs_wkt, and the coordinate
+/* /grid group of an nx x ny grid with geotransform gt: attributes nx, ny, dx = |gt[1]|,
+ * dy = |gt[5]| (the grid's cell sizes), geotransform, crs_wkt, and the coordinate
  * datasets /grid/x (nx cell-centre eastings, west to east), /grid/y (ny cell-centre
  * northings in file row order: north to south, descending), /grid/x_edges, /grid/y_edges
  * (nx+1, ny+1 cell edges, same orders; the XDMF mesh uses them). */
-PetscErrorCode RslH5WriteGrid(RslH5 f, const RslGrid *g);
+PetscErrorCode RslH5WriteGrid(RslH5 f, PetscInt nx, PetscInt ny, const double gt[6], const char *crs_wkt);
 /* Fields written from now on are contiguous, not chunked: for files written once and read
  * whole (checkpoints: writes twice as fast as chunked, measured with 1 M cells). */
 PetscErrorCode RslH5SetContiguous(RslH5 f);
-/* Write a dof-1 global Vec of g->da1 as dataset `dset` (e.g. "/fields/h"; parent groups are
+/* Write a global Vec of the dof-1 DMDA da as dataset `dset` (e.g. "/fields/h"; parent groups are
  * created), float64, chunked min(256,ny) x min(256,nx) (unless RslH5SetContiguous),
  * collective. Writing a dataset that exists (same shape) overwrites it in place. */
-PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], const RslGrid *g, Vec v);
+PetscErrorCode RslH5WriteField(RslH5 f, const char dset[], DM da, Vec v);
 /* Same, stored as float32 (snapshots). */
-PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], const RslGrid *g, Vec v);
-/* Read back a field dataset (any numeric type, ny x nx, row 0 = north) into a dof-1 global
- * Vec of g->da1 (restart, tests). Collective; a missing file/dataset or a shape other than
+PetscErrorCode RslH5WriteFieldFloat(RslH5 f, const char dset[], DM da, Vec v);
+/* Read back a field dataset (any numeric type, ny x nx, row 0 = north) into a global Vec
+ * of the dof-1 DMDA da (restart, tests). Collective; a missing file/dataset or a shape other than
  * ny x nx is a collective error naming the file and dataset. */
-PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], const RslGrid *g, Vec v);
-
-/* Read dataset dset of the open result file (written earlier in this run, any numeric
- * type, ny x nx) into a dof-1 global Vec of g->da1; *found = PETSC_FALSE (and v untouched)
- * when the file has no such dataset. Collective. */
-PetscErrorCode RslH5ReadOpenField(RslH5 f, const char dset[], const RslGrid *g, Vec v, PetscBool *found);
+PetscErrorCode RslH5ReadField(MPI_Comm comm, const char path[], const char dset[], DM da, Vec v);
 
 /* Snapshot k (0-based) is the group "/snapshots/%06d" (k): name it into buf. */
 PetscErrorCode RslH5SnapshotName(PetscInt k, char buf[], size_t len);
-/* Write snapshot k of the dof-3 state U (global Vec of g->da: h, hu, hv) as float32
- * datasets <group>/h, <group>/hu, <group>/hv, with attribute `time` on the group. */
-PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, const RslGrid *g, Vec U);
+/* Write snapshot k of the state U (global Vec of the DMDA da, dof components named
+ * names[0..dof-1] by the caller: the solver knows its fields) as float32 datasets
+ * <group>/<names[c]>, with attribute `time` on the group. */
+PetscErrorCode RslH5WriteSnapshot(RslH5 f, PetscInt k, double time, DM da, Vec U, const char *const names[]);
 
 /* Attributes on an object (groups along the path created when missing; an existing attribute
  * is replaced). Collective, same value on every rank. n = 1 gives a scalar attribute; strings
@@ -67,9 +68,9 @@ PetscErrorCode RslH5WriteArray(RslH5 f, const char dset[], PetscInt nrows, Petsc
 /* n fixed-length UTF-8 strings of width bytes each (NUL-padded, in buf, the same on every
  * rank) as a 1-D dataset: h5py reads them as bytes. */
 PetscErrorCode RslH5WriteStrings(RslH5 f, const char dset[], PetscInt n, size_t width, const char *buf);
-/* uint8 class map per cell etc.: a dof-1 Vec written as uint8 (rounded, clamped to 0..255,
+/* uint8 class map per cell etc.: a Vec of the dof-1 DMDA da written as uint8 (rounded, clamped to 0..255,
  * NaN -> 0). */
-PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g, Vec v);
+PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], DM da, Vec v);
 
 /* ---- reading back (checkpoints, resumed results; io/h5read.c). All collective on the
  * file's communicator; a missing object or a wrong size is a collective error naming the
@@ -77,8 +78,8 @@ PetscErrorCode RslH5WriteFieldByte(RslH5 f, const char dset[], const RslGrid *g,
 /* Open an existing HDF5 file read-only; a missing or unreadable file is a collective error
  * naming `option` and the path. */
 PetscErrorCode RslH5OpenRead(MPI_Comm comm, const char option[], const char path[], RslH5 *f);
-/* Read a ny x nx dataset into a dof-1 global Vec of g->da1 (like RslH5ReadField). */
-PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], const RslGrid *g, Vec v);
+/* Read a ny x nx dataset into a global Vec of the dof-1 DMDA da (like RslH5ReadField). */
+PetscErrorCode RslH5ReadFieldFrom(RslH5 f, const char dset[], DM da, Vec v);
 /* Read a whole dataset of exactly n numbers (as doubles) onto every rank. */
 PetscErrorCode RslH5ReadReplicated(RslH5 f, const char dset[], PetscInt n, double *data);
 PetscErrorCode RslH5GetAttrDouble(RslH5 f, const char obj[], const char name[], PetscInt n, double *v);
@@ -94,14 +95,16 @@ PetscErrorCode RslH5Delete(RslH5 f, const char path[]);
 /* XDMF sidecar for ParaView (io/xdmf.c), written after the HDF5 file is complete: a
  * temporal collection of the snapshots k = 0..nsnap-1 at times[k] with their float32
  * <RslH5SnapshotName(k)>/<fields[i]>, or with nsnap = 0 one grid of the final
- * /fields/<fields[i]>; every grid also shows the result's bed (/xdmf/z, NaN outside the
- * domain), maxima (/max/h, /max/speed, /max/hv), hazard (/max/hazard) and timing
- * (/timing/arrival, /timing/duration) that the file holds. Cell data on a one-layer
+ * /fields/<fields[i]>; every grid also shows the datasets of `shown` that the file holds:
+ * pairs {name, dataset} ending with NULL, a name listed twice in a row taking the first of
+ * its datasets found (e.g. {"z", "/xdmf/z", "z", "/fields/z", NULL}: the caller knows its
+ * fields, io does not). Cell data on a one-layer
  * 3DRectMesh of /grid/x_edges, /grid/y_edges (y descending like the rows: north-up with no
  * flip). The HDF5 file is referenced by its name (xmf_path and h5path in one directory);
  * the CRS is an Information element and a .prj beside (OUT.prj). Collective; rank 0 reads
- * h5path and writes xmf_path.part, then renames it. */
-PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);
-/* /xdmf/z: the bed z (dof-1 Vec) as float32 with NaN on nodata cells, so viewers blank the
+ * h5path and writes xmf_path.part, then renames it. da: the dof-1 DMDA of the fields (NULL
+ * is an error naming xmf_path); crs_wkt: the grid's CRS. */
+PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], DM da, const char *crs_wkt, const char *const shown[], PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields);
+/* /xdmf/z: the bed z (Vec of the dof-1 DMDA da) as float32 with NaN on nodata cells, so viewers blank the
  * outside of the domain (Warp By Scalar no longer spans to -9999). Collective. */
-PetscErrorCode RslXdmfWriteBed(RslH5 f, const RslGrid *g, Vec z, double nodata);
+PetscErrorCode RslXdmfWriteBed(RslH5 f, DM da, Vec z, double nodata);

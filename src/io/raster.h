@@ -76,6 +76,9 @@ PetscErrorCode RslRasterReadResampledWindow(const char path[], int band, const d
  * Not collective: call it on one rank. */
 PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt ncols, PetscInt nrows, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, const double *buf);
 
+/* GDALAllRegister once per process (for modules that call GDAL or OGR themselves). */
+void RslGDALRegister(void);
+
 /* True when both WKTs (or any GDAL user input, "EPSG:2154") describe the same CRS
  * (GDAL OSRIsSame); two empty CRSs are the same, an empty and a non-empty one are not. */
 PetscBool RslCRSSame(const char *wkt_a, const char *wkt_b);

@@ -27,6 +27,12 @@ static void XmlText(FILE *fp, const char *s)
   }
 }
 
+/* The mesh: grid size and CRS. */
+typedef struct {
+  PetscInt    nx, ny;
+  const char *crs_wkt;
+} Mesh;
+
 /* A 2-D dataset of the result shown in ParaView: its name there and its XDMF number type. */
 typedef struct {
   const char *name, *dset;
@@ -34,17 +40,8 @@ typedef struct {
   int         precision;
 } Field;
 
-/* Datasets shown at every time (when the file has them): the bed with NaN outside the
- * domain (written by RslXdmfWriteBed; /fields/z with its -9999 otherwise), the maxima,
- * hazard and timing. */
-static const Field Static[] = {
-  {"z", "/xdmf/z", "", 0},           {"max_h", "/max/h", "", 0},         {"max_speed", "/max/speed", "", 0}, {"max_hv", "/max/hv", "", 0},
-  {"hazard", "/max/hazard", "", 0},  {"arrival", "/timing/arrival", "", 0}, {"duration", "/timing/duration", "", 0},
-};
-#define NSTATIC (sizeof Static / sizeof Static[0])
-
 /* Rank 0: type of dataset dset in file (0 when absent or not ny x nx). */
-static int Probe(hid_t file, const RslGrid *g, const char *dset, Field *f)
+static int Probe(hid_t file, const Mesh *g, const char *dset, Field *f)
 {
   char    grp[256];
   char   *slash;
@@ -90,7 +87,7 @@ static void CellAttribute(FILE *fp, const char *cells, const Field *f, const cha
 }
 
 /* One uniform grid at `time`: the static fields, then the time-dependent ones. */
-static void WriteGrid(FILE *fp, const char *gname, double time, const RslGrid *g, const char *h5name, const Field *stat, int nstat, const Field *dyn, int ndyn)
+static void WriteGrid(FILE *fp, const char *gname, double time, const Mesh *g, const char *h5name, const Field *stat, int nstat, const Field *dyn, int ndyn)
 {
   char cells[64], nx1[32], ny1[32];
 
@@ -111,12 +108,12 @@ static void WriteGrid(FILE *fp, const char *gname, double time, const RslGrid *g
 }
 
 /* Rank 0: the .xmf (as .part) and the .prj; "" or the reason of a failure in msg. */
-static void WriteFiles(const char xmf_path[], const char h5path[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields, char msg[], size_t len)
+static void WriteFiles(const char xmf_path[], const char h5path[], const Mesh *g, const char *const shown[], PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields, char msg[], size_t len)
 {
   char        part[PETSC_MAX_PATH_LEN + 8], prj[PETSC_MAX_PATH_LEN + 8], grp[64];
   const char *base   = strrchr(h5path, '/') ? strrchr(h5path, '/') + 1 : h5path;
-  size_t      n      = strlen(xmf_path);
-  Field       stat[NSTATIC], *dyn = NULL;
+  size_t      n      = strlen(xmf_path), nshown = 0;
+  Field      *stat, *dyn = NULL;
   int         nstat  = 0, bad;
   hid_t       file   = -1;
   FILE       *fp;
@@ -130,15 +127,15 @@ static void WriteFiles(const char xmf_path[], const char h5path[], const RslGrid
     snprintf(msg, len, "XDMF: cannot open '%s'", h5path);
     return;
   }
+  while (shown && shown[2 * nshown]) nshown++;
+  stat = (Field *)calloc(nshown + 1, sizeof(Field));
   H5E_BEGIN_TRY
   {
-    for (size_t k = 0; k < NSTATIC; k++) {
-      stat[nstat] = Static[k];
+    for (size_t k = 0; stat && k < nshown; k++) {
+      if (nstat && !strcmp(stat[nstat - 1].name, shown[2 * k])) continue; /* the name was found */
+      stat[nstat].name = shown[2 * k];
+      stat[nstat].dset = shown[2 * k + 1];
       if (Probe(file, g, stat[nstat].dset, &stat[nstat])) nstat++;
-      else if (k == 0) { /* a file without the masked bed: the raw one */
-        stat[nstat].dset = "/fields/z";
-        if (Probe(file, g, stat[nstat].dset, &stat[nstat])) nstat++;
-      }
     }
     dyn = (Field *)calloc((size_t)(nsnap > 0 ? nsnap : 1) * (size_t)(nfields + 1), sizeof(Field));
     for (PetscInt s = 0; dyn && s < (nsnap > 0 ? nsnap : 1); s++) {
@@ -156,7 +153,7 @@ static void WriteFiles(const char xmf_path[], const char h5path[], const RslGrid
   }
   H5E_END_TRY;
   H5Fclose(file);
-  if (!dyn) snprintf(msg, len, "XDMF: out of memory");
+  if (!dyn || !stat) snprintf(msg, len, "XDMF: out of memory");
   snprintf(part, sizeof part, "%s.part", xmf_path);
   if (!msg[0] && !(fp = fopen(part, "w"))) snprintf(msg, len, "cannot write '%s'", part);
   else if (!msg[0]) {
@@ -187,24 +184,27 @@ static void WriteFiles(const char xmf_path[], const char h5path[], const RslGrid
   }
   for (PetscInt s = 0; dyn && s < (nsnap > 0 ? nsnap : 1) * nfields; s++) free((void *)dyn[s].dset);
   free(dyn);
+  free(stat);
 }
 
-PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], const RslGrid *g, PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields)
+PetscErrorCode RslXdmfWrite(MPI_Comm comm, const char xmf_path[], const char h5path[], DM da, const char *crs_wkt, const char *const shown[], PetscInt nsnap, const double *times, const char *const fields[], PetscInt nfields)
 {
   PetscMPIInt rank;
   char        msg[2 * PETSC_MAX_PATH_LEN + 64] = "";
+  Mesh        g = {0, 0, crs_wkt ? crs_wkt : ""};
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (da) PetscCall(DMDAGetInfo(da, NULL, &g.nx, &g.ny, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   if (rank == 0) {
-    if (!g) snprintf(msg, sizeof msg, "cannot write '%s' (no grid)", xmf_path);
-    else WriteFiles(xmf_path, h5path, g, nsnap, times, fields, nfields, msg, sizeof msg);
+    if (!da) snprintf(msg, sizeof msg, "cannot write '%s' (no grid)", xmf_path);
+    else WriteFiles(xmf_path, h5path, &g, shown, nsnap, times, fields, nfields, msg, sizeof msg);
   }
   PetscCall(RslCheckCollective(comm, msg[0] ? PETSC_TRUE : PETSC_FALSE, msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslXdmfWriteBed(RslH5 f, const RslGrid *g, Vec z, double nodata)
+PetscErrorCode RslXdmfWriteBed(RslH5 f, DM da, Vec z, double nodata)
 {
   Vec          v;
   PetscScalar *a;
@@ -218,7 +218,7 @@ PetscErrorCode RslXdmfWriteBed(RslH5 f, const RslGrid *g, Vec z, double nodata)
   for (PetscInt k = 0; k < n; k++)
     if (PetscRealPart(a[k]) == nodata) a[k] = NAN;
   PetscCall(VecRestoreArray(v, &a));
-  PetscCall(RslH5WriteFieldFloat(f, "/xdmf/z", g, v));
+  PetscCall(RslH5WriteFieldFloat(f, "/xdmf/z", da, v));
   PetscCall(VecDestroy(&v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -14,8 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rank 0: expand SPEC into lines "time\tpath\n" (time "-" when not given). */
-static void ExpandSpec(const char *spec, char **out, char err[512])
+/* A list file (SPEC ending in .txt): lines 'time_s,path' or 'path'. */
+static PetscBool IsListFile(const char *spec)
+{
+  return strlen(spec) > 4 && !strcmp(spec + strlen(spec) - 4, ".txt");
+}
+
+/* Rank 0: expand SPEC into lines "time\tpath\n" (time "-" when not given); text: the list
+ * file's bytes (RslReadTextFile) when SPEC is one. */
+static void ExpandSpec(const char *spec, char *text, char **out, char err[512])
 {
   size_t len = 0, cap = 4096;
   char  *buf = malloc(cap);
@@ -27,19 +34,13 @@ static void ExpandSpec(const char *spec, char **out, char err[512])
     if (len + need >= cap) buf = realloc(buf, cap = 2 * (cap + need)); \
     len += (size_t)sprintf(buf + len, "%s\t%s\n", t, p); \
   } while (0)
-  if (strlen(spec) > 4 && !strcmp(spec + strlen(spec) - 4, ".txt")) {
-    FILE *fp = fopen(spec, "r");
-    char  line[PETSC_MAX_PATH_LEN + 64], dir[PETSC_MAX_PATH_LEN], path[3 * PETSC_MAX_PATH_LEN];
-    const char *slash = strrchr(spec, '/');
+  if (IsListFile(spec)) {
+    char        dir[PETSC_MAX_PATH_LEN], path[3 * PETSC_MAX_PATH_LEN], *cur = text, *p;
+    const char *slash  = strrchr(spec, '/');
     int         lineno = 0;
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - spec) : 1, slash ? spec : ".");
-    if (!fp) snprintf(err, 512, "-rain_raster_series: cannot open '%s'", spec);
-    while (fp && fgets(line, sizeof line, fp)) {
-      char *p = line, *comma, tbuf[64] = "-";
-      lineno++;
-      p[strcspn(p, "\r\n")] = 0;
-      while (*p == ' ') p++;
-      if (!*p || *p == '#') continue;
+    while ((p = RslNextLine(&cur, &lineno))) {
+      char *comma, tbuf[64] = "-";
       if ((comma = strchr(p, ','))) {
         double t;
         *comma = 0;
@@ -49,13 +50,12 @@ static void ExpandSpec(const char *spec, char **out, char err[512])
         }
         snprintf(tbuf, sizeof tbuf, "%.17g", t);
         p = comma + 1;
-        while (*p == ' ') p++;
+        while (*p == ' ' || *p == '\t') p++;
       }
       if (p[0] == '/') snprintf(path, sizeof path, "%s", p);
       else snprintf(path, sizeof path, "%s/%s", dir, p);
       ADD(tbuf, path);
     }
-    if (fp) fclose(fp);
   } else if (strchr(spec, ',')) {
     char *copy = strdup(spec), *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) ADD("-", tok);
@@ -131,7 +131,7 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
   RainRaster    *R    = &rain->raster;
   const RslGrid *g    = rain->grid;
   PetscMPIInt    rank;
-  char           err[512] = "", *list = NULL, *p;
+  char           err[512] = "", *list = NULL, *text = NULL, *p;
   int            len      = 0;
   PetscInt       ntimes   = 0;
   const double  *rgt;
@@ -140,10 +140,12 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   RSLCHECK(comm, rain->raster_dt > 0, "-rain_raster_dt: %g s must be > 0", (double)rain->raster_dt);
   RSLCHECK(comm, R->scale >= 0, "-rain_raster_scale: %g must be >= 0", (double)R->scale);
+  if (IsListFile(rain->spec)) PetscCall(RslReadTextFile(comm, "-rain_raster_series", rain->spec, &text));
   if (!rank) {
-    ExpandSpec(rain->spec, &list, err);
+    ExpandSpec(rain->spec, text, &list, err);
     len = (int)strlen(list) + 1;
   }
+  PetscCall(PetscFree(text));
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   if (err[0]) free(list);
   RSLCHECK(comm, !err[0], "%s", err);

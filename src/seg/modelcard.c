@@ -1,5 +1,6 @@
 /* seg/modelcard: the model's JSON card (see modelcard.h). */
 #include "seg/modelcard.h"
+#include "core/text.h"
 #include <ctype.h>
 #include <json-c/json.h>
 #include <math.h>

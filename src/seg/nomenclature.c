@@ -4,8 +4,9 @@
 
 PetscErrorCode RslNomenclatureParse(MPI_Comm comm, const char option[], const char path[], char *text, const char column[], RslNomenclature *nom)
 {
-  char    *cur = text, *line, *f[32];
-  int      col = -1, lineno = 0, nf;
+  RslRows  r;
+  char   **f = r.f;
+  int      col = -1, nf;
   PetscInt cap = 16;
 
   PetscFunctionBegin;
@@ -14,9 +15,11 @@ PetscErrorCode RslNomenclatureParse(MPI_Comm comm, const char option[], const ch
   PetscCall(PetscStrncpy(nom->column, column, sizeof(nom->column)));
   for (int v = 0; v < 256; v++) nom->map[v] = -1;
   PetscCall(PetscMalloc1(cap, &nom->targets));
-  while ((line = RslNextLine(&cur, &lineno))) {
-    PetscInt v;
-    nf = RslSplitFields(line, ',', f, 32);
+  RslRowsBegin(&r, comm, option, path, text);
+  while (RslRowsNext(&r, ',', 32)) {
+    const int lineno = r.p.line;
+    PetscInt  v;
+    nf = r.nf;
     if (nf > 32) PetscCall(RslNomenclatureFree(nom));
     RSLCHECK(comm, nf <= 32, "%s: '%s' line %d: more than 32 fields", option, path, lineno);
     if (col < 0) { /* header */

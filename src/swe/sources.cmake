@@ -1,5 +1,5 @@
 foreach(f swe.c swe_bc.c swe_files.c swe_residual.c swe_step.c swe_solve.c swe_diag.c swe_output.c swe_losses.c swe_checkpoint.c swe_hazard.c)
-  list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/${f})
+  list(APPEND RSL_SWE_SOURCES ${CMAKE_CURRENT_LIST_DIR}/${f})
 endforeach()
 # The face, MUSCL and source loops are written with selects so that they vectorize; GCC also needs
 # to know that sqrt need not set errno and that floating-point operations do not trap. Neither

@@ -94,17 +94,17 @@ static PetscErrorCode Transfer(RslSWE swe, RslH5 f, PetscBool write)
     PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", Comp[q]));
     if (write) {
       PetscCall(VecStrideGather(swe->U, q, c, INSERT_VALUES));
-      PetscCall(RslH5WriteField(f, name, g, c));
+      PetscCall(RslH5WriteField(f, name, g->da1, c));
     } else {
-      PetscCall(RslH5ReadFieldFrom(f, name, g, c));
+      PetscCall(RslH5ReadFieldFrom(f, name, g->da1, c));
       PetscCall(VecStrideScatter(c, q, swe->U, INSERT_VALUES));
     }
   }
   PetscCall(DMRestoreGlobalVector(g->da1, &c));
   for (PetscInt q = 0; q < nf; q++) {
     PetscCall(PetscSNPrintf(name, sizeof name, "/state/%s", fld[q].name));
-    if (write) PetscCall(RslH5WriteField(f, name, g, fld[q].v));
-    else PetscCall(RslH5ReadFieldFrom(f, name, g, fld[q].v));
+    if (write) PetscCall(RslH5WriteField(f, name, g->da1, fld[q].v));
+    else PetscCall(RslH5ReadFieldFrom(f, name, g->da1, fld[q].v));
   }
   for (PetscInt q = 0; q < nn; q++) {
     if (num[q].d && write) PetscCall(RslH5SetAttrDouble(f, "/state", num[q].name, num[q].n, num[q].d));
@@ -234,20 +234,20 @@ PetscErrorCode RslSWESetCheckpoint(RslSWE swe, RslCheckpoint ck)
   PetscCall(PetscSNPrintf(grid, sizeof grid, "%d x %d cells, geotransform %.17g %.17g %.17g %.17g %.17g %.17g, nodata %.17g", (int)g->nx, (int)g->ny, g->gt[0], g->gt[1], g->gt[2], g->gt[3], g->gt[4], g->gt[5], swe->nodata));
   PetscCall(RslCheckpointFingerprintAdd(ck, "grid", grid, PETSC_TRUE));
   PetscCall(RslCheckpointFingerprintAdd(ck, "grid CRS", g->crs_wkt, PETSC_TRUE));
-  PetscCall(RslCheckpointFingerprintField(ck, "cells: bed elevation", g, swe->z));
-  PetscCall(RslCheckpointFingerprintField(ck, "cells: Manning n", g, swe->nman));
+  PetscCall(RslCheckpointFingerprintField(ck, "cells: bed elevation", g->da1, swe->z));
+  PetscCall(RslCheckpointFingerprintField(ck, "cells: Manning n", g->da1, swe->nman));
   if (swe->soil.ks) {
-    PetscCall(RslCheckpointFingerprintField(ck, "cells: impervious fraction", g, swe->soil.impervious));
-    PetscCall(RslCheckpointFingerprintField(ck, "cells: Green-Ampt Ks", g, swe->soil.ks));
-    PetscCall(RslCheckpointFingerprintField(ck, "cells: Green-Ampt suction x deficit", g, swe->soil.psi_dtheta));
-    PetscCall(RslCheckpointFingerprintField(ck, "cells: initial abstraction", g, swe->soil.initial_abstraction));
+    PetscCall(RslCheckpointFingerprintField(ck, "cells: impervious fraction", g->da1, swe->soil.impervious));
+    PetscCall(RslCheckpointFingerprintField(ck, "cells: Green-Ampt Ks", g->da1, swe->soil.ks));
+    PetscCall(RslCheckpointFingerprintField(ck, "cells: Green-Ampt suction x deficit", g->da1, swe->soil.psi_dtheta));
+    PetscCall(RslCheckpointFingerprintField(ck, "cells: initial abstraction", g->da1, swe->soil.initial_abstraction));
   }
   PetscCall(DMGetGlobalVector(g->da1, &c));
   for (PetscInt q = 0; q < 3; q++) {
     char key[64];
     PetscCall(VecStrideGather(swe->U, q, c, INSERT_VALUES));
     PetscCall(PetscSNPrintf(key, sizeof key, "cells: initial %s", Comp[q]));
-    PetscCall(RslCheckpointFingerprintField(ck, key, g, c));
+    PetscCall(RslCheckpointFingerprintField(ck, key, g->da1, c));
   }
   PetscCall(DMRestoreGlobalVector(g->da1, &c));
   if (!RslCheckpointRestartFile(ck)) PetscFunctionReturn(PETSC_SUCCESS);

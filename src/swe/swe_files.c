@@ -3,14 +3,14 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Split a line into f[0..7]; the first line is a header when field `num` is not a number
+/* The row's fields f[0..7]; the first row is a header when field `num` is not a number
  * (*nf = -1 then). A data line must have lo..hi fields. */
-static PetscErrorCode Fields(const RslTextPos *p, char *line, PetscBool first, int num, char *f[8], int lo, int hi, const char expected[], int *nf)
+static PetscErrorCode Fields(const RslTextPos *p, int rownf, char *f[], PetscBool first, int num, int lo, int hi, const char expected[], int *nf)
 {
   double v;
 
   PetscFunctionBegin;
-  *nf = RslSplitFields(line, ',', f, 7);
+  *nf = rownf;
   if (first && (*nf <= num || !RslParseReal(f[num], &v))) {
     *nf = -1;
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -41,8 +41,8 @@ typedef struct {
 /* The one loop of every parser: rows grown as needed, freed on any error. */
 static PetscErrorCode ParseRows(MPI_Comm comm, const char path[], char *text, const RowFormat *fmt, PetscInt *n, void **rows)
 {
-  RslTextPos p   = {comm, fmt->option, path, 0};
-  char      *cur = text, *line, *f[8];
+  RslRows    r;
+  char     **f   = r.f;
   PetscInt   cap = 0;
   PetscBool  first;
   int        nf;
@@ -50,15 +50,16 @@ static PetscErrorCode ParseRows(MPI_Comm comm, const char path[], char *text, co
   PetscFunctionBegin;
   *n    = 0;
   *rows = NULL;
-  for (first = PETSC_TRUE; (line = RslNextLine(&cur, &p.line)); first = PETSC_FALSE) {
-    PetscErrorCode ierr = Fields(&p, line, first, fmt->num, f, fmt->lo, fmt->hi, fmt->expected, &nf);
+  RslRowsBegin(&r, comm, fmt->option, path, text);
+  for (first = PETSC_TRUE; RslRowsNext(&r, ',', 7); first = PETSC_FALSE) {
+    PetscErrorCode ierr = Fields(&r.p, r.nf, f, first, fmt->num, fmt->lo, fmt->hi, fmt->expected, &nf);
     if (!ierr && nf < 0) continue; /* header */
     if (!ierr && *n == cap) {
       cap  = cap ? 2 * cap : 16;
       ierr = PetscRealloc(fmt->size * (size_t)cap, rows);
     }
     if (!ierr) ierr = PetscMemzero((char *)*rows + fmt->size * (size_t)*n, fmt->size);
-    if (!ierr) ierr = fmt->row(&p, f, nf, (char *)*rows + fmt->size * (size_t)*n, *rows, *n);
+    if (!ierr) ierr = fmt->row(&r.p, f, nf, (char *)*rows + fmt->size * (size_t)*n, *rows, *n);
     if (ierr) PetscCall(PetscFree(*rows));
     PetscCall(ierr);
     (*n)++;

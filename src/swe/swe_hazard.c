@@ -106,7 +106,7 @@ PetscErrorCode RslSWEHazardWrite(RslSWE swe, RslH5 out)
   char               grid[320];
 
   PetscFunctionBegin;
-  PetscCall(RslH5WriteField(out, "/max/hv", swe->grid, swe->qmax));
+  PetscCall(RslH5WriteField(out, "/max/hv", swe->grid->da1, swe->qmax));
   PetscCall(DMGetGlobalVector(swe->grid->da1, &w));
   PetscCall(VecGetLocalSize(w, &n));
   PetscCall(VecGetArray(w, &pw));
@@ -116,13 +116,13 @@ PetscErrorCode RslSWEHazardWrite(RslSWE swe, RslH5 out)
   PetscCall(VecRestoreArrayRead(swe->dur, &du));
   PetscCall(VecRestoreArrayRead(swe->tup, &tu));
   PetscCall(VecRestoreArray(w, &pw));
-  PetscCall(RslH5WriteField(out, "/timing/duration", swe->grid, w));
+  PetscCall(RslH5WriteField(out, "/timing/duration", swe->grid->da1, w));
   PetscCall(VecGetArray(w, &pw));
   PetscCall(VecGetArrayRead(swe->tarr, &ta));
   for (PetscInt c = 0; c < n; c++) pw[c] = ta[c] < 0 ? (PetscScalar)NAN : ta[c];
   PetscCall(VecRestoreArrayRead(swe->tarr, &ta));
   PetscCall(VecRestoreArray(w, &pw));
-  PetscCall(RslH5WriteField(out, "/timing/arrival", swe->grid, w));
+  PetscCall(RslH5WriteField(out, "/timing/arrival", swe->grid->da1, w));
   PetscCall(RslH5SetAttrDouble(out, "/timing", "threshold_m", 1, &swe->hazard_threshold));
   PetscCall(RslH5SetAttrString(out, "/timing", "definition", "arrival: first time (s) the depth exceeds threshold_m, NaN if never; duration: time (s) above it; depth linear in time within a step"));
 
@@ -133,7 +133,7 @@ PetscErrorCode RslSWEHazardWrite(RslSWE swe, RslH5 out)
   PetscCall(VecRestoreArrayRead(swe->smax, &sm));
   PetscCall(VecRestoreArrayRead(swe->hmax, &hm));
   PetscCall(VecRestoreArray(w, &pw));
-  PetscCall(RslH5WriteFieldByte(out, "/max/hazard", swe->grid, w));
+  PetscCall(RslH5WriteFieldByte(out, "/max/hazard", swe->grid->da1, w));
   PetscCall(DMRestoreGlobalVector(swe->grid->da1, &w));
 
   for (PetscInt k = 0; k < nm; k++) mat[k] = swe->hz_matrix[k];

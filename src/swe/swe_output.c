@@ -15,7 +15,7 @@ static PetscErrorCode WriteState(RslSWE swe, RslH5 out, const char grp[])
   for (PetscInt k = 0; k < 3; k++) {
     PetscCall(VecStrideGather(swe->U, k, c, INSERT_VALUES));
     PetscCall(PetscSNPrintf(name, sizeof name, "%s/%s", grp, Comp[k]));
-    PetscCall(RslH5WriteField(out, name, swe->grid, c));
+    PetscCall(RslH5WriteField(out, name, swe->grid->da1, c));
   }
   PetscCall(DMRestoreGlobalVector(swe->grid->da1, &c));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -25,7 +25,7 @@ PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out)
 {
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_output, 0, 0, 0, 0));
-  PetscCall(RslH5WriteSnapshot(out, swe->nsnap, swe->t, swe->grid, swe->U));
+  PetscCall(RslH5WriteSnapshot(out, swe->nsnap, swe->t, swe->grid->da, swe->U, Comp));
   PetscCall(PetscRealloc(sizeof(double) * (swe->nsnap + 1), &swe->snap_t));
   swe->snap_t[swe->nsnap++] = swe->t;
   PetscCall(PetscLogEventEnd(swe->ev_output, 0, 0, 0, 0));
@@ -41,17 +41,17 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_output, 0, 0, 0, 0));
-  PetscCall(RslH5WriteField(out, "/fields/z", swe->grid, swe->z));
+  PetscCall(RslH5WriteField(out, "/fields/z", swe->grid->da1, swe->z));
   PetscCall(WriteState(swe, out, "/fields"));
-  PetscCall(RslH5WriteField(out, "/max/h", swe->grid, swe->hmax));
-  PetscCall(RslH5WriteField(out, "/max/speed", swe->grid, swe->smax));
+  PetscCall(RslH5WriteField(out, "/max/h", swe->grid->da1, swe->hmax));
+  PetscCall(RslH5WriteField(out, "/max/speed", swe->grid->da1, swe->smax));
   PetscCall(RslSWEHazardWrite(swe, out));
-  PetscCall(RslH5WriteField(out, "/fields/infiltration", swe->grid, swe->F));
+  PetscCall(RslH5WriteField(out, "/fields/infiltration", swe->grid->da1, swe->F));
   if (swe->soil.ks) {
     Vec loss;
     PetscCall(DMGetGlobalVector(swe->grid->da1, &loss));
     PetscCall(RslSWELossDepth(swe, loss));
-    PetscCall(RslH5WriteField(out, "/fields/losses", swe->grid, loss));
+    PetscCall(RslH5WriteField(out, "/fields/losses", swe->grid->da1, loss));
     PetscCall(DMRestoreGlobalVector(swe->grid->da1, &loss));
   }
 
@@ -109,12 +109,14 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
 
 PetscErrorCode RslSWEWriteXdmf(RslSWE swe, const char h5path[])
 {
-  static const char *const fields[] = {"h", "hu", "hv"};
-  char        xmf[PETSC_MAX_PATH_LEN];
-  size_t      len  = strlen(h5path);
+  /* shown at every time: the bed with NaN outside the domain (RslXdmfWriteBed; else the raw
+   * one with its nodata), the maxima, hazard and timing */
+  static const char *const shown[] = {"z",      "/xdmf/z",     "z",       "/fields/z",       "max_h",    "/max/h",          "max_speed", "/max/speed", "max_hv", "/max/hv",
+                                      "hazard", "/max/hazard", "arrival", "/timing/arrival", "duration", "/timing/duration", NULL};
+  char                     xmf[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(xmf, sizeof xmf, "%.*s.xmf", (int)(len > 3 && !strcmp(h5path + len - 3, ".h5") ? len - 3 : len), h5path));
-  PetscCall(RslXdmfWrite(swe->comm, xmf, h5path, swe->grid, swe->nsnap, swe->snap_t, fields, 3));
+  PetscCall(RslOutputName(h5path, NULL, ".xmf", xmf, sizeof xmf));
+  PetscCall(RslXdmfWrite(swe->comm, xmf, h5path, swe->grid->da1, swe->grid->crs_wkt, shown, swe->nsnap, swe->snap_t, Comp, 3));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,7 +1,7 @@
 /* The validation layer's rules (core/validate.h, grid/grid.h) against hand-written
  * expectations: whole-field numbers, ranges, field splitting, options-file grammar (the
  * cases PETSc 3.18 would stop rank 0 on), the rank split of small grids (PETSc's choice
- * when it fits: DMDACreate2d with it must succeed), the size limits. */
+ * when it fits: DMDACreate2d with it must succeed), the size limits; the output-name rule. */
 #include "core/validate.h"
 #include "grid/grid.h"
 #include "tests/io/io_test.h"
@@ -36,6 +36,20 @@ static void Numbers(void)
   IO_EXPECT(n == 4 && !strcmp(f[0], "a") && !strcmp(f[1], "b") && !f[2][0] && !strcmp(f[3], "c"), "split: %d fields", n);
   char line2[] = "1,2,3";
   IO_EXPECT(RslSplitFields(line2, ',', f, 2) == 3, "split must report more fields than room");
+}
+
+/* The output-name rule (core/rsl.h): every derived file name of a run. */
+static void OutputNames(void)
+{
+  static const struct {
+    const char *out, *member, *suffix, *want;
+  } C[] = {{"dir/run.h5", NULL, ".xmf", "dir/run.xmf"},        {"run.h5", "2050", ".h5", "run_2050.h5"}, {"run.h5", NULL, ".ckpt.h5", "run.ckpt.h5"},
+           {"run", NULL, "_classes.tif", "run_classes.tif"},   {"a.h5.h5", NULL, "_summary.csv", "a.h5_summary.csv"},
+           {"ck.hdf", "m1", ".h5", "ck.hdf_m1.h5"}};
+  for (size_t k = 0; k < sizeof C / sizeof C[0]; k++) {
+    char name[64] = "";
+    IO_EXPECT(!RslOutputName(C[k].out, C[k].member, C[k].suffix, name, sizeof name) && !strcmp(name, C[k].want), "RslOutputName('%s', %s, '%s') = '%s', expected '%s'", C[k].out, C[k].member ? C[k].member : "NULL", C[k].suffix, name, C[k].want);
+  }
 }
 
 static void OptionsText(void)
@@ -103,6 +117,7 @@ int main(int argc, char **argv)
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   Numbers();
+  OutputNames();
   OptionsText();
   PetscCall(Split());
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));

@@ -1,5 +1,6 @@
 /* Bad inputs raise a collective error: the call returns non-zero on every rank (no hang:
  * CTest's timeout catches one) with a one-line message naming the option and the file. */
+#include "grid/grid.h"
 #include "io/h5out.h"
 #include "io/raster.h"
 #include "io_test.h"
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
   ExpectError(comm, "unwritable output directory", ierr, path, "not writable");
 
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/no_such_dir/out.xmf", dir));
-  ierr = RslXdmfWrite(comm, path, "out.h5", NULL, 0, NULL, NULL, 0);
+  ierr = RslXdmfWrite(comm, path, "out.h5", NULL, NULL, NULL, 0, NULL, NULL, 0);
   ExpectError(comm, "XDMF in a missing directory", ierr, "no_such_dir/out.xmf", NULL);
 
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/missing.h5", dir));
@@ -84,10 +85,10 @@ int main(int argc, char **argv)
     Vec      v;
     PetscCall(RslGridCreate(comm, 4, 3, (const double[]){0, 1, 0, 3, 0, -1}, "", 1, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &g));
     PetscCall(DMCreateGlobalVector(g->da1, &v));
-    ierr = RslH5ReadField(comm, path, "/fields/h", g, v);
+    ierr = RslH5ReadField(comm, path, "/fields/h", g->da1, v);
     ExpectError(comm, "missing HDF5 file", ierr, "missing.h5", NULL);
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/ref.tif", dir));
-    ierr = RslH5ReadField(comm, path, "/fields/h", g, v);
+    ierr = RslH5ReadField(comm, path, "/fields/h", g->da1, v);
     ExpectError(comm, "GeoTIFF read as HDF5", ierr, "ref.tif", NULL);
     PetscCall(VecDestroy(&v));
     PetscCall(RslGridDestroy(&g));

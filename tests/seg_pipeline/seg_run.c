@@ -34,11 +34,11 @@ static PetscErrorCode Run(RslH5 *out)
   if (grid && fout[0]) {
     PetscCall(RslSegmentClassFractions(seg, grid, &nclasses, &frac));
     PetscCall(RslH5Create(PETSC_COMM_WORLD, "-fractions_out", fout, out));
-    PetscCall(RslH5WriteGrid(*out, grid));
+    PetscCall(RslH5WriteGrid(*out, grid->nx, grid->ny, grid->gt, grid->crs_wkt));
     for (PetscInt k = 0; k < nclasses; k++) {
       char name[64];
       PetscCall(PetscSNPrintf(name, sizeof(name), "/landcover/fraction_%02" PetscInt_FMT, k));
-      PetscCall(RslH5WriteField(*out, name, grid, frac[k]));
+      PetscCall(RslH5WriteField(*out, name, grid->da1, frac[k]));
     }
     PetscCall(RslH5Close(out, PETSC_TRUE));
     PetscCall(VecDestroyVecs(nclasses, &frac));

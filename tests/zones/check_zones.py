@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Per-zone indicators of the run (-zones, src/io/zones.c) on a small demo scene with its
+"""Per-zone indicators of the run (-zones, src/output/zones.c) on a small demo scene with its
 four communes (a GeoPackage in EPSG:4326, reprojected to the grid's Lambert-93):
   - the zone sums close the water budget: sum over zones of rain, losses and final volume
     equal the /budget's rain_m3, infiltration_m3 and storage_final_m3 (the communes cover

@@ -1,4 +1,4 @@
-/* io/zones: indicators per zone of a polygon layer — communes, IRIS, catchments: any OGR
+/* output/zones: indicators per zone of a polygon layer — communes, IRIS, catchments: any OGR
  * vector source (GeoPackage, shapefile, GeoJSON, PostGIS, ...) in any CRS GDAL can
  * transform to the grid's. Options:
  *   -zones FILE                  the vector source (nothing happens without it)

@@ -1,6 +1,7 @@
 /* io/zones: polygon zones rasterised per rank block, exact per-zone sums (zones.h). */
-#include "io/zones.h"
-#include "io/gdal_util.h"
+#include "output/zones.h"
+#include "io/raster.h"
+#include <gdal.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal_alg.h>
@@ -484,7 +485,7 @@ PetscErrorCode RslZonesWrite(RslZones z, RslH5 out, Vec zb, double nodata, doubl
   for (int q = 0; q < F_N; q++) {
     PetscCall(DMCreateGlobalVector(g->da1, &f[q]));
     PetscCall(RslH5Exists(out, dsets[q], &have[q]));
-    if (have[q]) PetscCall(RslH5ReadFieldFrom(out, dsets[q], g, f[q]));
+    if (have[q]) PetscCall(RslH5ReadFieldFrom(out, dsets[q], g->da1, f[q]));
     PetscCall(VecGetArrayRead(f[q], &a[q]));
   }
   PetscCall(VecGetArrayRead(zb, &zz));
