@@ -1,6 +1,7 @@
 #include "seg/segment.h"
 #include "seg/model.h"
 #include "seg/modelcard.h"
+#include "seg/tiling.h"
 #include "io/raster.h"
 #include "kernels/seg_pointwise.h"
 #include <math.h>
@@ -26,7 +27,8 @@ struct _p_RslSegment {
   PetscInt       nclasses;
   RslClassMap   *classes, *prob;
   PetscInt64    *histogram; /* global pixel count per class, + nodata last */
-  PetscInt64     ntiles;    /* global tile evaluations */
+  PetscInt64     ntiles[2];      /* over all ranks: tiles computed, tiles skipped (no valid pixel) */
+  PetscInt64     ntiles_rank[2]; /* tiles computed: min and max over the ranks */
   double         t_read, t_infer;
   PetscBool      setup, ran;
 };
@@ -243,89 +245,126 @@ static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscI
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Keep the centre of the tile at (tr0, tc0) (logits C x T x T) inside this block; valid
- * is the strip's mask (T x wnc, origin (tr0, wc0)). */
-static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt tc0, const unsigned char *valid, PetscInt wc0, PetscInt wnc)
+/* The pixels of rectangle d of the tile at (tr0, tc0) (logits C x T x T; NULL for a tile
+ * with no valid pixel): argmax class, probabilities; nodata where the strip's mask valid
+ * (T x wnc, origin (tr0, wc0)) has none. */
+static void KeepRect(RslSegment s, const float *logits, PetscInt64 tr0, PetscInt64 tc0, const unsigned char *valid, PetscInt64 wc0, PetscInt64 wnc, const RslSegRect *d)
 {
-  RslClassMap   *m = s->classes;
-  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
+  const PetscInt T = s->tile, C = s->nclasses;
   const size_t   tt = (size_t)T * T;
-  PetscInt       ra = PetscMax(tr0 + M, m->r0), rz = PetscMin(tr0 + T - M, m->r0 + m->nr);
-  PetscInt       ca = PetscMax(tc0 + M, m->c0), cz = PetscMin(tc0 + T - M, m->c0 + m->nc);
 
-  for (PetscInt r = ra; r < rz; r++)
-    for (PetscInt c = ca; c < cz; c++) {
-      size_t        t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - m->r0) * m->nc + (c - m->c0);
-      unsigned char cls;
-      PetscInt      best;
+  for (PetscInt64 r = d->ra; r < d->rz; r++)
+    for (PetscInt64 c = d->ca; c < d->cz; c++) {
+      size_t   t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - d->ra) * d->ld + (c - d->ca);
+      PetscInt best;
       if (!valid[(size_t)(r - tr0) * wnc + (c - wc0)]) {
-        m->data[o] = RSL_SEG_NODATA;
-        for (PetscInt k = 0; s->prob && k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = 0;
+        d->cls[o] = RSL_SEG_NODATA;
+        for (PetscInt k = 0; d->prob && k < C; k++) d->prob[k * d->pstride + o] = 0;
         continue;
       }
-      best       = rsl_argmax_strided(logits + t, (int)C, (long)tt); /* ties to the lowest index */
-      cls        = (unsigned char)best;
-      m->data[o] = cls;
-      if (s->prob) { /* softmax, shifted by the max for range */
+      best      = rsl_argmax_strided(logits + t, (int)C, (long)tt); /* ties to the lowest index */
+      d->cls[o] = (unsigned char)best;
+      if (d->prob) { /* softmax, shifted by the max for range */
         double sum = 0, mx = logits[best * tt + t];
         for (PetscInt k = 0; k < C; k++) sum += exp((double)logits[k * tt + t] - mx);
-        for (PetscInt k = 0; k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = (unsigned char)floor(255.0 * exp((double)logits[k * tt + t] - mx) / sum + 0.5);
+        for (PetscInt k = 0; k < C; k++) d->prob[k * d->pstride + o] = (unsigned char)floor(255.0 * exp((double)logits[k * tt + t] - mx) / sum + 0.5);
       }
     }
+}
+
+/* Whether the kept centre of the tile at column tc0 of the strip has a valid pixel. */
+static PetscBool CentreHasData(RslSegment s, PetscInt64 tc0, const unsigned char *valid, PetscInt64 wc0, PetscInt64 wnc)
+{
+  const PetscInt T = s->tile, M = s->margin;
+
+  for (PetscInt64 r = M; r < T - M; r++)
+    for (PetscInt64 c = tc0 + M; c < tc0 + T - M; c++)
+      if (valid[(size_t)r * wnc + (c - wc0)]) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* The pending tiles of a strip: inference of those with data, then every tile's centre to
+ * its targets, in tile order. */
+static PetscErrorCode Flush(RslSegment s, RslSegTiling tl, PetscInt64 kr, PetscInt64 kc_first, PetscInt npend, const PetscBool *has, PetscInt nin, const float *in, float *logits, const unsigned char *valid, PetscInt64 wc0, PetscInt64 wnc)
+{
+  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
+  double         t0;
+
+  PetscFunctionBegin;
+  if (nin) {
+    PetscCall(PetscLogEventBegin(SEG_Infer, 0, 0, 0, 0));
+    t0 = RslWallTime();
+    PetscCall(RslSegModelForward(s->model, nin, T, T, in, logits));
+    s->t_infer += RslWallTime() - t0;
+    PetscCall(PetscLogEventEnd(SEG_Infer, 0, 0, 0, 0));
+  }
+  for (PetscInt p = 0, k = 0; p < npend; p++) {
+    PetscInt64        tc0 = rsl_tile_origin(kc_first + p, (int)T, (int)M);
+    PetscInt          n;
+    const RslSegRect *d;
+    PetscCall(RslSegTilingTargets(tl, kr, kc_first + p, &n, &d));
+    for (PetscInt i = 0; i < n; i++) KeepRect(s, has[p] ? logits + (size_t)k * C * T * T : NULL, rsl_tile_origin(kr, (int)T, (int)M), tc0, valid, wc0, wnc, &d[i]);
+    if (has[p]) k++;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslSegmentRun(RslSegment s)
 {
   RslClassMap   *m;
-  const PetscInt T = s->tile, M = s->margin, S = T - 2 * M, C = s->nclasses;
-  PetscInt       kr0, kr1, kc0, kc1, wnc, wc0, nb = 0, *bcol;
+  RslSegTiling   tl;
+  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
+  PetscInt64     kr0, kr1, kc0, kc1, wnc, wc0, counts[2] = {0, 0}, range[2];
+  PetscInt       nin = 0, npend = 0;
+  PetscBool     *has;
   float         *win, *in, *logits;
   unsigned char *valid;
   double        *buf, *buf2, t0;
-  PetscInt64     ntiles = 0;
 
   PetscFunctionBegin;
   PetscCall(RslSegmentSetUp(s));
   m = s->classes;
-  if (m->nc > 0 && m->nr > 0) {
-    /* tiles whose kept centre [k*S, (k+1)*S) meets the block */
-    kr0 = m->r0 / S, kr1 = (m->r0 + m->nr - 1) / S + 1;
-    kc0 = m->c0 / S, kc1 = (m->c0 + m->nc - 1) / S + 1;
-  } else kr0 = kr1 = kc0 = kc1 = 0;
-  wc0 = kc0 * S - M;
-  wnc = (kc1 - kc0 - 1) * S + T;
-  if (kc1 == kc0) wnc = 0;
+  PetscCall(RslSegTilingCreate(m, s->prob, T, M, &tl));
+  RslSegTilingOwned(tl, &kr0, &kr1, &kc0, &kc1);
+  /* the strip of imagery the owned tiles read: this block plus the tile margins */
+  wc0 = rsl_tile_origin(kc0, (int)T, (int)M);
+  wnc = kc1 > kc0 ? rsl_tile_origin(kc1 - 1, (int)T, (int)M) + T - wc0 : 0;
   PetscCall(PetscMalloc4((size_t)s->nb * T * PetscMax(wnc, 1), &win, (size_t)T * PetscMax(wnc, 1), &valid, (size_t)T * PetscMax(wnc, 1), &buf, (size_t)T * PetscMax(wnc, 1), &buf2));
-  PetscCall(PetscMalloc3((size_t)s->batch * s->nb * T * T, &in, (size_t)s->batch * C * T * T, &logits, s->batch, &bcol));
-  for (PetscInt kr = kr0; kr < kr1; kr++) {
-    PetscInt wr0 = kr * S - M;
+  PetscCall(PetscMalloc3((size_t)s->batch * s->nb * T * T, &in, (size_t)s->batch * C * T * T, &logits, PetscMax(kc1 - kc0, 1), &has));
+  for (PetscInt64 kr = kr0; kr < kr1; kr++) {
+    PetscInt64 wr0 = rsl_tile_origin(kr, (int)T, (int)M), kfirst = kc0;
     PetscCall(PetscLogEventBegin(SEG_Read, 0, 0, 0, 0));
     t0 = RslWallTime();
     PetscCall(ReadStrip(s, wc0, wr0, wnc, win, valid, buf, buf2));
     s->t_read += RslWallTime() - t0;
     PetscCall(PetscLogEventEnd(SEG_Read, 0, 0, 0, 0));
-    for (PetscInt kc = kc0; kc < kc1; kc++) {
-      PetscInt tc0 = kc * S - M;
-      for (PetscInt b = 0; b < s->nb; b++) /* copy the tile out of the strip */
-        for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nb * s->nb + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
-      bcol[nb++] = tc0;
-      if (nb == s->batch || kc == kc1 - 1) {
-        PetscCall(PetscLogEventBegin(SEG_Infer, 0, 0, 0, 0));
-        t0 = RslWallTime();
-        PetscCall(RslSegModelForward(s->model, nb, T, T, in, logits));
-        s->t_infer += RslWallTime() - t0;
-        PetscCall(PetscLogEventEnd(SEG_Infer, 0, 0, 0, 0));
-        for (PetscInt k = 0; k < nb; k++) KeepCentre(s, logits + (size_t)k * C * T * T, wr0, bcol[k], valid, wc0, wnc);
-        ntiles += nb;
-        nb = 0;
+    for (PetscInt64 kc = kc0; kc < kc1; kc++) {
+      PetscInt64 tc0 = rsl_tile_origin(kc, (int)T, (int)M);
+      has[npend] = CentreHasData(s, tc0, valid, wc0, wnc); /* no valid pixel: nodata, no inference */
+      if (has[npend]) {
+        for (PetscInt b = 0; b < s->nb; b++) /* copy the tile out of the strip */
+          for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nin * s->nb + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
+        nin++;
+      }
+      counts[has[npend] ? 0 : 1]++;
+      npend++;
+      if (nin == s->batch || kc == kc1 - 1) {
+        PetscCall(Flush(s, tl, kr, kfirst, npend, has, nin, in, logits, valid, wc0, wnc));
+        kfirst += npend;
+        nin = npend = 0;
       }
     }
   }
   PetscCall(PetscFree4(win, valid, buf, buf2));
-  PetscCall(PetscFree3(in, logits, bcol));
+  PetscCall(PetscFree3(in, logits, has));
+  PetscCall(RslSegTilingExchange(tl));
+  PetscCall(RslSegTilingDestroy(&tl));
   for (size_t k = 0; k < (size_t)m->nr * m->nc; k++) s->histogram[m->data[k] == RSL_SEG_NODATA ? C : m->data[k]]++;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s->histogram, (PetscMPIInt)(C + 1), MPIU_INT64, MPI_SUM, s->comm));
-  PetscCallMPI(MPI_Allreduce(&ntiles, &s->ntiles, 1, MPIU_INT64, MPI_SUM, s->comm));
+  PetscCallMPI(MPI_Allreduce(counts, s->ntiles, 2, MPIU_INT64, MPI_SUM, s->comm));
+  range[0] = counts[0], range[1] = -counts[0];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, range, 2, MPIU_INT64, MPI_MIN, s->comm));
+  s->ntiles_rank[0] = range[0], s->ntiles_rank[1] = -range[1];
   PetscCall(RslSegModelWriteCalibration(s->model)); /* -seg_calibration_out runs */
   PetscCall(PetscLogEventBegin(SEG_Write, 0, 0, 0, 0));
   if (s->output[0]) PetscCall(RslClassMapWrite(s->classes, "-seg_output", s->output, PETSC_TRUE, RSL_SEG_NODATA));
@@ -395,7 +434,7 @@ PetscErrorCode RslSegmentView(RslSegment s, PetscViewer v)
   PetscCall(RslSegModelView(s->model, v));
   if (!s->ran) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt k = 0; k <= s->nclasses; k++) total += s->histogram[k];
-  PetscCall(PetscViewerASCIIPrintf(v, "seg: %" PetscInt64_FMT " tile evaluations (all ranks); rank 0: read %.3f s, inference %.3f s\n", s->ntiles, s->t_read, s->t_infer));
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: %" PetscInt64_FMT " tiles computed (each once; per rank %" PetscInt64_FMT "..%" PetscInt64_FMT "), %" PetscInt64_FMT " skipped (no valid pixel); rank 0: read %.3f s, inference %.3f s\n", s->ntiles[0], s->ntiles_rank[0], s->ntiles_rank[1], s->ntiles[1], s->t_read, s->t_infer));
   PetscCall(PetscViewerASCIIPrintf(v, "seg: class fractions of the image:"));
   for (PetscInt k = 0; k < s->nclasses; k++)
     if (s->histogram[k]) PetscCall(PetscViewerASCIIPrintf(v, " %" PetscInt_FMT ":%.4f", k, (double)s->histogram[k] / (double)total));

@@ -4,5 +4,5 @@ list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/safetensors.c ${CMAKE_CURRENT_
   ${CMAKE_CURRENT_LIST_DIR}/backend_cpu.c ${CMAKE_CURRENT_LIST_DIR}/backend_cpu_dnnl.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cuda.c)
 # seg pipeline (stage, class maps, nomenclatures, metrics)
-list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/segment.c ${CMAKE_CURRENT_LIST_DIR}/classmap.c
+list(APPEND RSL_SOURCES ${CMAKE_CURRENT_LIST_DIR}/segment.c ${CMAKE_CURRENT_LIST_DIR}/tiling.c ${CMAKE_CURRENT_LIST_DIR}/classmap.c
   ${CMAKE_CURRENT_LIST_DIR}/nomenclature.c ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
