@@ -143,3 +143,42 @@ PetscErrorCode RslClassMapWrite(const RslClassMap *m, const char option[], const
   RSLCHECK(m->comm, !err[0], "%s: writing '%s' failed: %s", option, path, err);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode RslClassMapCountCells(const RslClassMap *m, const RslGrid *g, PetscInt nclasses, double *w)
+{
+  PetscFunctionBegin;
+  for (PetscInt r = 0; r < m->nr; r++)
+    for (PetscInt c = 0; c < m->nc; c++) {
+      unsigned char cls = m->data[(size_t)r * m->nc + c];
+      double        x = m->gt[0] + (m->c0 + c + 0.5) * m->gt[1], y = m->gt[3] + (m->r0 + r + 0.5) * m->gt[5];
+      PetscInt      i, j;
+      if (cls == 255 || !RslGridLocate(g, x, y, &i, &j)) continue;
+      PetscCheck(cls < nclasses, PETSC_COMM_SELF, PETSC_ERR_PLIB, "class %d in the map, %" PetscInt_FMT " expected", (int)cls, nclasses);
+      PetscCheck(i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym, PETSC_COMM_SELF, PETSC_ERR_PLIB, "pixel (%" PetscInt_FMT ",%" PetscInt_FMT ") maps to cell (%" PetscInt_FMT ",%" PetscInt_FMT ") outside this rank", m->c0 + c, m->r0 + r, i, j);
+      w[(size_t)((j - g->ys) * g->xm + (i - g->xs)) * nclasses + cls] += 1.0;
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslCellFractions(const RslGrid *g, PetscInt nc, const double *w, Vec **fractions)
+{
+  Vec proto;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(g->da1, &proto));
+  PetscCall(VecDuplicateVecs(proto, nc, fractions));
+  PetscCall(DMRestoreGlobalVector(g->da1, &proto));
+  for (PetscInt k = 0; k < nc; k++) {
+    PetscScalar **a;
+    PetscCall(DMDAVecGetArray(g->da1, (*fractions)[k], &a));
+    for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
+      for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
+        const double *wc = w + (size_t)((j - g->ys) * g->xm + (i - g->xs)) * nc;
+        double        t  = 0;
+        for (PetscInt c = 0; c < nc; c++) t += wc[c];
+        a[j][i] = t > 0 ? wc[k] / t : 0;
+      }
+    PetscCall(DMDAVecRestoreArray(g->da1, (*fractions)[k], &a));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -8,6 +8,7 @@
  * PATH on success (DESIGN invariant 6). A failure is a collective error on every rank. */
 #pragma once
 #include "core/rsl.h"
+#include "grid/grid.h"
 
 typedef struct {
   MPI_Comm       comm;
@@ -24,3 +25,14 @@ PetscErrorCode RslClassMapDestroy(RslClassMap **map);
 /* Collective write (see above); `option` names the option the path came from, for errors.
  * has_nodata/nodata are set on every band. */
 PetscErrorCode RslClassMapWrite(const RslClassMap *map, const char option[], const char path[], PetscBool has_nodata, double nodata);
+
+/* Land cover per SWE cell, the one computation the seg and hydro stages share: w (owned
+ * cells x nclasses, cell-major, zeroed by the caller) += the number of pixels of each class
+ * whose centre falls in the cell. The map's blocks must be the grid's pixel blocks
+ * (RslGridPixelBlock), so no pixel of an owned cell is on another rank; nodata (255) and
+ * pixels outside the grid are not counted. Classes >= nclasses are an error. */
+PetscErrorCode RslClassMapCountCells(const RslClassMap *map, const RslGrid *grid, PetscInt nclasses, double *w);
+/* Per-cell weights (pixel counts or fractions, as above) -> nclasses new global Vecs of
+ * grid->da1: w[c] / sum(w) in each owned cell, 0 where the sum is 0. Free with
+ * VecDestroyVecs(nclasses, fractions). */
+PetscErrorCode RslCellFractions(const RslGrid *grid, PetscInt nclasses, const double *w, Vec **fractions);

@@ -376,42 +376,16 @@ PetscErrorCode RslSegmentRun(RslSegment s)
 
 PetscErrorCode RslSegmentClassFractions(RslSegment s, const RslGrid *g, PetscInt *nclasses, Vec **fractions)
 {
-  const RslClassMap *m = s->classes;
-  const PetscInt     C = s->nclasses;
-  PetscInt          *count;
+  const PetscInt C = s->nclasses;
+  double        *count; /* pixels per owned cell and class */
 
   PetscFunctionBegin;
   RSLCHECK(s->comm, s->ran, "RslSegmentClassFractions: call RslSegmentRun first");
   RSLCHECK(s->comm, g == s->grid, "RslSegmentClassFractions: the grid must be the one given to RslSegmentSetGrid before SetUp");
   PetscCall(PetscLogEventBegin(SEG_Fractions, 0, 0, 0, 0));
-  PetscCall(PetscCalloc1((size_t)(C + 1) * g->xm * g->ym, &count)); /* per owned cell: C classes + valid total */
-  for (PetscInt r = 0; r < m->nr; r++) {
-    for (PetscInt c = 0; c < m->nc; c++) {
-      unsigned char cls = m->data[(size_t)r * m->nc + c];
-      double        x = m->gt[0] + (m->c0 + c + 0.5) * m->gt[1], y = m->gt[3] + (m->r0 + r + 0.5) * m->gt[5];
-      PetscInt      i, j;
-      if (cls == RSL_SEG_NODATA || !RslGridLocate(g, x, y, &i, &j)) continue;
-      /* the decomposition puts every pixel centre of an owned cell in this block */
-      PetscCheck(i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym, PETSC_COMM_SELF, PETSC_ERR_PLIB, "pixel (%" PetscInt_FMT ",%" PetscInt_FMT ") maps to cell (%" PetscInt_FMT ",%" PetscInt_FMT ") outside this rank", m->c0 + c, m->r0 + r, i, j);
-      {
-        PetscInt *cell = count + (size_t)(C + 1) * ((j - g->ys) * g->xm + (i - g->xs));
-        cell[cls]++;
-        cell[C]++;
-      }
-    }
-  }
-  PetscCall(PetscMalloc1(C, fractions));
-  for (PetscInt k = 0; k < C; k++) {
-    PetscScalar **a;
-    PetscCall(DMCreateGlobalVector(g->da1, &(*fractions)[k]));
-    PetscCall(DMDAVecGetArray(g->da1, (*fractions)[k], &a));
-    for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
-      for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
-        const PetscInt *cell = count + (size_t)(C + 1) * ((j - g->ys) * g->xm + (i - g->xs));
-        a[j][i]              = cell[C] ? (PetscScalar)cell[k] / (PetscScalar)cell[C] : 0;
-      }
-    PetscCall(DMDAVecRestoreArray(g->da1, (*fractions)[k], &a));
-  }
+  PetscCall(PetscCalloc1((size_t)C * g->xm * g->ym, &count));
+  PetscCall(RslClassMapCountCells(s->classes, g, C, count));
+  PetscCall(RslCellFractions(g, C, count, fractions));
   PetscCall(PetscFree(count));
   *nclasses = C;
   PetscCall(PetscLogEventEnd(SEG_Fractions, 0, 0, 0, 0));
