@@ -197,15 +197,56 @@ PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+struct _p_RslRaster {
+  GDALDatasetH ds;
+  char        *path;
+};
+
+PetscErrorCode RslRasterOpen(const char path[], RslRaster *raster)
 {
-  GDALDatasetH   ds;
-  PetscErrorCode ierr;
+  GDALDatasetH ds;
 
   PetscFunctionBegin;
   PetscCall(RslGDALOpen(path, &ds));
-  ierr = RslGDALReadWindow(ds, path, band, col0, row0, ncols, nrows, fill, buf, NULL);
-  GDALClose(ds);
+  PetscCall(PetscNew(raster));
+  (*raster)->ds = ds;
+  PetscCall(PetscStrallocpy(path, &(*raster)->path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterClose(RslRaster *raster)
+{
+  PetscFunctionBegin;
+  if (!*raster) PetscFunctionReturn(PETSC_SUCCESS);
+  GDALClose((*raster)->ds);
+  PetscCall(PetscFree((*raster)->path));
+  PetscCall(PetscFree(*raster));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadWindowFrom(RslRaster r, int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+{
+  PetscFunctionBegin;
+  PetscCall(RslGDALReadWindow(r->ds, r->path, band, col0, row0, ncols, nrows, fill, buf, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadResampledWindowFrom(RslRaster r, int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf)
+{
+  PetscFunctionBegin;
+  PetscCall(RslResampleOpen(r->ds, r->path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+{
+  RslRaster      r;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(RslRasterOpen(path, &r));
+  ierr = RslRasterReadWindowFrom(r, band, col0, row0, ncols, nrows, fill, buf);
+  PetscCall(RslRasterClose(&r));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

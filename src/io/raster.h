@@ -33,6 +33,16 @@ PetscErrorCode RslRasterInfoFree(RslRasterInfo *info);
  * never aborts. */
 PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);
 
+/* An open raster for repeated window reads (e.g. one per tile row): opening a VRT mosaic
+ * parses its XML and opens its sources, so a reader of many windows opens it once. Not
+ * collective; the read functions behave as RslRasterReadWindow and
+ * RslRasterReadResampledWindow (errors returned, never aborts). */
+typedef struct _p_RslRaster *RslRaster;
+PetscErrorCode RslRasterOpen(const char path[], RslRaster *raster);
+PetscErrorCode RslRasterReadWindowFrom(RslRaster raster, int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);
+PetscErrorCode RslRasterReadResampledWindowFrom(RslRaster raster, int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf);
+PetscErrorCode RslRasterClose(RslRaster *raster);
+
 /* What a read saw, for the value checks of the validation layer: min and max of the valid
  * pixels (+/-PETSC_MAX_REAL when none), their count, and the counts of NaN and of infinite
  * pixels that are not the raster's declared nodata value (with a NaN nodata, NaN pixels

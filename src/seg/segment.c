@@ -218,7 +218,7 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
 
 /* Normalised network input of one tile row: the window [wc0, wc0+wnc) x [wr0, wr0+T) of
  * every band into win (nb x T x wnc); valid[] marks pixels with data in every band. */
-static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscInt wnc, float *win, unsigned char *valid, double *buf, double *buf2)
+static PetscErrorCode ReadStrip(RslSegment s, RslRaster src[3], PetscInt wc0, PetscInt wr0, PetscInt wnc, float *win, unsigned char *valid, double *buf, double *buf2)
 {
   const PetscInt T = s->tile;
   const size_t   np = (size_t)T * wnc;
@@ -226,10 +226,10 @@ static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscI
   PetscFunctionBegin;
   for (size_t k = 0; k < np; k++) valid[k] = 1;
   for (PetscInt b = 0; b < s->nb; b++) {
-    if (s->src[b]) PetscCall(RslRasterReadWindow(s->image, (int)s->src[b], wc0, wr0, wnc, T, NAN, buf));
+    if (s->src[b]) PetscCall(RslRasterReadWindowFrom(src[0], (int)s->src[b], wc0, wr0, wnc, T, NAN, buf));
     else { /* nDSM = (DSM - DTM) * scale, both resampled bilinearly on the image's pixel grid */
-      PetscCall(RslRasterReadResampledWindow(s->dsm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf));
-      PetscCall(RslRasterReadResampledWindow(s->dtm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf2));
+      PetscCall(RslRasterReadResampledWindowFrom(src[1], 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf));
+      PetscCall(RslRasterReadResampledWindowFrom(src[2], 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf2));
       for (size_t k = 0; k < np; k++) buf[k] = PetscMin(PetscMax(floor((buf[k] - buf2[k]) * s->ndsm_scale + 0.5), 0.0), 255.0);
     }
     for (size_t k = 0; k < np; k++) {
@@ -320,12 +320,18 @@ PetscErrorCode RslSegmentRun(RslSegment s)
   float         *win, *in, *logits;
   unsigned char *valid;
   double        *buf, *buf2, t0;
+  RslRaster      src[3] = {NULL, NULL, NULL}; /* image, DSM, DTM: opened once for all strips */
 
   PetscFunctionBegin;
   PetscCall(RslSegmentSetUp(s));
   m = s->classes;
   PetscCall(RslSegTilingCreate(m, s->prob, T, M, &tl));
   RslSegTilingOwned(tl, &kr0, &kr1, &kc0, &kc1);
+  if (kr1 > kr0 && kc1 > kc0) {
+    PetscCall(RslRasterOpen(s->image, &src[0]));
+    if (s->dsm[0]) PetscCall(RslRasterOpen(s->dsm, &src[1]));
+    if (s->dsm[0]) PetscCall(RslRasterOpen(s->dtm, &src[2]));
+  }
   /* the strip of imagery the owned tiles read: this block plus the tile margins */
   wc0 = rsl_tile_origin(kc0, (int)T, (int)M);
   wnc = kc1 > kc0 ? rsl_tile_origin(kc1 - 1, (int)T, (int)M) + T - wc0 : 0;
@@ -335,7 +341,7 @@ PetscErrorCode RslSegmentRun(RslSegment s)
     PetscInt64 wr0 = rsl_tile_origin(kr, (int)T, (int)M), kfirst = kc0;
     PetscCall(PetscLogEventBegin(SEG_Read, 0, 0, 0, 0));
     t0 = RslWallTime();
-    PetscCall(ReadStrip(s, wc0, wr0, wnc, win, valid, buf, buf2));
+    PetscCall(ReadStrip(s, src, wc0, wr0, wnc, win, valid, buf, buf2));
     s->t_read += RslWallTime() - t0;
     PetscCall(PetscLogEventEnd(SEG_Read, 0, 0, 0, 0));
     for (PetscInt64 kc = kc0; kc < kc1; kc++) {
@@ -355,6 +361,7 @@ PetscErrorCode RslSegmentRun(RslSegment s)
       }
     }
   }
+  for (int k = 0; k < 3; k++) PetscCall(RslRasterClose(&src[k]));
   PetscCall(PetscFree4(win, valid, buf, buf2));
   PetscCall(PetscFree3(in, logits, has));
   PetscCall(RslSegTilingExchange(tl));
