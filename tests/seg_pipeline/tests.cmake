@@ -37,6 +37,19 @@ foreach(np 1 3)
   set_tests_properties(seg_pipeline_ndsm_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
   list(APPEND SEGP_RUNS seg_pipeline_ndsm_np${np})
 endforeach()
+# imagery with nodata holes (tiles without a valid pixel are skipped), and the class map
+# as per-rank GeoTIFF blocks + a VRT mosaic
+rsl_add_test(NAME seg_pipeline_holes_np1 NP 1 LABELS unit TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+  -seg_image ${SEGP_FIX}/image_holes.tif ${SEGP_MODEL} -dem ${SEGP_FIX}/dem.tif -seg_output ${SEGP_FIX}/map_holes_np1.tif)
+set_tests_properties(seg_pipeline_holes_np1 PROPERTIES PASS_REGULAR_EXPRESSION " [1-9][0-9]* skipped \\(no valid pixel\\)")
+foreach(np 2 4)
+  rsl_add_test(NAME seg_pipeline_vrt_np${np} NP ${np} LABELS mpi TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+    -seg_image ${SEGP_FIX}/image_holes.tif ${SEGP_MODEL} -dem ${SEGP_FIX}/dem.tif
+    -seg_output ${SEGP_FIX}/map_holes_np${np}.vrt -seg_probabilities ${SEGP_FIX}/prob_holes_np${np}.vrt)
+  list(APPEND SEGP_RUNS seg_pipeline_vrt_np${np})
+endforeach()
+set_tests_properties(seg_pipeline_holes_np1 seg_pipeline_vrt_np2 seg_pipeline_vrt_np4 PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
+list(APPEND SEGP_RUNS seg_pipeline_holes_np1)
 # bitwise equality across rank counts, agreement with PyTorch, fractions vs numpy
 rsl_add_pytest(NAME seg_pipeline_check LABELS mpi SCRIPT ${SEGP_DIR}/check_pipeline.py ARGS ${SEGP_FIX})
 set_tests_properties(seg_pipeline_check PROPERTIES FIXTURES_REQUIRED "segp_fix;segp_runs" DEPENDS "${SEGP_RUNS}")
