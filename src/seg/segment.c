@@ -11,7 +11,7 @@
 struct _p_RslSegment {
   MPI_Comm       comm;
   const RslGrid *grid;
-  char           image[PETSC_MAX_PATH_LEN], dsm[PETSC_MAX_PATH_LEN], dtm[PETSC_MAX_PATH_LEN];
+  char           image[PETSC_MAX_PATH_LEN], dsm[PETSC_MAX_PATH_LEN], dtm[PETSC_MAX_PATH_LEN], dem[PETSC_MAX_PATH_LEN];
   char           output[PETSC_MAX_PATH_LEN], probs[PETSC_MAX_PATH_LEN], card_file[PETSC_MAX_PATH_LEN];
   RslSegModelCard card;              /* -seg_model (card.nbands 0: none) */
   PetscInt       nb;                 /* the model's input bands */
@@ -59,6 +59,13 @@ PetscErrorCode RslSegmentSetGrid(RslSegment s, const RslGrid *grid)
 {
   PetscFunctionBegin;
   s->grid = grid;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentSetDomain(RslSegment s, const char dem[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(s->dem, dem ? dem : "", sizeof(s->dem)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -192,6 +199,7 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
   PetscFunctionBegin;
   if (s->setup) PetscFunctionReturn(PETSC_SUCCESS);
   RSLCHECK(s->comm, s->image[0], "-seg_image: no imagery given (the seg stage needs it)");
+  RSLCHECK(s->comm, !s->dem[0] || s->grid, "RslSegmentSetDomain: the DEM's grid must be given too (RslSegmentSetGrid)");
   PetscCall(RslRasterInfoRead(s->comm, "-seg_image", s->image, &s->info));
   if (s->card.nbands) PetscCall(ResolveBands(s)); /* the card knows the bands before the weights are read */
   if (s->dsm[0]) {
@@ -217,23 +225,27 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
 }
 
 /* Normalised network input of one tile row: the window [wc0, wc0+wnc) x [wr0, wr0+T) of
- * every band into win (nb x T x wnc); valid[] marks pixels with data in every band. */
-static PetscErrorCode ReadStrip(RslSegment s, RslRaster src[3], PetscInt wc0, PetscInt wr0, PetscInt wnc, float *win, unsigned char *valid, double *buf, double *buf2)
+ * every band into win (nb x T x wnc); valid[] marks pixels with data in every band. Only
+ * the columns [rc0, rc0+rnc) are read (the tiles worth computing), the others are left
+ * without data. */
+static PetscErrorCode ReadStrip(RslSegment s, RslRaster src[3], PetscInt64 wc0, PetscInt64 wr0, PetscInt64 wnc, PetscInt64 rc0, PetscInt64 rnc, float *win, unsigned char *valid, double *buf, double *buf2)
 {
   const PetscInt T = s->tile;
-  const size_t   np = (size_t)T * wnc;
+  const size_t   np = (size_t)T * wnc, nr = (size_t)T * rnc;
 
   PetscFunctionBegin;
   for (size_t k = 0; k < np; k++) valid[k] = 1;
   for (PetscInt b = 0; b < s->nb; b++) {
-    if (s->src[b]) PetscCall(RslRasterReadWindowFrom(src[0], (int)s->src[b], wc0, wr0, wnc, T, NAN, buf));
+    if (rnc <= 0) { /* nothing to read: no data */
+    } else if (s->src[b]) PetscCall(RslRasterReadWindowFrom(src[0], (int)s->src[b], rc0, wr0, rnc, T, NAN, buf));
     else { /* nDSM = (DSM - DTM) * scale, both resampled bilinearly on the image's pixel grid */
-      PetscCall(RslRasterReadResampledWindowFrom(src[1], 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf));
-      PetscCall(RslRasterReadResampledWindowFrom(src[2], 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf2));
-      for (size_t k = 0; k < np; k++) buf[k] = PetscMin(PetscMax(floor((buf[k] - buf2[k]) * s->ndsm_scale + 0.5), 0.0), 255.0);
+      PetscCall(RslRasterReadResampledWindowFrom(src[1], 1, s->info.gt, rc0, wr0, rnc, T, "bilinear", NAN, buf));
+      PetscCall(RslRasterReadResampledWindowFrom(src[2], 1, s->info.gt, rc0, wr0, rnc, T, "bilinear", NAN, buf2));
+      for (size_t k = 0; k < nr; k++) buf[k] = PetscMin(PetscMax(floor((buf[k] - buf2[k]) * s->ndsm_scale + 0.5), 0.0), 255.0);
     }
     for (size_t k = 0; k < np; k++) {
-      double v = buf[k];
+      PetscInt64 c = wc0 + (PetscInt64)(k % wnc);
+      double     v = c >= rc0 && c < rc0 + rnc ? buf[(k / wnc) * rnc + (c - rc0)] : NAN;
       if (isnan(v)) valid[k] = 0;
       win[(size_t)b * np + k] = (float)((v - s->mean[b]) / s->std[b]);
     }
@@ -242,6 +254,53 @@ static PetscErrorCode ReadStrip(RslSegment s, RslRaster src[3], PetscInt wc0, Pe
   for (size_t k = 0; k < np; k++)
     if (!valid[k])
       for (PetscInt b = 0; b < s->nb; b++) win[(size_t)b * np + k] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Grid column / DEM row of the cell holding the centre of image pixel column c / row r (as
+ * RslGridLocate). */
+static PetscInt64 CellCol(RslSegment s, PetscInt64 c) { return (PetscInt64)floor((s->info.gt[0] + (c + 0.5) * s->info.gt[1] - s->grid->gt[0]) / s->grid->gt[1]); }
+static PetscInt64 CellRow(RslSegment s, PetscInt64 r) { return (PetscInt64)floor((s->info.gt[3] + (r + 0.5) * s->info.gt[5] - s->grid->gt[3]) / s->grid->gt[5]); }
+
+/* The pixels [*a, *b) of an image axis of n pixels whose centres fall in the n_cells cells
+ * (cell(p) is non-decreasing): two bisections. */
+static void DomainPixels(RslSegment s, PetscInt64 (*cell)(RslSegment, PetscInt64), PetscInt64 n, PetscInt64 ncells, PetscInt64 *a, PetscInt64 *b)
+{
+  PetscInt64 lo = 0, hi = n;
+  while (lo < hi) { /* first pixel with cell >= 0 */
+    PetscInt64 mid = (lo + hi) / 2;
+    if (cell(s, mid) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  *a = lo, hi = n;
+  while (lo < hi) { /* first pixel with cell >= ncells */
+    PetscInt64 mid = (lo + hi) / 2;
+    if (cell(s, mid) >= ncells) hi = mid;
+    else lo = mid + 1;
+  }
+  *b = lo;
+}
+
+/* With a DEM domain: clear valid[] (strip T x wnc at (wr0, wc0)) where the pixel centre is
+ * not in a DEM cell with data; the input stays as read, so the kept pixels are unchanged. */
+static PetscErrorCode MaskDomain(RslSegment s, RslRaster dem, PetscInt64 wc0, PetscInt64 wr0, PetscInt64 wnc, unsigned char *valid)
+{
+  const PetscInt T = s->tile;
+  PetscInt64     ca, cb, ra, rb;
+  double        *z;
+
+  PetscFunctionBegin;
+  if (wnc <= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  ca = CellCol(s, wc0), cb = CellCol(s, wc0 + wnc - 1) + 1;
+  ra = CellRow(s, wr0), rb = CellRow(s, wr0 + T - 1) + 1;
+  PetscCall(PetscMalloc1((size_t)(cb - ca) * (rb - ra), &z));
+  PetscCall(RslRasterReadWindowFrom(dem, 1, ca, ra, cb - ca, rb - ra, NAN, z)); /* nodata and outside: NaN */
+  for (PetscInt64 r = 0; r < T; r++) {
+    const double *zr = z + (size_t)(CellRow(s, wr0 + r) - ra) * (cb - ca);
+    for (PetscInt64 c = 0; c < wnc; c++)
+      if (isnan(zr[CellCol(s, wc0 + c) - ca])) valid[(size_t)r * wnc + c] = 0;
+  }
+  PetscCall(PetscFree(z));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -315,22 +374,32 @@ PetscErrorCode RslSegmentRun(RslSegment s)
   RslSegTiling   tl;
   const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
   PetscInt64     kr0, kr1, kc0, kc1, wnc, wc0, counts[2] = {0, 0}, range[2];
+  PetscInt64     dom[4] = {0, s->info.ny, 0, s->info.nx}; /* pixel rows, columns worth classifying */
+  long           dr0, dr1, dc0, dc1;
   PetscInt       nin = 0, npend = 0;
   PetscBool     *has;
   float         *win, *in, *logits;
   unsigned char *valid;
   double        *buf, *buf2, t0;
-  RslRaster      src[3] = {NULL, NULL, NULL}; /* image, DSM, DTM: opened once for all strips */
+  RslRaster      src[4] = {NULL, NULL, NULL, NULL}; /* image, DSM, DTM, DEM: opened once for all strips */
 
   PetscFunctionBegin;
   PetscCall(RslSegmentSetUp(s));
   m = s->classes;
   PetscCall(RslSegTilingCreate(m, s->prob, T, M, &tl));
   RslSegTilingOwned(tl, &kr0, &kr1, &kc0, &kc1);
+  if (s->dem[0]) { /* only the tiles whose centre meets the DEM's extent are read */
+    DomainPixels(s, CellRow, s->info.ny, s->grid->ny, &dom[0], &dom[1]);
+    DomainPixels(s, CellCol, s->info.nx, s->grid->nx, &dom[2], &dom[3]);
+  }
+  rsl_tile_range(dom[0], dom[1] - dom[0], (int)T, (int)M, &dr0, &dr1);
+  rsl_tile_range(dom[2], dom[3] - dom[2], (int)T, (int)M, &dc0, &dc1);
+  dc0 = PetscMax(dc0, kc0), dc1 = PetscMin(dc1, kc1);
   if (kr1 > kr0 && kc1 > kc0) {
     PetscCall(RslRasterOpen(s->image, &src[0]));
     if (s->dsm[0]) PetscCall(RslRasterOpen(s->dsm, &src[1]));
     if (s->dsm[0]) PetscCall(RslRasterOpen(s->dtm, &src[2]));
+    if (s->dem[0]) PetscCall(RslRasterOpen(s->dem, &src[3]));
   }
   /* the strip of imagery the owned tiles read: this block plus the tile margins */
   wc0 = rsl_tile_origin(kc0, (int)T, (int)M);
@@ -338,10 +407,12 @@ PetscErrorCode RslSegmentRun(RslSegment s)
   PetscCall(PetscMalloc4((size_t)s->nb * T * PetscMax(wnc, 1), &win, (size_t)T * PetscMax(wnc, 1), &valid, (size_t)T * PetscMax(wnc, 1), &buf, (size_t)T * PetscMax(wnc, 1), &buf2));
   PetscCall(PetscMalloc3((size_t)s->batch * s->nb * T * T, &in, (size_t)s->batch * C * T * T, &logits, PetscMax(kc1 - kc0, 1), &has));
   for (PetscInt64 kr = kr0; kr < kr1; kr++) {
-    PetscInt64 wr0 = rsl_tile_origin(kr, (int)T, (int)M), kfirst = kc0;
+    PetscInt64 wr0 = rsl_tile_origin(kr, (int)T, (int)M), kfirst = kc0, rc0 = 0, rnc = 0;
+    if (kr >= dr0 && kr < dr1 && dc1 > dc0) rc0 = rsl_tile_origin(dc0, (int)T, (int)M), rnc = rsl_tile_origin(dc1 - 1, (int)T, (int)M) + T - rc0;
     PetscCall(PetscLogEventBegin(SEG_Read, 0, 0, 0, 0));
     t0 = RslWallTime();
-    PetscCall(ReadStrip(s, src, wc0, wr0, wnc, win, valid, buf, buf2));
+    PetscCall(ReadStrip(s, src, wc0, wr0, wnc, rc0, rnc, win, valid, buf, buf2));
+    if (s->dem[0] && rnc > 0) PetscCall(MaskDomain(s, src[3], wc0, wr0, wnc, valid));
     s->t_read += RslWallTime() - t0;
     PetscCall(PetscLogEventEnd(SEG_Read, 0, 0, 0, 0));
     for (PetscInt64 kc = kc0; kc < kc1; kc++) {
@@ -361,7 +432,7 @@ PetscErrorCode RslSegmentRun(RslSegment s)
       }
     }
   }
-  for (int k = 0; k < 3; k++) PetscCall(RslRasterClose(&src[k]));
+  for (int k = 0; k < 4; k++) PetscCall(RslRasterClose(&src[k]));
   PetscCall(PetscFree4(win, valid, buf, buf2));
   PetscCall(PetscFree3(in, logits, has));
   PetscCall(RslSegTilingExchange(tl));

@@ -35,6 +35,11 @@ typedef struct _p_RslSegment *RslSegment;
 PetscErrorCode RslSegmentCreate(MPI_Comm comm, RslSegment *seg);
 /* Optional, before SetUp: the SWE grid (imagery must share its CRS and overlap it). */
 PetscErrorCode RslSegmentSetGrid(RslSegment seg, const RslGrid *grid);
+/* Optional, before Run, with SetGrid: the DEM of that grid. Pixels whose centre is not in a
+ * DEM cell with data (nodata cells, beyond the DEM) are nodata in the class map, and tiles
+ * without such a pixel are neither read nor computed; the other pixels keep exactly the
+ * classes they have without it (the network still sees all the imagery around them). */
+PetscErrorCode RslSegmentSetDomain(RslSegment seg, const char dem[]);
 PetscErrorCode RslSegmentSetFromOptions(RslSegment seg);
 /* Read and check the imagery headers, decompose, set up the model (collective). */
 PetscErrorCode RslSegmentSetUp(RslSegment seg);

@@ -13,7 +13,9 @@
    with another interpolation of the DTM);
 6. with nodata holes in the imagery: nodata exactly on the holes, the same map on 1, 2, 4
    ranks (single GeoTIFF, per-rank blocks + VRT), the hole-free map wherever the tile
-   keeping a pixel has no hole, and VRT mosaics georeferenced like the imagery."""
+   keeping a pixel has no hole, and VRT mosaics georeferenced like the imagery;
+7. with a DEM domain smaller than the image and with nodata cells: the hole-free map on
+   every pixel whose centre is in a DEM cell with data, nodata elsewhere, 1 and 3 ranks."""
 import os
 import sys
 
@@ -117,6 +119,18 @@ for n in (2, 4):
 p2, _, _ = read("prob_holes_np2.vrt")
 p4, _, _ = read("prob_holes_np4.vrt")
 check(np.array_equal(p2, p4), "holes: probabilities of 2 and 4 ranks bitwise equal")
+
+zd, gd, _ = read("dem_domain.tif")
+dc = np.floor((gt_img[0] + (np.arange(base.shape[1]) + 0.5) * gt_img[1] - gd[0]) / gd[1]).astype(int)
+dr = np.floor((gt_img[3] + (np.arange(base.shape[0]) + 0.5) * gt_img[5] - gd[3]) / gd[5]).astype(int)
+DR, DC = np.meshgrid(dr, dc, indexing="ij")
+ins = (DR >= 0) & (DR < zd.shape[0]) & (DC >= 0) & (DC < zd.shape[1])
+act = np.zeros_like(ins)
+act[ins] = zd[DR[ins], DC[ins]] != -9999
+check(act.any() and (~act).any(), "domain: %d pixels in, %d out" % (act.sum(), (~act).sum()))
+for n in (1, 3):
+    md, _, _ = read("map_domain_np%d.tif" % n)
+    check(np.array_equal(md[act], base[act]) and (md[~act] == 255).all(), "domain (%d ranks): the full map inside, nodata outside" % n)
 if fail:
     print("%d check(s) failed" % len(fail))
     sys.exit(1)

@@ -3,6 +3,8 @@
   weights.safetensors  tiny random-weight U-Net (resnet18, width 0.25, 7 classes; seeded)
   image.tif            300 x 260 px crop of the demo scene (5 bands, 1 m, Lambert-93)
   dem.tif              the DEM under it (2 m): 150 x 130 cells
+  dem_domain.tif       that DEM cropped (the image goes beyond it on three sides) with a
+                       nodata patch: the domain of the class map
   dsm.tif              surface model (1 m): the nDSM band can be rebuilt as DSM - DEM
   ref_map.tif          class map from PyTorch with the same global tiling (tile 64, margin
                        16): the independent reference of the C stage
@@ -61,6 +63,9 @@ def main():
     write(os.path.join(out, "image.tif"), img, gt, 2154)
     dem = sc["dem"][R0 // 2:(R0 + NY) // 2, C0 // 2:(C0 + NX) // 2]
     write(os.path.join(out, "dem.tif"), dem, (x0, 2.0, 0.0, y0, 0.0, -2.0), 2154, gdal.GDT_Float32)
+    dom = dem[15:, 20:-10].astype(np.float32)
+    dom[40:80, 30:90] = -9999
+    write(os.path.join(out, "dem_domain.tif"), dom, (x0 + 40, 2.0, 0.0, y0 - 30, 0.0, -2.0), 2154, gdal.GDT_Float32, nodata=-9999)
     write(os.path.join(out, "dsm.tif"), sc["dsm"][R0:R0 + NY, C0:C0 + NX], gt, 2154, gdal.GDT_Float32)
     holes = img.astype(np.uint16)  # every byte value occurs in the image: nodata outside them
     holes[:, :70, :100] = 65535

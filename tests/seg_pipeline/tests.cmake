@@ -50,6 +50,14 @@ foreach(np 2 4)
 endforeach()
 set_tests_properties(seg_pipeline_holes_np1 seg_pipeline_vrt_np2 seg_pipeline_vrt_np4 PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
 list(APPEND SEGP_RUNS seg_pipeline_holes_np1)
+# a DEM smaller than the image with a nodata patch: the map's domain (tiles outside skipped)
+foreach(np 1 3)
+  rsl_add_test(NAME seg_pipeline_domain_np${np} NP ${np} LABELS mpi TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+    -seg_image ${SEGP_FIX}/image.tif ${SEGP_MODEL} -dem ${SEGP_FIX}/dem_domain.tif -seg_output ${SEGP_FIX}/map_domain_np${np}.tif)
+  set_tests_properties(seg_pipeline_domain_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs
+    PASS_REGULAR_EXPRESSION " [1-9][0-9]* skipped \\(no valid pixel\\)")
+  list(APPEND SEGP_RUNS seg_pipeline_domain_np${np})
+endforeach()
 # bitwise equality across rank counts, agreement with PyTorch, fractions vs numpy
 rsl_add_pytest(NAME seg_pipeline_check LABELS mpi SCRIPT ${SEGP_DIR}/check_pipeline.py ARGS ${SEGP_FIX})
 set_tests_properties(seg_pipeline_check PROPERTIES FIXTURES_REQUIRED "segp_fix;segp_runs" DEPENDS "${SEGP_RUNS}")
