@@ -1,11 +1,15 @@
 /* seg/classmap: a georeferenced uint8 raster (class map, probabilities, change map)
- * distributed over the ranks of a communicator as one rectangular block per rank, and its
- * collective GeoTIFF writer.
+ * distributed over the ranks of a communicator as one rectangular block per rank, its
+ * collective writer, and the class counts per SWE cell.
  *
- * Writing: rank 0 creates PATH.part.tif (tiled 256x256, DEFLATE, BIGTIFF if needed); the
- * raster is then gathered to rank 0 strip by strip (256 rows, one row of GeoTIFF tiles:
- * every tile is written once and rank 0 holds only one strip), and the file is renamed to
- * PATH on success (DESIGN invariant 6). A failure is a collective error on every rank. */
+ * Writing, through the GeoTIFF writer of io/raster.h (tiled 256x256, DEFLATE, BIGTIFF if
+ * needed, PATH.part.tif renamed on success: DESIGN invariant 6):
+ *   PATH.vrt  every rank writes its block to PATH-without-.vrt_blocks/block_RANK.tif (its
+ *             own georeferencing), then rank 0 writes the VRT mosaic listing them: no data
+ *             through rank 0 (France scale);
+ *   other     one GeoTIFF: rank 0 receives the raster strip by strip (256 rows, one row of
+ *             GeoTIFF tiles, rows as MPI types of each sender's row length) and writes it.
+ * A failure is a collective error on every rank. */
 #pragma once
 #include "core/rsl.h"
 #include "grid/grid.h"
