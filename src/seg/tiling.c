@@ -125,11 +125,6 @@ void RslSegTilingOwned(RslSegTiling t, PetscInt64 *kr0, PetscInt64 *kr1, PetscIn
   *kr0 = t->or0, *kr1 = t->or1, *kc0 = t->oc0, *kc1 = t->oc1;
 }
 
-PetscInt64 RslSegTilingNumOwned(RslSegTiling t)
-{
-  return (t->or1 - t->or0) * (t->oc1 - t->oc0);
-}
-
 PetscErrorCode RslSegTilingTargets(RslSegTiling t, PetscInt64 kr, PetscInt64 kc, PetscInt *n, const RslSegRect **rects)
 {
   const RslClassMap *m = t->map;

@@ -33,6 +33,4 @@ PetscErrorCode RslSegTilingTargets(RslSegTiling t, PetscInt64 kr, PetscInt64 kc,
 /* Collective: send the neighbours' parts, receive the parts of this block computed
  * elsewhere into map (and prob). */
 PetscErrorCode RslSegTilingExchange(RslSegTiling t);
-/* Tiles this rank owns. */
-PetscInt64 RslSegTilingNumOwned(RslSegTiling t);
 PetscErrorCode RslSegTilingDestroy(RslSegTiling *t);
