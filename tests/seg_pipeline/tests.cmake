@@ -14,6 +14,7 @@ set_tests_properties(seg_pipeline_fixture PROPERTIES FIXTURES_SETUP segp_fix)
 set(SEGP_MODEL -seg_weights ${SEGP_FIX}/weights.safetensors -seg_arch unet_resnet18 -seg_width_mult 0.25
   -seg_classes 7 -seg_backend cpu -seg_tile 64 -seg_margin 16 -seg_batch 3)
 set(SEGP_RUNS)
+math(EXPR SEGP_TILES "((260 + 31) / 32) * ((300 + 31) / 32)")
 foreach(np 1 2 3 4)
   if(np EQUAL 1)
     set(lab unit)
@@ -27,6 +28,9 @@ foreach(np 1 2 3 4)
     -seg_image ${SEGP_FIX}/image.tif ${SEGP_MODEL} -seg_output ${SEGP_FIX}/map_split_np${np}.tif
     -seg_probabilities ${SEGP_FIX}/prob_split_np${np}.tif)
   set_tests_properties(seg_pipeline_grid_np${np} seg_pipeline_split_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
+  # each tile computed once whatever the rank count: ceil(260 / 32) x ceil(300 / 32) tiles
+  # of stride 64 - 2 x 16 on the 300 x 260 px image
+  set_tests_properties(seg_pipeline_grid_np${np} seg_pipeline_split_np${np} PROPERTIES PASS_REGULAR_EXPRESSION "seg: ${SEGP_TILES} tiles computed")
   list(APPEND SEGP_RUNS seg_pipeline_grid_np${np} seg_pipeline_split_np${np})
 endforeach()
 # nDSM band rebuilt from DSM - DTM (bilinear on the image grid) instead of band 5
