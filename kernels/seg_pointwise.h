@@ -52,3 +52,29 @@ RSL_HD int rsl_argmax_strided(const float *v, int n, long stride)
   }
   return best;
 }
+
+/* Tiling of the class map on the GLOBAL pixel grid: one rule for every backend and rank
+ * count (the class map does not depend on either). Along an axis, tile k covers pixels
+ * [k*s - m, k*s - m + t) with stride s = t - 2m; only its centre [k*s, (k+1)*s) is kept
+ * (hard crop: each pixel comes from exactly one tile, no blending). */
+RSL_HD long rsl_tile_origin(long k, int tile, int margin)
+{
+  return k * (long)(tile - 2 * margin) - margin;
+}
+
+/* The tiles [*k0, *k1) whose kept centre meets the pixels [a, a + n) (empty when n <= 0). */
+RSL_HD void rsl_tile_range(long a, long n, int tile, int margin, long *k0, long *k1)
+{
+  long s = tile - 2 * margin;
+  *k0    = n > 0 ? a / s : 0;
+  *k1    = n > 0 ? (a + n - 1) / s + 1 : 0;
+}
+
+/* The tiles [*k0, *k1) whose centre STARTS in [a, a + n): the tiles the owner of those
+ * pixels computes (each tile has one owner: the block holding its centre's first pixel). */
+RSL_HD void rsl_tile_owned(long a, long n, int tile, int margin, long *k0, long *k1)
+{
+  long s = tile - 2 * margin;
+  *k0    = n > 0 ? (a + s - 1) / s : 0;
+  *k1    = n > 0 ? (a + n + s - 1) / s : 0;
+}

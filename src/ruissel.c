@@ -89,6 +89,7 @@ static PetscErrorCode RunSeg(Job *job)
   if (set && job->swe) { /* blocks aligned with the solver's decomposition */
     PetscCall(RslGridCreateFromDEM(PETSC_COMM_WORLD, dem, 2, &grid, &z, &nodata));
     PetscCall(RslSegmentSetGrid(seg, grid));
+    PetscCall(RslSegmentSetDomain(seg, dem));
   }
   PetscCall(RslSegmentSetFromOptions(seg));
   if (job->help) {

@@ -24,32 +24,6 @@ struct _p_RslHydro {
   PetscBool          has_manning, has_soil;
 };
 
-/* Weights (ncells x nc pixel counts or fractions) -> nc fraction Vecs, kept for output. */
-static PetscErrorCode KeepFractions(RslHydro h, PetscInt nc, const double *w)
-{
-  const RslGrid *g = h->grid;
-  PetscScalar  **a;
-  Vec            proto;
-
-  PetscFunctionBegin;
-  h->ncls = nc;
-  PetscCall(DMGetGlobalVector(g->da1, &proto));
-  PetscCall(VecDuplicateVecs(proto, nc, &h->cls));
-  PetscCall(DMRestoreGlobalVector(g->da1, &proto));
-  for (PetscInt c = 0; c < nc; c++) {
-    PetscCall(DMDAVecGetArray(g->da1, h->cls[c], &a));
-    for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
-      for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
-        const double *wc = w + ((j - g->ys) * g->xm + (i - g->xs)) * nc;
-        double        t  = 0;
-        for (PetscInt k = 0; k < nc; k++) t += wc[k];
-        a[j][i] = t > 0 ? wc[c] / t : 0;
-      }
-    PetscCall(DMDAVecRestoreArray(g->da1, h->cls[c], &a));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 static PetscLogEvent RSL_HydroSetUp;
 
 PetscErrorCode RslHydroCreate(MPI_Comm comm, RslHydro *hydro)
@@ -107,28 +81,20 @@ PetscErrorCode RslHydroSetClassMap(RslHydro h, const RslClassMap *map)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Add the pixels of a class block (255 = nodata) to the class counts of the owned cells
- * holding their centres; w is ncells x nc (cell-major), grown to the classes present. */
-static PetscErrorCode CountPixels(RslHydro h, const unsigned char *data, PetscInt c0, PetscInt r0, PetscInt ncol, PetscInt nrow, const double mgt[6], PetscInt *nc, double **w)
+/* Pixel counts per owned cell (w: ncells x nc) of a class map (255 = nodata), nc = the
+ * largest class present anywhere + 1. */
+static PetscErrorCode CountPixels(RslHydro h, const RslClassMap *map, PetscInt *nc, double **w)
 {
-  const RslGrid *g     = h->grid;
-  PetscInt       ncell = g->xm * g->ym, maxc = -1;
+  const RslGrid *g    = h->grid;
+  PetscInt       maxc = -1;
 
   PetscFunctionBegin;
-  for (PetscInt k = 0; k < ncol * nrow; k++)
-    if (data[k] != 255) maxc = PetscMax(maxc, (PetscInt)data[k]);
+  for (size_t k = 0; k < (size_t)map->nc * map->nr; k++)
+    if (map->data[k] != 255) maxc = PetscMax(maxc, (PetscInt)map->data[k]);
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &maxc, 1, MPIU_INT, MPI_MAX, h->comm));
   *nc = maxc + 1;
-  PetscCall(PetscCalloc1((size_t)ncell * PetscMax(*nc, 1), w));
-  for (PetscInt r = 0; r < nrow; r++)
-    for (PetscInt c = 0; c < ncol; c++) {
-      unsigned char v = data[r * ncol + c];
-      double        x = mgt[0] + (c0 + c + 0.5) * mgt[1], y = mgt[3] + (r0 + r + 0.5) * mgt[5];
-      PetscInt      i, j;
-      if (v == 255 || !RslGridLocate(g, x, y, &i, &j)) continue;
-      if (i < g->xs || i >= g->xs + g->xm || j < g->ys || j >= g->ys + g->ym) continue;
-      (*w)[((j - g->ys) * g->xm + (i - g->xs)) * *nc + v] += 1.0;
-    }
+  PetscCall(PetscCalloc1((size_t)g->xm * g->ym * PetscMax(*nc, 1), w));
+  PetscCall(RslClassMapCountCells(map, g, *nc, *w));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -349,16 +315,17 @@ PetscErrorCode RslHydroSetUp(RslHydro h, const RslGrid *grid)
     PetscCall(WeightsFromFractions(h, &w));
   } else if (h->map) {
     h->source = "class map";
-    PetscCall(CountPixels(h, h->map->data, h->map->c0, h->map->r0, h->map->nc, h->map->nr, h->map->gt, &nc, &w));
+    PetscCall(CountPixels(h, h->map, &nc, &w));
   } else if (h->landcover[0]) {
     RslClassMap *map;
     h->source = "-landcover_file";
     PetscCall(RslHydroReadClassMap(grid, "-landcover_file", h->landcover, &map));
-    PetscCall(CountPixels(h, map->data, map->c0, map->r0, map->nc, map->nr, map->gt, &nc, &w));
+    PetscCall(CountPixels(h, map, &nc, &w));
     PetscCall(RslClassMapDestroy(&map));
   } else if (h->has_manning || h->has_soil) h->source = "uniform options";
   if (w) PetscCall(FieldsFromClasses(h, nc, w));
-  if (w) PetscCall(KeepFractions(h, nc, w));
+  if (w) h->ncls = nc;
+  if (w) PetscCall(RslCellFractions(grid, nc, w, &h->cls)); /* kept for the output */
   PetscCall(PetscFree(w));
   PetscCall(ApplyOverrides(h));
   h->frac = NULL;

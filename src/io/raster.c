@@ -197,15 +197,56 @@ PetscErrorCode RslGDALReadWindow(GDALDatasetH ds, const char path[], int band, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+struct _p_RslRaster {
+  GDALDatasetH ds;
+  char        *path;
+};
+
+PetscErrorCode RslRasterOpen(const char path[], RslRaster *raster)
 {
-  GDALDatasetH   ds;
-  PetscErrorCode ierr;
+  GDALDatasetH ds;
 
   PetscFunctionBegin;
   PetscCall(RslGDALOpen(path, &ds));
-  ierr = RslGDALReadWindow(ds, path, band, col0, row0, ncols, nrows, fill, buf, NULL);
-  GDALClose(ds);
+  PetscCall(PetscNew(raster));
+  (*raster)->ds = ds;
+  PetscCall(PetscStrallocpy(path, &(*raster)->path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterClose(RslRaster *raster)
+{
+  PetscFunctionBegin;
+  if (!*raster) PetscFunctionReturn(PETSC_SUCCESS);
+  GDALClose((*raster)->ds);
+  PetscCall(PetscFree((*raster)->path));
+  PetscCall(PetscFree(*raster));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadWindowFrom(RslRaster r, int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+{
+  PetscFunctionBegin;
+  PetscCall(RslGDALReadWindow(r->ds, r->path, band, col0, row0, ncols, nrows, fill, buf, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadResampledWindowFrom(RslRaster r, int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf)
+{
+  PetscFunctionBegin;
+  PetscCall(RslResampleOpen(r->ds, r->path, band, grid_gt, col0, row0, ncols, nrows, resampling, fill, buf, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf)
+{
+  RslRaster      r;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(RslRasterOpen(path, &r));
+  ierr = RslRasterReadWindowFrom(r, band, col0, row0, ncols, nrows, fill, buf);
+  PetscCall(RslRasterClose(&r));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -288,16 +329,23 @@ PetscErrorCode RslRasterStatsCheck(MPI_Comm comm, const char option[], const cha
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt ncols, PetscInt nrows, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, const double *buf)
+struct _p_RslRasterOut {
+  GDALDatasetH ds;
+  PetscInt     nbands;
+  char         path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN];
+};
+
+PetscErrorCode RslRasterCreate(const char path[], const char type[], PetscInt ncols, PetscInt nrows, PetscInt nbands, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, RslRasterOut *out)
 {
   GDALDataType t = GDALGetDataTypeByName(type);
   GDALDriverH  drv;
   GDALDatasetH ds;
   char         tmp[PETSC_MAX_PATH_LEN];
   char       **opts = NULL;
-  CPLErr       e;
+  CPLErr       e    = CE_None;
 
   PetscFunctionBegin;
+  *out = NULL;
   PetscCheck(t != GDT_Unknown, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "writing '%s': unknown raster type '%s'", path, type);
   RslGDALRegister();
   drv = GDALGetDriverByName("GTiff");
@@ -306,23 +354,79 @@ PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt nco
   opts = CSLSetNameValue(opts, "TILED", "YES");
   opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
   opts = CSLSetNameValue(opts, "BIGTIFF", "IF_SAFER");
+  if (nbands > 1) opts = CSLSetNameValue(opts, "INTERLEAVE", "BAND");
   CPLErrorReset();
   CPLPushErrorHandler(CPLQuietErrorHandler);
-  ds = GDALCreate(drv, tmp, (int)ncols, (int)nrows, 1, t, opts);
+  ds = GDALCreate(drv, tmp, (int)ncols, (int)nrows, (int)nbands, t, opts);
   CSLDestroy(opts);
   if (ds) {
-    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
-    e                 = GDALSetGeoTransform(ds, (double *)gt);
+    e = GDALSetGeoTransform(ds, (double *)gt);
     if (e == CE_None && crs_wkt && crs_wkt[0]) e = GDALSetProjection(ds, crs_wkt);
-    if (e == CE_None && has_nodata) e = GDALSetRasterNoDataValue(b, nodata);
-    if (e == CE_None) e = GDALRasterIOEx(b, GF_Write, 0, 0, (int)ncols, (int)nrows, (void *)buf, (int)ncols, (int)nrows, GDT_Float64, 0, 0, NULL);
-    GDALClose(ds); /* flushes: a write error shows up in the last error state */
-    if (e == CE_None && CPLGetLastErrorType() >= CE_Failure) e = CE_Failure;
-  } else e = CE_Failure;
+    for (int b = 1; e == CE_None && has_nodata && b <= nbands; b++) e = GDALSetRasterNoDataValue(GDALGetRasterBand(ds, b), nodata);
+    if (e != CE_None) {
+      GDALClose(ds);
+      (void)remove(tmp);
+    }
+  }
   CPLPopErrorHandler();
-  if (e != CE_None) (void)remove(tmp);
-  PetscCheck(e == CE_None, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write raster '%s' (%s)", path, CPLGetLastErrorMsg());
-  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename '%s' to '%s'", tmp, path);
+  PetscCheck(ds && e == CE_None, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create '%s': %s", tmp, CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "GDALCreate failed");
+  PetscCall(PetscNew(out));
+  (*out)->ds     = ds;
+  (*out)->nbands = nbands;
+  PetscCall(PetscStrncpy((*out)->path, path, sizeof((*out)->path)));
+  PetscCall(PetscStrncpy((*out)->tmp, tmp, sizeof((*out)->tmp)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterWriteWindow(RslRasterOut o, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char buftype[], const void *buf)
+{
+  GDALDataType t = GDALGetDataTypeByName(buftype);
+  GSpacing     px, line;
+  CPLErr       e;
+
+  PetscFunctionBegin;
+  PetscCheck(t != GDT_Unknown, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "writing '%s': unknown buffer type '%s'", o->path, buftype);
+  if (ncols <= 0 || nrows <= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  px   = GDALGetDataTypeSizeBytes(t);
+  line = px * ncols;
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  e = GDALDatasetRasterIOEx(o->ds, GF_Write, (int)col0, (int)row0, (int)ncols, (int)nrows, (void *)buf, (int)ncols, (int)nrows, t, (int)o->nbands, NULL, px, line, line * nrows, NULL);
+  CPLPopErrorHandler();
+  PetscCheck(e == CE_None, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "writing '%s', window %" PetscInt_FMT "x%" PetscInt_FMT " at (%" PetscInt_FMT ",%" PetscInt_FMT "): %s", o->tmp, ncols, nrows, col0, row0, CPLGetLastErrorMsg());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterFinish(RslRasterOut *out, PetscBool ok)
+{
+  RslRasterOut o = *out;
+  char         why[512] = "", path[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  if (!o) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscStrncpy(path, o->path, sizeof path));
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  GDALClose(o->ds); /* flushes: a late write error shows in the error state */
+  if (ok && CPLGetLastErrorType() >= CE_Failure) snprintf(why, sizeof why, "%s", CPLGetLastErrorMsg());
+  CPLPopErrorHandler();
+  if (ok && !why[0] && rename(o->tmp, o->path) != 0) PetscCall(PetscSNPrintf(why, sizeof why, "cannot rename '%s' to '%s'", o->tmp, o->path));
+  if (!ok || why[0]) (void)remove(o->tmp);
+  PetscCall(PetscFree(*out));
+  PetscCheck(!why[0], PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write raster '%s' (%s)", path, why);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt ncols, PetscInt nrows, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, const double *buf)
+{
+  RslRasterOut   o;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(RslRasterCreate(path, type, ncols, nrows, 1, gt, crs_wkt, has_nodata, nodata, &o));
+  ierr = RslRasterWriteWindow(o, 0, 0, ncols, nrows, "Float64", buf);
+  PetscCall(RslRasterFinish(&o, ierr ? PETSC_FALSE : PETSC_TRUE));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -33,6 +33,16 @@ PetscErrorCode RslRasterInfoFree(RslRasterInfo *info);
  * never aborts. */
 PetscErrorCode RslRasterReadWindow(const char path[], int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);
 
+/* An open raster for repeated window reads (e.g. one per tile row): opening a VRT mosaic
+ * parses its XML and opens its sources, so a reader of many windows opens it once. Not
+ * collective; the read functions behave as RslRasterReadWindow and
+ * RslRasterReadResampledWindow (errors returned, never aborts). */
+typedef struct _p_RslRaster *RslRaster;
+PetscErrorCode RslRasterOpen(const char path[], RslRaster *raster);
+PetscErrorCode RslRasterReadWindowFrom(RslRaster raster, int band, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, double fill, double *buf);
+PetscErrorCode RslRasterReadResampledWindowFrom(RslRaster raster, int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf);
+PetscErrorCode RslRasterClose(RslRaster *raster);
+
 /* What a read saw, for the value checks of the validation layer: min and max of the valid
  * pixels (+/-PETSC_MAX_REAL when none), their count, and the counts of NaN and of infinite
  * pixels that are not the raster's declared nodata value (with a NaN nodata, NaN pixels
@@ -70,10 +80,23 @@ PetscErrorCode RslRasterReadResampled(const char path[], int band, const double 
  * values are bitwise identical whatever the window (rank count, halo) is. */
 PetscErrorCode RslRasterReadResampledWindow(const char path[], int band, const double grid_gt[6], PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char resampling[], double fill, double *buf);
 
-/* Write a georeferenced single-band raster from a full array held by one process
- * (type "Byte", "Float32", "Float64", or any GDAL type name; values are rounded and
- * clamped to integer types), GeoTIFF tiled+DEFLATE, written to PATH.part.tif then renamed.
- * Not collective: call it on one rank. */
+/* The GeoTIFF writer (every raster the code writes goes through it): PATH.part.tif is
+ * created (tiled 256x256, DEFLATE, BIGTIFF when needed, nbands bands of GDAL type `type`,
+ * band-interleaved when nbands > 1, geotransform, CRS, nodata on every band), windows are
+ * written into it, and RslRasterFinish renames it to PATH, so a file under its final name is
+ * complete (DESIGN invariant 6). Not collective: one process per file. */
+typedef struct _p_RslRasterOut *RslRasterOut;
+PetscErrorCode RslRasterCreate(const char path[], const char type[], PetscInt ncols, PetscInt nrows, PetscInt nbands, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, RslRasterOut *out);
+/* All bands over the window [col0, col0+ncols) x [row0, row0+nrows) from buf, band-major
+ * (nbands x nrows x ncols) of GDAL type buftype ("Byte", "Float64", ...); values are rounded
+ * and clamped to integer file types. */
+PetscErrorCode RslRasterWriteWindow(RslRasterOut out, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char buftype[], const void *buf);
+/* Close (flush) and rename to PATH when ok, else remove the temporary file; an error when
+ * the flush or the rename fails. */
+PetscErrorCode RslRasterFinish(RslRasterOut *out, PetscBool ok);
+
+/* A georeferenced single-band raster from a full array held by one process (doubles,
+ * written as `type`): RslRasterCreate + RslRasterWriteWindow + RslRasterFinish. */
 PetscErrorCode RslRasterWrite(const char path[], const char type[], PetscInt ncols, PetscInt nrows, const double gt[6], const char *crs_wkt, PetscBool has_nodata, double nodata, const double *buf);
 
 /* GDALAllRegister once per process (for modules that call GDAL or OGR themselves). */

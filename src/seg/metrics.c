@@ -44,15 +44,18 @@ static inline PetscInt Lookup(const PetscInt idx[256], double v)
   return idx[(int)v];
 }
 
-/* Read nrows rows from row r of rasters a and b (nodata -> -1); a failure fills msg. */
-static PetscErrorCode ReadPair(const char a[], const char b[], PetscInt nx, PetscInt r, PetscInt nrows, double *ba, double *bb, char msg[], size_t len)
+/* Read nrows rows from row r of rasters a and b (nodata -> -1), opened into h on the first
+ * call (the caller closes them); a failure fills msg. */
+static PetscErrorCode ReadPair(const char a[], const char b[], RslRaster h[2], PetscInt nx, PetscInt r, PetscInt nrows, double *ba, double *bb, char msg[], size_t len)
 {
-  PetscErrorCode e;
+  PetscErrorCode e = PETSC_SUCCESS;
 
   PetscFunctionBegin;
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  e = RslRasterReadWindow(a, 1, 0, r, nx, nrows, -1, ba);
-  if (!e) e = RslRasterReadWindow(b, 1, 0, r, nx, nrows, -1, bb);
+  if (!h[0]) e = RslRasterOpen(a, &h[0]);
+  if (!e && !h[1]) e = RslRasterOpen(b, &h[1]);
+  if (!e) e = RslRasterReadWindowFrom(h[0], 1, 0, r, nx, nrows, -1, ba);
+  if (!e) e = RslRasterReadWindowFrom(h[1], 1, 0, r, nx, nrows, -1, bb);
   PetscCall(PetscPopErrorHandler());
   if (e) PetscCall(PetscSNPrintf(msg, len, "reading '%s' / '%s' rows %" PetscInt_FMT "..%" PetscInt_FMT " failed", a, b, r, r + nrows - 1));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -64,6 +67,7 @@ PetscErrorCode RslMetricsConfusion(MPI_Comm comm, const char pred[], const RslNo
   PetscInt      r0, r1, n, pidx[256], lidx[256];
   double       *bp, *bl;
   char          msg[512] = "";
+  RslRaster     h[2]     = {NULL, NULL};
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(c, sizeof(*c)));
@@ -88,7 +92,7 @@ PetscErrorCode RslMetricsConfusion(MPI_Comm comm, const char pred[], const RslNo
   PetscCall(PetscMalloc2((size_t)CHUNK * info.nx, &bp, (size_t)CHUNK * info.nx, &bl));
   for (PetscInt r = r0; r < r1 && !msg[0]; r += CHUNK) {
     PetscInt nr = PetscMin(CHUNK, r1 - r);
-    PetscCall(ReadPair(pred, label, info.nx, r, nr, bp, bl, msg, sizeof(msg)));
+    PetscCall(ReadPair(pred, label, h, info.nx, r, nr, bp, bl, msg, sizeof(msg)));
     for (size_t k = 0; k < (size_t)nr * info.nx && !msg[0]; k++) {
       PetscInt lp = Lookup(lidx, bl[k]), pp = Lookup(pidx, bp[k]);
       if (lp < 0 || pp < 0) c->ignored++;
@@ -96,6 +100,8 @@ PetscErrorCode RslMetricsConfusion(MPI_Comm comm, const char pred[], const RslNo
     }
   }
   PetscCall(PetscFree2(bp, bl));
+  PetscCall(RslRasterClose(&h[0]));
+  PetscCall(RslRasterClose(&h[1]));
   PetscCall(RslCheckCollective(comm, msg[0] ? PETSC_TRUE : PETSC_FALSE, msg));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, c->cm, (PetscMPIInt)(n * n), MPIU_INT64, MPI_SUM, comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &c->ignored, 1, MPIU_INT64, MPI_SUM, comm));
@@ -222,6 +228,7 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
   double       *bb, *ba, area;
   RslClassMap  *out = NULL;
   char          msg[512] = "";
+  RslRaster     h[2]     = {NULL, NULL};
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(ch, sizeof(*ch)));
@@ -232,7 +239,7 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
   PetscCall(PetscMalloc2((size_t)CHUNK * info.nx, &bb, (size_t)CHUNK * info.nx, &ba));
   for (PetscInt r = r0; r < r1 && !msg[0]; r += CHUNK) {
     PetscInt nr = PetscMin(CHUNK, r1 - r);
-    PetscCall(ReadPair(before, after, info.nx, r, nr, bb, ba, msg, sizeof(msg)));
+    PetscCall(ReadPair(before, after, h, info.nx, r, nr, bb, ba, msg, sizeof(msg)));
     for (size_t k = 0; k < (size_t)nr * info.nx && !msg[0]; k++) {
       PetscInt      b = Lookup(map->map, bb[k]), a = Lookup(map->map, ba[k]);
       unsigned char code = RSL_CHANGE_NODATA;
@@ -251,6 +258,8 @@ PetscErrorCode RslMetricsChange(MPI_Comm comm, const char before[], const char a
     }
   }
   PetscCall(PetscFree2(bb, ba));
+  PetscCall(RslRasterClose(&h[0]));
+  PetscCall(RslRasterClose(&h[1]));
   PetscCall(PetscFree4(sealed, building, veg, wood));
   PetscCall(RslCheckCollective(comm, msg[0] ? PETSC_TRUE : PETSC_FALSE, msg));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cnt, 7, MPIU_INT64, MPI_SUM, comm));

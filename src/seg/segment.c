@@ -1,6 +1,7 @@
 #include "seg/segment.h"
 #include "seg/model.h"
 #include "seg/modelcard.h"
+#include "seg/tiling.h"
 #include "io/raster.h"
 #include "kernels/seg_pointwise.h"
 #include <math.h>
@@ -10,7 +11,7 @@
 struct _p_RslSegment {
   MPI_Comm       comm;
   const RslGrid *grid;
-  char           image[PETSC_MAX_PATH_LEN], dsm[PETSC_MAX_PATH_LEN], dtm[PETSC_MAX_PATH_LEN];
+  char           image[PETSC_MAX_PATH_LEN], dsm[PETSC_MAX_PATH_LEN], dtm[PETSC_MAX_PATH_LEN], dem[PETSC_MAX_PATH_LEN];
   char           output[PETSC_MAX_PATH_LEN], probs[PETSC_MAX_PATH_LEN], card_file[PETSC_MAX_PATH_LEN];
   RslSegModelCard card;              /* -seg_model (card.nbands 0: none) */
   PetscInt       nb;                 /* the model's input bands */
@@ -26,7 +27,8 @@ struct _p_RslSegment {
   PetscInt       nclasses;
   RslClassMap   *classes, *prob;
   PetscInt64    *histogram; /* global pixel count per class, + nodata last */
-  PetscInt64     ntiles;    /* global tile evaluations */
+  PetscInt64     ntiles[2];      /* over all ranks: tiles computed, tiles skipped (no valid pixel) */
+  PetscInt64     ntiles_rank[2]; /* tiles computed: min and max over the ranks */
   double         t_read, t_infer;
   PetscBool      setup, ran;
 };
@@ -57,6 +59,13 @@ PetscErrorCode RslSegmentSetGrid(RslSegment s, const RslGrid *grid)
 {
   PetscFunctionBegin;
   s->grid = grid;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegmentSetDomain(RslSegment s, const char dem[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(s->dem, dem ? dem : "", sizeof(s->dem)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -190,6 +199,7 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
   PetscFunctionBegin;
   if (s->setup) PetscFunctionReturn(PETSC_SUCCESS);
   RSLCHECK(s->comm, s->image[0], "-seg_image: no imagery given (the seg stage needs it)");
+  RSLCHECK(s->comm, !s->dem[0] || s->grid, "RslSegmentSetDomain: the DEM's grid must be given too (RslSegmentSetGrid)");
   PetscCall(RslRasterInfoRead(s->comm, "-seg_image", s->image, &s->info));
   if (s->card.nbands) PetscCall(ResolveBands(s)); /* the card knows the bands before the weights are read */
   if (s->dsm[0]) {
@@ -215,23 +225,27 @@ PetscErrorCode RslSegmentSetUp(RslSegment s)
 }
 
 /* Normalised network input of one tile row: the window [wc0, wc0+wnc) x [wr0, wr0+T) of
- * every band into win (nb x T x wnc); valid[] marks pixels with data in every band. */
-static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscInt wnc, float *win, unsigned char *valid, double *buf, double *buf2)
+ * every band into win (nb x T x wnc); valid[] marks pixels with data in every band. Only
+ * the columns [rc0, rc0+rnc) are read (the tiles worth computing), the others are left
+ * without data. */
+static PetscErrorCode ReadStrip(RslSegment s, RslRaster src[3], PetscInt64 wc0, PetscInt64 wr0, PetscInt64 wnc, PetscInt64 rc0, PetscInt64 rnc, float *win, unsigned char *valid, double *buf, double *buf2)
 {
   const PetscInt T = s->tile;
-  const size_t   np = (size_t)T * wnc;
+  const size_t   np = (size_t)T * wnc, nr = (size_t)T * rnc;
 
   PetscFunctionBegin;
   for (size_t k = 0; k < np; k++) valid[k] = 1;
   for (PetscInt b = 0; b < s->nb; b++) {
-    if (s->src[b]) PetscCall(RslRasterReadWindow(s->image, (int)s->src[b], wc0, wr0, wnc, T, NAN, buf));
+    if (rnc <= 0) { /* nothing to read: no data */
+    } else if (s->src[b]) PetscCall(RslRasterReadWindowFrom(src[0], (int)s->src[b], rc0, wr0, rnc, T, NAN, buf));
     else { /* nDSM = (DSM - DTM) * scale, both resampled bilinearly on the image's pixel grid */
-      PetscCall(RslRasterReadResampledWindow(s->dsm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf));
-      PetscCall(RslRasterReadResampledWindow(s->dtm, 1, s->info.gt, wc0, wr0, wnc, T, "bilinear", NAN, buf2));
-      for (size_t k = 0; k < np; k++) buf[k] = PetscMin(PetscMax(floor((buf[k] - buf2[k]) * s->ndsm_scale + 0.5), 0.0), 255.0);
+      PetscCall(RslRasterReadResampledWindowFrom(src[1], 1, s->info.gt, rc0, wr0, rnc, T, "bilinear", NAN, buf));
+      PetscCall(RslRasterReadResampledWindowFrom(src[2], 1, s->info.gt, rc0, wr0, rnc, T, "bilinear", NAN, buf2));
+      for (size_t k = 0; k < nr; k++) buf[k] = PetscMin(PetscMax(floor((buf[k] - buf2[k]) * s->ndsm_scale + 0.5), 0.0), 255.0);
     }
     for (size_t k = 0; k < np; k++) {
-      double v = buf[k];
+      PetscInt64 c = wc0 + (PetscInt64)(k % wnc);
+      double     v = c >= rc0 && c < rc0 + rnc ? buf[(k / wnc) * rnc + (c - rc0)] : NAN;
       if (isnan(v)) valid[k] = 0;
       win[(size_t)b * np + k] = (float)((v - s->mean[b]) / s->std[b]);
     }
@@ -243,89 +257,192 @@ static PetscErrorCode ReadStrip(RslSegment s, PetscInt wc0, PetscInt wr0, PetscI
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Keep the centre of the tile at (tr0, tc0) (logits C x T x T) inside this block; valid
- * is the strip's mask (T x wnc, origin (tr0, wc0)). */
-static void KeepCentre(RslSegment s, const float *logits, PetscInt tr0, PetscInt tc0, const unsigned char *valid, PetscInt wc0, PetscInt wnc)
-{
-  RslClassMap   *m = s->classes;
-  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
-  const size_t   tt = (size_t)T * T;
-  PetscInt       ra = PetscMax(tr0 + M, m->r0), rz = PetscMin(tr0 + T - M, m->r0 + m->nr);
-  PetscInt       ca = PetscMax(tc0 + M, m->c0), cz = PetscMin(tc0 + T - M, m->c0 + m->nc);
+/* Grid column / DEM row of the cell holding the centre of image pixel column c / row r (as
+ * RslGridLocate). */
+static PetscInt64 CellCol(RslSegment s, PetscInt64 c) { return (PetscInt64)floor((s->info.gt[0] + (c + 0.5) * s->info.gt[1] - s->grid->gt[0]) / s->grid->gt[1]); }
+static PetscInt64 CellRow(RslSegment s, PetscInt64 r) { return (PetscInt64)floor((s->info.gt[3] + (r + 0.5) * s->info.gt[5] - s->grid->gt[3]) / s->grid->gt[5]); }
 
-  for (PetscInt r = ra; r < rz; r++)
-    for (PetscInt c = ca; c < cz; c++) {
-      size_t        t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - m->r0) * m->nc + (c - m->c0);
-      unsigned char cls;
-      PetscInt      best;
+/* The pixels [*a, *b) of an image axis of n pixels whose centres fall in the n_cells cells
+ * (cell(p) is non-decreasing): two bisections. */
+static void DomainPixels(RslSegment s, PetscInt64 (*cell)(RslSegment, PetscInt64), PetscInt64 n, PetscInt64 ncells, PetscInt64 *a, PetscInt64 *b)
+{
+  PetscInt64 lo = 0, hi = n;
+  while (lo < hi) { /* first pixel with cell >= 0 */
+    PetscInt64 mid = (lo + hi) / 2;
+    if (cell(s, mid) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  *a = lo, hi = n;
+  while (lo < hi) { /* first pixel with cell >= ncells */
+    PetscInt64 mid = (lo + hi) / 2;
+    if (cell(s, mid) >= ncells) hi = mid;
+    else lo = mid + 1;
+  }
+  *b = lo;
+}
+
+/* With a DEM domain: clear valid[] (strip T x wnc at (wr0, wc0)) where the pixel centre is
+ * not in a DEM cell with data; the input stays as read, so the kept pixels are unchanged. */
+static PetscErrorCode MaskDomain(RslSegment s, RslRaster dem, PetscInt64 wc0, PetscInt64 wr0, PetscInt64 wnc, unsigned char *valid)
+{
+  const PetscInt T = s->tile;
+  PetscInt64     ca, cb, ra, rb;
+  double        *z;
+
+  PetscFunctionBegin;
+  if (wnc <= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  ca = CellCol(s, wc0), cb = CellCol(s, wc0 + wnc - 1) + 1;
+  ra = CellRow(s, wr0), rb = CellRow(s, wr0 + T - 1) + 1;
+  PetscCall(PetscMalloc1((size_t)(cb - ca) * (rb - ra), &z));
+  PetscCall(RslRasterReadWindowFrom(dem, 1, ca, ra, cb - ca, rb - ra, NAN, z)); /* nodata and outside: NaN */
+  for (PetscInt64 r = 0; r < T; r++) {
+    const double *zr = z + (size_t)(CellRow(s, wr0 + r) - ra) * (cb - ca);
+    for (PetscInt64 c = 0; c < wnc; c++)
+      if (isnan(zr[CellCol(s, wc0 + c) - ca])) valid[(size_t)r * wnc + c] = 0;
+  }
+  PetscCall(PetscFree(z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The pixels of rectangle d of the tile at (tr0, tc0) (logits C x T x T; NULL for a tile
+ * with no valid pixel): argmax class, probabilities; nodata where the strip's mask valid
+ * (T x wnc, origin (tr0, wc0)) has none. */
+static void KeepRect(RslSegment s, const float *logits, PetscInt64 tr0, PetscInt64 tc0, const unsigned char *valid, PetscInt64 wc0, PetscInt64 wnc, const RslSegRect *d)
+{
+  const PetscInt T = s->tile, C = s->nclasses;
+  const size_t   tt = (size_t)T * T;
+
+  for (PetscInt64 r = d->ra; r < d->rz; r++)
+    for (PetscInt64 c = d->ca; c < d->cz; c++) {
+      size_t   t = (size_t)(r - tr0) * T + (c - tc0), o = (size_t)(r - d->ra) * d->ld + (c - d->ca);
+      PetscInt best;
       if (!valid[(size_t)(r - tr0) * wnc + (c - wc0)]) {
-        m->data[o] = RSL_SEG_NODATA;
-        for (PetscInt k = 0; s->prob && k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = 0;
+        d->cls[o] = RSL_SEG_NODATA;
+        for (PetscInt k = 0; d->prob && k < C; k++) d->prob[k * d->pstride + o] = 0;
         continue;
       }
-      best       = rsl_argmax_strided(logits + t, (int)C, (long)tt); /* ties to the lowest index */
-      cls        = (unsigned char)best;
-      m->data[o] = cls;
-      if (s->prob) { /* softmax, shifted by the max for range */
+      best      = rsl_argmax_strided(logits + t, (int)C, (long)tt); /* ties to the lowest index */
+      d->cls[o] = (unsigned char)best;
+      if (d->prob) { /* softmax, shifted by the max for range */
         double sum = 0, mx = logits[best * tt + t];
         for (PetscInt k = 0; k < C; k++) sum += exp((double)logits[k * tt + t] - mx);
-        for (PetscInt k = 0; k < C; k++) s->prob->data[(size_t)k * m->nr * m->nc + o] = (unsigned char)floor(255.0 * exp((double)logits[k * tt + t] - mx) / sum + 0.5);
+        for (PetscInt k = 0; k < C; k++) d->prob[k * d->pstride + o] = (unsigned char)floor(255.0 * exp((double)logits[k * tt + t] - mx) / sum + 0.5);
       }
     }
+}
+
+/* Whether the kept centre of the tile at column tc0 of the strip has a valid pixel. */
+static PetscBool CentreHasData(RslSegment s, PetscInt64 tc0, const unsigned char *valid, PetscInt64 wc0, PetscInt64 wnc)
+{
+  const PetscInt T = s->tile, M = s->margin;
+
+  for (PetscInt64 r = M; r < T - M; r++)
+    for (PetscInt64 c = tc0 + M; c < tc0 + T - M; c++)
+      if (valid[(size_t)r * wnc + (c - wc0)]) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* The pending tiles of a strip: inference of those with data, then every tile's centre to
+ * its targets, in tile order. */
+static PetscErrorCode Flush(RslSegment s, RslSegTiling tl, PetscInt64 kr, PetscInt64 kc_first, PetscInt npend, const PetscBool *has, PetscInt nin, const float *in, float *logits, const unsigned char *valid, PetscInt64 wc0, PetscInt64 wnc)
+{
+  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
+  double         t0;
+
+  PetscFunctionBegin;
+  if (nin) {
+    PetscCall(PetscLogEventBegin(SEG_Infer, 0, 0, 0, 0));
+    t0 = RslWallTime();
+    PetscCall(RslSegModelForward(s->model, nin, T, T, in, logits));
+    s->t_infer += RslWallTime() - t0;
+    PetscCall(PetscLogEventEnd(SEG_Infer, 0, 0, 0, 0));
+  }
+  for (PetscInt p = 0, k = 0; p < npend; p++) {
+    PetscInt64        tc0 = rsl_tile_origin(kc_first + p, (int)T, (int)M);
+    PetscInt          n;
+    const RslSegRect *d;
+    PetscCall(RslSegTilingTargets(tl, kr, kc_first + p, &n, &d));
+    for (PetscInt i = 0; i < n; i++) KeepRect(s, has[p] ? logits + (size_t)k * C * T * T : NULL, rsl_tile_origin(kr, (int)T, (int)M), tc0, valid, wc0, wnc, &d[i]);
+    if (has[p]) k++;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslSegmentRun(RslSegment s)
 {
   RslClassMap   *m;
-  const PetscInt T = s->tile, M = s->margin, S = T - 2 * M, C = s->nclasses;
-  PetscInt       kr0, kr1, kc0, kc1, wnc, wc0, nb = 0, *bcol;
+  RslSegTiling   tl;
+  const PetscInt T = s->tile, M = s->margin, C = s->nclasses;
+  PetscInt64     kr0, kr1, kc0, kc1, wnc, wc0, counts[2] = {0, 0}, range[2];
+  PetscInt64     dom[4] = {0, s->info.ny, 0, s->info.nx}; /* pixel rows, columns worth classifying */
+  long           dr0, dr1, dc0, dc1;
+  PetscInt       nin = 0, npend = 0;
+  PetscBool     *has;
   float         *win, *in, *logits;
   unsigned char *valid;
   double        *buf, *buf2, t0;
-  PetscInt64     ntiles = 0;
+  RslRaster      src[4] = {NULL, NULL, NULL, NULL}; /* image, DSM, DTM, DEM: opened once for all strips */
 
   PetscFunctionBegin;
   PetscCall(RslSegmentSetUp(s));
   m = s->classes;
-  if (m->nc > 0 && m->nr > 0) {
-    /* tiles whose kept centre [k*S, (k+1)*S) meets the block */
-    kr0 = m->r0 / S, kr1 = (m->r0 + m->nr - 1) / S + 1;
-    kc0 = m->c0 / S, kc1 = (m->c0 + m->nc - 1) / S + 1;
-  } else kr0 = kr1 = kc0 = kc1 = 0;
-  wc0 = kc0 * S - M;
-  wnc = (kc1 - kc0 - 1) * S + T;
-  if (kc1 == kc0) wnc = 0;
+  PetscCall(RslSegTilingCreate(m, s->prob, T, M, &tl));
+  RslSegTilingOwned(tl, &kr0, &kr1, &kc0, &kc1);
+  if (s->dem[0]) { /* only the tiles whose centre meets the DEM's extent are read */
+    DomainPixels(s, CellRow, s->info.ny, s->grid->ny, &dom[0], &dom[1]);
+    DomainPixels(s, CellCol, s->info.nx, s->grid->nx, &dom[2], &dom[3]);
+  }
+  rsl_tile_range(dom[0], dom[1] - dom[0], (int)T, (int)M, &dr0, &dr1);
+  rsl_tile_range(dom[2], dom[3] - dom[2], (int)T, (int)M, &dc0, &dc1);
+  dc0 = PetscMax(dc0, kc0), dc1 = PetscMin(dc1, kc1);
+  if (kr1 > kr0 && kc1 > kc0) {
+    PetscCall(RslRasterOpen(s->image, &src[0]));
+    if (s->dsm[0]) PetscCall(RslRasterOpen(s->dsm, &src[1]));
+    if (s->dsm[0]) PetscCall(RslRasterOpen(s->dtm, &src[2]));
+    if (s->dem[0]) PetscCall(RslRasterOpen(s->dem, &src[3]));
+  }
+  /* the strip of imagery the owned tiles read: this block plus the tile margins */
+  wc0 = rsl_tile_origin(kc0, (int)T, (int)M);
+  wnc = kc1 > kc0 ? rsl_tile_origin(kc1 - 1, (int)T, (int)M) + T - wc0 : 0;
   PetscCall(PetscMalloc4((size_t)s->nb * T * PetscMax(wnc, 1), &win, (size_t)T * PetscMax(wnc, 1), &valid, (size_t)T * PetscMax(wnc, 1), &buf, (size_t)T * PetscMax(wnc, 1), &buf2));
-  PetscCall(PetscMalloc3((size_t)s->batch * s->nb * T * T, &in, (size_t)s->batch * C * T * T, &logits, s->batch, &bcol));
-  for (PetscInt kr = kr0; kr < kr1; kr++) {
-    PetscInt wr0 = kr * S - M;
+  PetscCall(PetscMalloc3((size_t)s->batch * s->nb * T * T, &in, (size_t)s->batch * C * T * T, &logits, PetscMax(kc1 - kc0, 1), &has));
+  for (PetscInt64 kr = kr0; kr < kr1; kr++) {
+    PetscInt64 wr0 = rsl_tile_origin(kr, (int)T, (int)M), kfirst = kc0, rc0 = 0, rnc = 0;
+    if (kr >= dr0 && kr < dr1 && dc1 > dc0) rc0 = rsl_tile_origin(dc0, (int)T, (int)M), rnc = rsl_tile_origin(dc1 - 1, (int)T, (int)M) + T - rc0;
     PetscCall(PetscLogEventBegin(SEG_Read, 0, 0, 0, 0));
     t0 = RslWallTime();
-    PetscCall(ReadStrip(s, wc0, wr0, wnc, win, valid, buf, buf2));
+    PetscCall(ReadStrip(s, src, wc0, wr0, wnc, rc0, rnc, win, valid, buf, buf2));
+    if (s->dem[0] && rnc > 0) PetscCall(MaskDomain(s, src[3], wc0, wr0, wnc, valid));
     s->t_read += RslWallTime() - t0;
     PetscCall(PetscLogEventEnd(SEG_Read, 0, 0, 0, 0));
-    for (PetscInt kc = kc0; kc < kc1; kc++) {
-      PetscInt tc0 = kc * S - M;
-      for (PetscInt b = 0; b < s->nb; b++) /* copy the tile out of the strip */
-        for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nb * s->nb + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
-      bcol[nb++] = tc0;
-      if (nb == s->batch || kc == kc1 - 1) {
-        PetscCall(PetscLogEventBegin(SEG_Infer, 0, 0, 0, 0));
-        t0 = RslWallTime();
-        PetscCall(RslSegModelForward(s->model, nb, T, T, in, logits));
-        s->t_infer += RslWallTime() - t0;
-        PetscCall(PetscLogEventEnd(SEG_Infer, 0, 0, 0, 0));
-        for (PetscInt k = 0; k < nb; k++) KeepCentre(s, logits + (size_t)k * C * T * T, wr0, bcol[k], valid, wc0, wnc);
-        ntiles += nb;
-        nb = 0;
+    for (PetscInt64 kc = kc0; kc < kc1; kc++) {
+      PetscInt64 tc0 = rsl_tile_origin(kc, (int)T, (int)M);
+      has[npend] = CentreHasData(s, tc0, valid, wc0, wnc); /* no valid pixel: nodata, no inference */
+      if (has[npend]) {
+        for (PetscInt b = 0; b < s->nb; b++) /* copy the tile out of the strip */
+          for (PetscInt r = 0; r < T; r++) PetscCall(PetscArraycpy(in + (((size_t)nin * s->nb + b) * T + r) * T, win + ((size_t)b * T + r) * wnc + (tc0 - wc0), T));
+        nin++;
+      }
+      counts[has[npend] ? 0 : 1]++;
+      npend++;
+      if (nin == s->batch || kc == kc1 - 1) {
+        PetscCall(Flush(s, tl, kr, kfirst, npend, has, nin, in, logits, valid, wc0, wnc));
+        kfirst += npend;
+        nin = npend = 0;
       }
     }
   }
+  for (int k = 0; k < 4; k++) PetscCall(RslRasterClose(&src[k]));
   PetscCall(PetscFree4(win, valid, buf, buf2));
-  PetscCall(PetscFree3(in, logits, bcol));
+  PetscCall(PetscFree3(in, logits, has));
+  PetscCall(RslSegTilingExchange(tl));
+  PetscCall(RslSegTilingDestroy(&tl));
   for (size_t k = 0; k < (size_t)m->nr * m->nc; k++) s->histogram[m->data[k] == RSL_SEG_NODATA ? C : m->data[k]]++;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, s->histogram, (PetscMPIInt)(C + 1), MPIU_INT64, MPI_SUM, s->comm));
-  PetscCallMPI(MPI_Allreduce(&ntiles, &s->ntiles, 1, MPIU_INT64, MPI_SUM, s->comm));
+  PetscCallMPI(MPI_Allreduce(counts, s->ntiles, 2, MPIU_INT64, MPI_SUM, s->comm));
+  range[0] = counts[0], range[1] = -counts[0];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, range, 2, MPIU_INT64, MPI_MIN, s->comm));
+  s->ntiles_rank[0] = range[0], s->ntiles_rank[1] = -range[1];
   PetscCall(RslSegModelWriteCalibration(s->model)); /* -seg_calibration_out runs */
   PetscCall(PetscLogEventBegin(SEG_Write, 0, 0, 0, 0));
   if (s->output[0]) PetscCall(RslClassMapWrite(s->classes, "-seg_output", s->output, PETSC_TRUE, RSL_SEG_NODATA));
@@ -337,42 +454,16 @@ PetscErrorCode RslSegmentRun(RslSegment s)
 
 PetscErrorCode RslSegmentClassFractions(RslSegment s, const RslGrid *g, PetscInt *nclasses, Vec **fractions)
 {
-  const RslClassMap *m = s->classes;
-  const PetscInt     C = s->nclasses;
-  PetscInt          *count;
+  const PetscInt C = s->nclasses;
+  double        *count; /* pixels per owned cell and class */
 
   PetscFunctionBegin;
   RSLCHECK(s->comm, s->ran, "RslSegmentClassFractions: call RslSegmentRun first");
   RSLCHECK(s->comm, g == s->grid, "RslSegmentClassFractions: the grid must be the one given to RslSegmentSetGrid before SetUp");
   PetscCall(PetscLogEventBegin(SEG_Fractions, 0, 0, 0, 0));
-  PetscCall(PetscCalloc1((size_t)(C + 1) * g->xm * g->ym, &count)); /* per owned cell: C classes + valid total */
-  for (PetscInt r = 0; r < m->nr; r++) {
-    for (PetscInt c = 0; c < m->nc; c++) {
-      unsigned char cls = m->data[(size_t)r * m->nc + c];
-      double        x = m->gt[0] + (m->c0 + c + 0.5) * m->gt[1], y = m->gt[3] + (m->r0 + r + 0.5) * m->gt[5];
-      PetscInt      i, j;
-      if (cls == RSL_SEG_NODATA || !RslGridLocate(g, x, y, &i, &j)) continue;
-      /* the decomposition puts every pixel centre of an owned cell in this block */
-      PetscCheck(i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym, PETSC_COMM_SELF, PETSC_ERR_PLIB, "pixel (%" PetscInt_FMT ",%" PetscInt_FMT ") maps to cell (%" PetscInt_FMT ",%" PetscInt_FMT ") outside this rank", m->c0 + c, m->r0 + r, i, j);
-      {
-        PetscInt *cell = count + (size_t)(C + 1) * ((j - g->ys) * g->xm + (i - g->xs));
-        cell[cls]++;
-        cell[C]++;
-      }
-    }
-  }
-  PetscCall(PetscMalloc1(C, fractions));
-  for (PetscInt k = 0; k < C; k++) {
-    PetscScalar **a;
-    PetscCall(DMCreateGlobalVector(g->da1, &(*fractions)[k]));
-    PetscCall(DMDAVecGetArray(g->da1, (*fractions)[k], &a));
-    for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
-      for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
-        const PetscInt *cell = count + (size_t)(C + 1) * ((j - g->ys) * g->xm + (i - g->xs));
-        a[j][i]              = cell[C] ? (PetscScalar)cell[k] / (PetscScalar)cell[C] : 0;
-      }
-    PetscCall(DMDAVecRestoreArray(g->da1, (*fractions)[k], &a));
-  }
+  PetscCall(PetscCalloc1((size_t)C * g->xm * g->ym, &count));
+  PetscCall(RslClassMapCountCells(s->classes, g, C, count));
+  PetscCall(RslCellFractions(g, C, count, fractions));
   PetscCall(PetscFree(count));
   *nclasses = C;
   PetscCall(PetscLogEventEnd(SEG_Fractions, 0, 0, 0, 0));
@@ -395,7 +486,7 @@ PetscErrorCode RslSegmentView(RslSegment s, PetscViewer v)
   PetscCall(RslSegModelView(s->model, v));
   if (!s->ran) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt k = 0; k <= s->nclasses; k++) total += s->histogram[k];
-  PetscCall(PetscViewerASCIIPrintf(v, "seg: %" PetscInt64_FMT " tile evaluations (all ranks); rank 0: read %.3f s, inference %.3f s\n", s->ntiles, s->t_read, s->t_infer));
+  PetscCall(PetscViewerASCIIPrintf(v, "seg: %" PetscInt64_FMT " tiles computed (each once; per rank %" PetscInt64_FMT "..%" PetscInt64_FMT "), %" PetscInt64_FMT " skipped (no valid pixel); rank 0: read %.3f s, inference %.3f s\n", s->ntiles[0], s->ntiles_rank[0], s->ntiles_rank[1], s->ntiles[1], s->t_read, s->t_infer));
   PetscCall(PetscViewerASCIIPrintf(v, "seg: class fractions of the image:"));
   for (PetscInt k = 0; k < s->nclasses; k++)
     if (s->histogram[k]) PetscCall(PetscViewerASCIIPrintf(v, " %" PetscInt_FMT ":%.4f", k, (double)s->histogram[k] / (double)total));

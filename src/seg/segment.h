@@ -9,18 +9,19 @@
  *
  * Tiling: tile k along an axis covers pixels [k*s - m, k*s - m + T) with s = T - 2m (T =
  * -seg_tile, m = -seg_margin); only its centre [k*s, (k+1)*s) is kept. Pixels outside the
- * image are zero after normalisation (the band means). A tile is computed by the rank
- * whose block its centre intersects (twice when it straddles a boundary, same result).
+ * image are zero after normalisation (the band means). Each tile is computed once, by the
+ * rank holding its centre's first pixel, which sends the other ranks their part of the
+ * centre (seg/tiling.h); a tile whose centre has no pixel with data is not computed.
  *
  * Decomposition: with a grid (RslSegmentSetGrid), each rank's image block is the set of
  * pixels whose centres fall in its DMDA cells (the outermost ranks also take the image
- * beyond the DEM), so class fractions need no communication; without a grid, a 2D split
- * of the image.
+ * beyond the DEM: nodata with RslSegmentSetDomain), so class fractions need no
+ * communication; without a grid, a 2D split of the image.
  *
  * Options: -seg_image FILE, -seg_bands 1,2,3,4,5, -seg_ndsm_dsm FILE -seg_ndsm_dtm FILE
  * [-seg_ndsm_scale 5 (units per metre)], -seg_mean m1,..,m5, -seg_std s1,..,s5 (FLAIR
  * defaults), -seg_tile 512, -seg_margin 128, -seg_batch 1, -seg_output FILE.tif,
- * -seg_probabilities FILE.tif, and the model's (seg/model.h: -seg_arch, -seg_classes,
+ * -seg_probabilities FILE.tif (FILE.vrt: per-rank blocks, seg/classmap.h), and the model's (seg/model.h: -seg_arch, -seg_classes,
  * -seg_width_mult, -seg_backend, -seg_weights).
  * Class map: uint8 class index 0..N-1, 255 where the imagery has nodata.
  * Probabilities: N uint8 bands, round(255 * softmax). */
@@ -35,6 +36,11 @@ typedef struct _p_RslSegment *RslSegment;
 PetscErrorCode RslSegmentCreate(MPI_Comm comm, RslSegment *seg);
 /* Optional, before SetUp: the SWE grid (imagery must share its CRS and overlap it). */
 PetscErrorCode RslSegmentSetGrid(RslSegment seg, const RslGrid *grid);
+/* Optional, before Run, with SetGrid: the DEM of that grid. Pixels whose centre is not in a
+ * DEM cell with data (nodata cells, beyond the DEM) are nodata in the class map, and tiles
+ * without such a pixel are neither read nor computed; the other pixels keep exactly the
+ * classes they have without it (the network still sees all the imagery around them). */
+PetscErrorCode RslSegmentSetDomain(RslSegment seg, const char dem[]);
 PetscErrorCode RslSegmentSetFromOptions(RslSegment seg);
 /* Read and check the imagery headers, decompose, set up the model (collective). */
 PetscErrorCode RslSegmentSetUp(RslSegment seg);

@@ -5,5 +5,5 @@ list(APPEND RSL_SEG_SOURCES ${CMAKE_CURRENT_LIST_DIR}/safetensors.c ${CMAKE_CURR
   ${CMAKE_CURRENT_LIST_DIR}/backend.c ${CMAKE_CURRENT_LIST_DIR}/backend_host.c ${CMAKE_CURRENT_LIST_DIR}/backend_ref.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cpu.c ${CMAKE_CURRENT_LIST_DIR}/backend_cpu_dnnl.c
   ${CMAKE_CURRENT_LIST_DIR}/backend_cuda.c)
-# seg pipeline (stage, metrics)
-list(APPEND RSL_SEG_SOURCES ${CMAKE_CURRENT_LIST_DIR}/segment.c ${CMAKE_CURRENT_LIST_DIR}/metrics.c)
+# seg pipeline (stage, tiling, metrics)
+list(APPEND RSL_SEG_SOURCES ${CMAKE_CURRENT_LIST_DIR}/segment.c ${CMAKE_CURRENT_LIST_DIR}/tiling.c ${CMAKE_CURRENT_LIST_DIR}/metrics.c)

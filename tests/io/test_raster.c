@@ -1,6 +1,7 @@
 /* io raster reads against the analytic rasters of make_rasters.py (v = 1000*row + col, two
  * nodata pixels), through a GeoTIFF and a 4-tile VRT mosaic, on any number of ranks: each
- * rank reads its own windows, some overhanging the raster or entirely outside it. Also
+ * rank reads its own windows, some overhanging the raster or entirely outside it, by path
+ * and through one open dataset (RslRasterOpen). Also
  * RslRasterWrite round trip (values, georeferencing, tiling, compression, no .part left). */
 #include "io/raster.h"
 #include "io_test.h"
@@ -44,18 +45,23 @@ static PetscErrorCode CheckWindows(const char path[], PetscMPIInt rank)
     {0, 0, NX, NY},
     {rank, 0, 1, NY},
   };
-  double *buf;
+  double   *buf;
+  RslRaster open;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(100 * 100, &buf));
-  for (size_t w = 0; w < sizeof(win) / sizeof(win[0]); w++) {
-    const PetscInt *W   = win[w];
-    int             bad = 0;
-    PetscCall(RslRasterReadWindow(path, 1, W[0], W[1], W[2], W[3], fill, buf));
-    for (PetscInt r = 0; r < W[3]; r++)
-      for (PetscInt c = 0; c < W[2]; c++) bad += buf[r * W[2] + c] != Expected(W[1] + r, W[0] + c, fill);
-    IO_EXPECT(!bad, "%s: window %zu (%" PetscInt_FMT ",%" PetscInt_FMT ") %" PetscInt_FMT "x%" PetscInt_FMT ": %d wrong values", path, w, W[0], W[1], W[2], W[3], bad);
-  }
+  PetscCall(RslRasterOpen(path, &open));
+  for (int once = 0; once < 2; once++) /* each window by path, then all through one open dataset */
+    for (size_t w = 0; w < sizeof(win) / sizeof(win[0]); w++) {
+      const PetscInt *W   = win[w];
+      int             bad = 0;
+      if (once) PetscCall(RslRasterReadWindowFrom(open, 1, W[0], W[1], W[2], W[3], fill, buf));
+      else PetscCall(RslRasterReadWindow(path, 1, W[0], W[1], W[2], W[3], fill, buf));
+      for (PetscInt r = 0; r < W[3]; r++)
+        for (PetscInt c = 0; c < W[2]; c++) bad += buf[r * W[2] + c] != Expected(W[1] + r, W[0] + c, fill);
+      IO_EXPECT(!bad, "%s%s: window %zu (%" PetscInt_FMT ",%" PetscInt_FMT ") %" PetscInt_FMT "x%" PetscInt_FMT ": %d wrong values", path, once ? " (open once)" : "", w, W[0], W[1], W[2], W[3], bad);
+    }
+  PetscCall(RslRasterClose(&open));
   PetscCall(PetscFree(buf));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

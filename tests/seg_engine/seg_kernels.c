@@ -1,6 +1,7 @@
 /* The single-source pointwise functions of the seg engine (kernels/conv_epilogue.h,
  * kernels/seg_pointwise.h), run on the CPU against direct formulas: these are the very
- * functions the CUDA kernels of kernels/seg.cu call. */
+ * functions the CUDA kernels of kernels/seg.cu call, and the tiling rule every backend
+ * shares (the stitching is done once, on the host, from any backend's logits). */
 #include "core/rsl.h"
 #include "kernels/conv_epilogue.h"
 #include "kernels/seg_pointwise.h"
@@ -91,6 +92,37 @@ int main(int argc, char **argv)
       }
       EXPECT(lo == want_lo && hi == want_hi && lo < hi, "pool range o=%d n=%d: [%d, %d)", o, n, lo, hi);
     }
+  /* tiling on the global pixel grid: random splits of an axis into blocks (some empty) */
+  for (int t = 0; t < 300; t++) {
+    int  T = 32 * (1 + (int)(4 * (urand() + 1))), M = (int)((urand() + 1) * 0.5 * (T / 2)), S, N = 1 + (int)(400 * (urand() + 1)), P = 1 + t % 5;
+    long cut[6], owned = 0;
+    if (M >= T / 2) M = T / 2 - 1;
+    S = T - 2 * M;
+    cut[0] = 0;
+    cut[P] = N;
+    for (int p = 1; p < P; p++) cut[p] = cut[p - 1] + (long)((N - cut[p - 1]) * 0.5 * (urand() + 1)); /* non-decreasing */
+    for (int x = 0; x < N; x++) { /* each pixel is kept from exactly one tile, origin k*S - M */
+      int hits = 0;
+      for (long k = 0; k * S < N; k++)
+        if (x >= k * S && x < (k + 1) * S) {
+          hits++;
+          EXPECT(rsl_tile_origin(k, T, M) == k * S - M && x - rsl_tile_origin(k, T, M) >= M && x - rsl_tile_origin(k, T, M) < T - M, "tile origin");
+        }
+      EXPECT(hits == 1, "pixel %d kept %d times", x, hits);
+    }
+    for (int p = 0; p < P; p++) {
+      long a = cut[p], n = cut[p + 1] - cut[p], k0, k1, o0, o1;
+      rsl_tile_range(a, n, T, M, &k0, &k1);
+      rsl_tile_owned(a, n, T, M, &o0, &o1);
+      for (long k = 0; k * S < N; k++) {
+        int meets = n > 0 && k * S < a + n && (k + 1) * S > a, owns = k * S >= a && k * S < a + n;
+        EXPECT(meets == (k >= k0 && k < k1), "tile range: block [%ld,%ld) tile %ld", a, a + n, k);
+        EXPECT(owns == (k >= o0 && k < o1), "owned tiles: block [%ld,%ld) tile %ld", a, a + n, k);
+      }
+      owned += o1 > o0 ? o1 - o0 : 0;
+    }
+    EXPECT(owned == (N + S - 1) / S, "every tile has one owner (%ld owned, %d tiles)", owned, (N + S - 1) / S);
+  }
   printf("seg kernels: %s (%d failures)\n", fails ? "FAILED" : "ok", fails);
   PetscCall(PetscFinalize());
   return fails ? 1 : 0;

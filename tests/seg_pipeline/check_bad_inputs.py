@@ -22,11 +22,14 @@ CASES = [  # (name, args, expected fragment of the error message)
     ("tile not a multiple of 32", ["-seg_image", f("image.tif"), "-seg_tile", "100"], "-seg_tile 100"),
     ("margin too large", ["-seg_image", f("image.tif"), "-seg_margin", "40"], "-seg_margin 40"),
     ("DSM without DTM", ["-seg_image", f("image.tif"), "-seg_ndsm_dsm", f("dem.tif")], "go together"),
+    # the class map's writers: one GeoTIFF through rank 0, per-rank blocks + VRT
+    ("GeoTIFF in a missing directory", ["-seg_image", f("image.tif")] + dem, "-seg_output: cannot create", f("no_dir/map.tif")),
+    ("VRT in a missing directory", ["-seg_image", f("image.tif")] + dem, "-seg_output: cannot create the directory", f("no_dir/map.vrt")),
 ]
 fails = 0
 for n in (1, 3):
-    for name, args, frag in CASES:
-        out = os.path.join(fix, "bad_out.tif")
+    for name, args, frag, *where in CASES:
+        out = where[0] if where else os.path.join(fix, "bad_out.tif")
         # later options win in PETSc: the case's -seg_tile / -seg_margin override the model's
         cmd = mpiexec + ["-n", str(n), exe] + model + args + ["-seg_output", out]
         try:

@@ -10,13 +10,18 @@
    identical for 1-4 ranks;
 5. with the nDSM band rebuilt from DSM - DTM rasters, the map is identical on 1 and 3 ranks
    and agrees with the band-5 map on >= 99 % of pixels (the generator's nDSM was made
-   with another interpolation of the DTM)."""
+   with another interpolation of the DTM);
+6. with nodata holes in the imagery: nodata exactly on the holes, the same map on 1, 2, 4
+   ranks (single GeoTIFF, per-rank blocks + VRT), the hole-free map wherever the tile
+   keeping a pixel has no hole, and VRT mosaics georeferenced like the imagery;
+7. with a DEM domain smaller than the image and with nodata cells: the hole-free map on
+   every pixel whose centre is in a DEM cell with data, nodata elsewhere, 1 and 3 ranks."""
 import os
 import sys
 
 import h5py
 import numpy as np
-from osgeo import gdal
+from osgeo import gdal, osr
 
 gdal.UseExceptions()
 fix = sys.argv[1]
@@ -27,6 +32,13 @@ def check(cond, msg):
     print(("ok   " if cond else "FAIL ") + msg)
     if not cond:
         fail.append(msg)
+
+
+def osr_same(a, b):
+    sa, sb = osr.SpatialReference(), osr.SpatialReference()
+    sa.ImportFromWkt(a)
+    sb.ImportFromWkt(b)
+    return bool(sa.IsSame(sb))
 
 
 def read(name):
@@ -84,6 +96,41 @@ n1, _, _ = read("map_ndsm_np1.tif")
 n3, _, _ = read("map_ndsm_np3.tif")
 check(np.array_equal(n1, n3), "nDSM from DSM - DTM: np3 bitwise equal to np1")
 check((n1 == base).mean() >= 0.99, "nDSM from DSM - DTM agrees with the band-5 map: %.5f" % (n1 == base).mean())
+
+holes, _, _ = read("image_holes.tif")
+hole = (holes == 65535).any(0)
+h1, _, _ = read("map_holes_np1.tif")
+check(np.array_equal(h1 == 255, hole), "holes: nodata exactly where the imagery has none")
+S = 64 - 2 * 16
+clean = np.zeros(((base.shape[0] + S - 1) // S, (base.shape[1] + S - 1) // S), bool)
+for kr in range(clean.shape[0]):
+    for kc in range(clean.shape[1]):
+        clean[kr, kc] = not hole[max(kr * S - 16, 0):kr * S - 16 + 64, max(kc * S - 16, 0):kc * S - 16 + 64].any()
+pc = clean[np.arange(base.shape[0])[:, None] // S, np.arange(base.shape[1])[None, :] // S]
+check(pc.any() and (~clean).any() and np.array_equal(h1[pc], base[pc]), "holes: hole-free tiles give the hole-free map (%d px)" % pc.sum())
+for n in (2, 4):
+    hv, gtv, wktv = read("map_holes_np%d.vrt" % n)
+    check(np.array_equal(hv, h1), "holes: VRT mosaic of %d ranks bitwise equal to the 1-rank GeoTIFF" % n)
+    check(gtv == gt_img and osr_same(wktv, wkt_img), "holes: VRT of %d ranks georeferenced like the imagery" % n)
+    pv, _, _ = read("prob_holes_np%d.vrt" % n)
+    pk = np.take_along_axis(pv, np.where(hole, 0, h1)[None].astype(np.int64), 0)[0]
+    check(not pv[:, hole].any() and np.array_equal(pk[~hole], pv.max(0)[~hole]),
+          "holes: probabilities 0 on the holes, largest for the map's class elsewhere (%d ranks)" % n)
+p2, _, _ = read("prob_holes_np2.vrt")
+p4, _, _ = read("prob_holes_np4.vrt")
+check(np.array_equal(p2, p4), "holes: probabilities of 2 and 4 ranks bitwise equal")
+
+zd, gd, _ = read("dem_domain.tif")
+dc = np.floor((gt_img[0] + (np.arange(base.shape[1]) + 0.5) * gt_img[1] - gd[0]) / gd[1]).astype(int)
+dr = np.floor((gt_img[3] + (np.arange(base.shape[0]) + 0.5) * gt_img[5] - gd[3]) / gd[5]).astype(int)
+DR, DC = np.meshgrid(dr, dc, indexing="ij")
+ins = (DR >= 0) & (DR < zd.shape[0]) & (DC >= 0) & (DC < zd.shape[1])
+act = np.zeros_like(ins)
+act[ins] = zd[DR[ins], DC[ins]] != -9999
+check(act.any() and (~act).any(), "domain: %d pixels in, %d out" % (act.sum(), (~act).sum()))
+for n in (1, 3):
+    md, _, _ = read("map_domain_np%d.tif" % n)
+    check(np.array_equal(md[act], base[act]) and (md[~act] == 255).all(), "domain (%d ranks): the full map inside, nodata outside" % n)
 if fail:
     print("%d check(s) failed" % len(fail))
     sys.exit(1)

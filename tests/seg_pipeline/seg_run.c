@@ -27,6 +27,7 @@ static PetscErrorCode Run(RslH5 *out)
   if (dem[0]) PetscCall(RslGridCreateFromDEM(PETSC_COMM_WORLD, dem, 1, &grid, &z, &nodata));
   PetscCall(RslSegmentCreate(PETSC_COMM_WORLD, &seg));
   if (grid) PetscCall(RslSegmentSetGrid(seg, grid));
+  if (grid) PetscCall(RslSegmentSetDomain(seg, dem));
   PetscCall(RslSegmentSetFromOptions(seg));
   PetscCall(RslSegmentSetUp(seg));
   PetscCall(RslSegmentRun(seg));

@@ -14,6 +14,7 @@ set_tests_properties(seg_pipeline_fixture PROPERTIES FIXTURES_SETUP segp_fix)
 set(SEGP_MODEL -seg_weights ${SEGP_FIX}/weights.safetensors -seg_arch unet_resnet18 -seg_width_mult 0.25
   -seg_classes 7 -seg_backend cpu -seg_tile 64 -seg_margin 16 -seg_batch 3)
 set(SEGP_RUNS)
+math(EXPR SEGP_TILES "((260 + 31) / 32) * ((300 + 31) / 32)")
 foreach(np 1 2 3 4)
   if(np EQUAL 1)
     set(lab unit)
@@ -27,6 +28,9 @@ foreach(np 1 2 3 4)
     -seg_image ${SEGP_FIX}/image.tif ${SEGP_MODEL} -seg_output ${SEGP_FIX}/map_split_np${np}.tif
     -seg_probabilities ${SEGP_FIX}/prob_split_np${np}.tif)
   set_tests_properties(seg_pipeline_grid_np${np} seg_pipeline_split_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
+  # each tile computed once whatever the rank count: ceil(260 / 32) x ceil(300 / 32) tiles
+  # of stride 64 - 2 x 16 on the 300 x 260 px image
+  set_tests_properties(seg_pipeline_grid_np${np} seg_pipeline_split_np${np} PROPERTIES PASS_REGULAR_EXPRESSION "seg: ${SEGP_TILES} tiles computed")
   list(APPEND SEGP_RUNS seg_pipeline_grid_np${np} seg_pipeline_split_np${np})
 endforeach()
 # nDSM band rebuilt from DSM - DTM (bilinear on the image grid) instead of band 5
@@ -36,6 +40,27 @@ foreach(np 1 3)
     -seg_ndsm_dtm ${SEGP_FIX}/dem.tif -seg_output ${SEGP_FIX}/map_ndsm_np${np}.tif)
   set_tests_properties(seg_pipeline_ndsm_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
   list(APPEND SEGP_RUNS seg_pipeline_ndsm_np${np})
+endforeach()
+# imagery with nodata holes (tiles without a valid pixel are skipped), and the class map
+# as per-rank GeoTIFF blocks + a VRT mosaic
+rsl_add_test(NAME seg_pipeline_holes_np1 NP 1 LABELS unit TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+  -seg_image ${SEGP_FIX}/image_holes.tif ${SEGP_MODEL} -dem ${SEGP_FIX}/dem.tif -seg_output ${SEGP_FIX}/map_holes_np1.tif)
+set_tests_properties(seg_pipeline_holes_np1 PROPERTIES PASS_REGULAR_EXPRESSION " [1-9][0-9]* skipped \\(no valid pixel\\)")
+foreach(np 2 4)
+  rsl_add_test(NAME seg_pipeline_vrt_np${np} NP ${np} LABELS mpi TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+    -seg_image ${SEGP_FIX}/image_holes.tif ${SEGP_MODEL} -dem ${SEGP_FIX}/dem.tif
+    -seg_output ${SEGP_FIX}/map_holes_np${np}.vrt -seg_probabilities ${SEGP_FIX}/prob_holes_np${np}.vrt)
+  list(APPEND SEGP_RUNS seg_pipeline_vrt_np${np})
+endforeach()
+set_tests_properties(seg_pipeline_holes_np1 seg_pipeline_vrt_np2 seg_pipeline_vrt_np4 PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs)
+list(APPEND SEGP_RUNS seg_pipeline_holes_np1)
+# a DEM smaller than the image with a nodata patch: the map's domain (tiles outside skipped)
+foreach(np 1 3)
+  rsl_add_test(NAME seg_pipeline_domain_np${np} NP ${np} LABELS mpi TIMEOUT 300 COMMAND $<TARGET_FILE:seg_run>
+    -seg_image ${SEGP_FIX}/image.tif ${SEGP_MODEL} -dem ${SEGP_FIX}/dem_domain.tif -seg_output ${SEGP_FIX}/map_domain_np${np}.tif)
+  set_tests_properties(seg_pipeline_domain_np${np} PROPERTIES FIXTURES_REQUIRED segp_fix FIXTURES_SETUP segp_runs
+    PASS_REGULAR_EXPRESSION " [1-9][0-9]* skipped \\(no valid pixel\\)")
+  list(APPEND SEGP_RUNS seg_pipeline_domain_np${np})
 endforeach()
 # bitwise equality across rank counts, agreement with PyTorch, fractions vs numpy
 rsl_add_pytest(NAME seg_pipeline_check LABELS mpi SCRIPT ${SEGP_DIR}/check_pipeline.py ARGS ${SEGP_FIX})
