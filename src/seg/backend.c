@@ -33,21 +33,84 @@ size_t RslSegTensorNumel(const RslSegTensor *t)
   return (size_t)t->n * (size_t)t->c * (size_t)t->h * (size_t)t->w;
 }
 
-PetscErrorCode RslSegBackendCreate(MPI_Comm comm, const char name[], RslSegBackend *out)
+/* The backends by name: one registration line each (PETSc's PetscFunctionList, as for KSP types). */
+static PetscFunctionList RslSegBackendList;
+
+static PetscErrorCode RegistryFinalize(void)
 {
-  RslSegBackend be;
-  PetscBool     ref, cpu, cuda;
+  PetscFunctionBegin;
+  PetscCall(PetscFunctionListDestroy(&RslSegBackendList));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegBackendRegister(const char name[], PetscErrorCode (*create)(RslSegBackend))
+{
+  PetscFunctionBegin;
+  if (!RslSegBackendList) PetscCall(PetscRegisterFinalize(RegistryFinalize));
+  PetscCall(PetscFunctionListAdd(&RslSegBackendList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegBackendGetList(PetscFunctionList *list)
+{
+  PetscFunctionBegin;
+  if (!RslSegBackendList) {
+    PetscCall(RslSegBackendRegister("ref", RslSegBackendCreate_Ref));
+    PetscCall(RslSegBackendRegister("cpu", RslSegBackendCreate_CPU));
+    PetscCall(RslSegBackendRegister("cuda", RslSegBackendCreate_CUDA));
+  }
+  *list = RslSegBackendList;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegBackendNames(const char ***names, int *n)
+{
+  PetscFunctionList list;
 
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(name, "ref", &ref));
-  PetscCall(PetscStrcmp(name, "cpu", &cpu));
-  PetscCall(PetscStrcmp(name, "cuda", &cuda));
-  RSLCHECK(comm, ref || cpu || cuda, "-seg_backend %s: unknown backend (ref, cpu, cuda)", name);
+  PetscCall(RslSegBackendGetList(&list));
+  PetscCall(PetscFunctionListGet(list, names, n));
+  while (*n > 0 && (!(*names)[*n - 1] || !(*names)[*n - 1][0] || (*names)[*n - 1][0] == ' ')) (*n)--; /* PETSc's list ends with a blank entry */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegBackendCheckName(MPI_Comm comm, const char name[])
+{
+  PetscFunctionList list;
+  PetscErrorCode (*create)(RslSegBackend);
+  const char **names;
+  int          n;
+  char         all[256] = "";
+
+  PetscFunctionBegin;
+  PetscCall(RslSegBackendGetList(&list));
+  PetscCall(PetscFunctionListFind(list, name, &create));
+  if (create) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RslSegBackendNames(&names, &n));
+  for (int k = 0; k < n; k++) {
+    PetscCall(PetscStrlcat(all, k ? ", " : "", sizeof all));
+    PetscCall(PetscStrlcat(all, names[k], sizeof all));
+  }
+  PetscCall(PetscFree(names));
+  RSLCHECK(comm, 0, "-seg_backend %s: unknown backend (%s)", name, all);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslSegBackendCreate(MPI_Comm comm, const char name[], RslSegBackend *out)
+{
+  RslSegBackend     be;
+  PetscFunctionList list;
+  PetscErrorCode (*create)(RslSegBackend);
+
+  PetscFunctionBegin;
+  PetscCall(RslSegBackendCheckName(comm, name));
+  PetscCall(RslSegBackendGetList(&list));
+  PetscCall(PetscFunctionListFind(list, name, &create));
   PetscCall(PetscNew(&be));
   be->comm        = comm;
   be->concurrency = 1;
   {
-    PetscErrorCode ierr = ref ? RslSegBackendCreate_Ref(be) : cpu ? RslSegBackendCreate_CPU(be) : RslSegBackendCreate_CUDA(be);
+    PetscErrorCode ierr = create(be);
     if (ierr) {
       PetscCall(PetscFree(be));
       PetscCall(ierr);

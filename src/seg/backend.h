@@ -82,6 +82,14 @@ struct _p_RslSegBackend {
 /* Create the backend called name ("ref", "cpu", "cuda"); a backend this build or machine
  * cannot run is a collective error naming it. */
 PetscErrorCode RslSegBackendCreate(MPI_Comm comm, const char name[], RslSegBackend *be);
+/* The registry of backends (ref, cpu, cuda registered on first use): a new backend is its
+ * file plus one RslSegBackendRegister line in RslSegBackendGetList (backend.c). */
+PetscErrorCode RslSegBackendRegister(const char name[], PetscErrorCode (*create)(RslSegBackend));
+PetscErrorCode RslSegBackendGetList(PetscFunctionList *list);
+/* The registered names (PetscFree the array, not the names). */
+PetscErrorCode RslSegBackendNames(const char ***names, int *n);
+/* A collective error naming -seg_backend and the registered names when name is not one. */
+PetscErrorCode RslSegBackendCheckName(MPI_Comm comm, const char name[]);
 PetscErrorCode RslSegBackendDestroy(RslSegBackend *be);
 /* Allocate t in the backend's memory: shape, storage type, scale 1. */
 PetscErrorCode RslSegTensorAlloc(RslSegBackend be, RslSegTensor *t, PetscInt n, PetscInt c, PetscInt h, PetscInt w, RslSegDtype dtype);

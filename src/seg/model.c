@@ -136,8 +136,9 @@ PetscErrorCode RslSegModelSetCalibration(RslSegModel m, const char file[])
 
 PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
 {
-  const char *backends[] = {"ref", "cpu", "cuda"};
-  PetscInt    a = 1, b = 1, p = (PetscInt)m->prec_req;
+  const char **backends;
+  int          nb;
+  PetscInt     a = 1, b = 0, p = (PetscInt)m->prec_req;
   PetscBool   set;
 
   PetscFunctionBegin;
@@ -146,7 +147,8 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
     PetscCall(PetscStrcmp(m->arch, arch_names[i], &eq));
     if (eq) a = i;
   }
-  for (PetscInt i = 0; i < 3; i++) {
+  PetscCall(RslSegBackendNames(&backends, &nb));
+  for (PetscInt i = 0; i < nb; i++) {
     PetscBool eq;
     PetscCall(PetscStrcmp(m->backend, backends[i], &eq));
     if (eq) b = i;
@@ -155,7 +157,7 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
   PetscCall(PetscOptionsEList("-seg_arch", "U-Net encoder", "RslSegModelSetArch", arch_names, 3, arch_names[a], &a, NULL));
   PetscCall(PetscOptionsInt("-seg_classes", "Number of classes of the model (0: from the weights; at most 255)", "RslSegModelSetNumClasses", m->classes, &m->classes, NULL));
   PetscCall(PetscOptionsReal("-seg_width_mult", "Channel-width multiplier (1 = smp/FLAIR; <1 small demo models)", "RslSegModelSetWidthMult", m->width, &m->width, NULL));
-  PetscCall(PetscOptionsEList("-seg_backend", "Compute backend", "RslSegModelSetBackend", backends, 3, backends[b], &b, NULL));
+  PetscCall(PetscOptionsEList("-seg_backend", "Compute backend", "RslSegModelSetBackend", backends, nb, backends[b], &b, NULL));
   PetscCall(PetscOptionsString("-seg_weights", "Model weights (safetensors, PyTorch state-dict names)", "RslSegModelSetWeights", m->weights, m->weights, sizeof m->weights, NULL));
   PetscCall(PetscOptionsString("-seg_weights_prefix", "Prefix of the state-dict names (default: detected, e.g. model.)", "RslSegModelSetWeights", m->prefix, m->prefix, sizeof m->prefix, &set));
   PetscCall(PetscOptionsEList("-seg_precision", "Compute precision (auto: the fastest the hardware runs natively)", "RslSegModelSetPrecision", RslSegPrecisions, 5, RslSegPrecisions[p], &p, NULL));
@@ -177,6 +179,7 @@ PetscErrorCode RslSegModelSetFromOptions(RslSegModel m)
   if (set) m->prefix_set = PETSC_TRUE;
   PetscCall(PetscStrncpy(m->arch, arch_names[a], sizeof m->arch));
   PetscCall(PetscStrncpy(m->backend, backends[b], sizeof m->backend));
+  PetscCall(PetscFree(backends));
   m->prec_req = (RslSegPrecision)p;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
