@@ -3,15 +3,13 @@
 #include "swe/swe.h"
 #include "core/series.h"
 #include "io/checkpoint.h"
+#include "kernels/swe_cell.h" /* RslBCType, sides */
 
 typedef struct {
   PetscScalar h, hu, hv;
 } RslSWEField;
 
-typedef enum { RSL_BC_CLOSED, RSL_BC_FREE, RSL_BC_CRITICAL, RSL_BC_NORMAL, RSL_BC_INFLOW, RSL_BC_STAGE, RSL_BC_NTYPES } RslBCType;
 extern const char *const RslBCTypes[];
-
-enum { RSL_W, RSL_E, RSL_S, RSL_N, RSL_NODATA, RSL_NSIDES };
 
 /* Boundary faces of one side, indexed along it (j for W/E, i for S/N). */
 typedef struct {
@@ -118,6 +116,9 @@ PetscErrorCode RslSWEBCDestroy(RslSWE swe);
 /* Residual L(U) into swe->R; fills swe->bflux (m3/s out per side) and returns the largest CFL
  * rate (1/s, rsl_swe_cell_rate) over the owned active cells and its cell (j nx + i; -1: none). */
 PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, PetscInt *cell);
+/* Values at time t of the boundary forcings (fval[k] of swe->forcing[k]), the scalars the face
+ * kernels take. */
+void RslSWEForcingValues(RslSWE swe, PetscReal t, double *fval);
 PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tnext_limit);
 PetscErrorCode RslSWEDiagInit(RslSWE swe);
 PetscErrorCode RslSWEDiagStep(RslSWE swe);
