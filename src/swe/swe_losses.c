@@ -3,7 +3,7 @@
 #include "swe/swe_impl.h"
 #include "kernels/swe_cell.h"
 
-PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt)
+PetscErrorCode RslSWELossesCPU(RslSWE swe, PetscReal dt)
 {
   RslGrid           *g = swe->grid;
   RslSWEField      **U;

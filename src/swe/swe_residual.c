@@ -251,7 +251,7 @@ void RslSWEForcingValues(RslSWE swe, PetscReal t, double *fval)
   for (PetscInt k = 0; k < swe->nforcing; k++) fval[k] = RslSeriesEval(&swe->forcing[k], t);
 }
 
-PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, PetscInt *cell)
+PetscErrorCode RslSWEResidualCPU(RslSWE swe, RslSWESlot U, PetscReal t, double *rate, PetscInt *cell)
 {
   RslGrid      *g = swe->grid;
   Ctx           c;
@@ -265,7 +265,7 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_halo, 0, 0, 0, 0));
-  PetscCall(DMGlobalToLocal(g->da, U, INSERT_VALUES, swe->Uloc));
+  PetscCall(DMGlobalToLocal(g->da, RslSWESlotVec(swe, U), INSERT_VALUES, swe->Uloc));
   PetscCall(PetscLogEventEnd(swe->ev_halo, 0, 0, 0, 0));
   PetscCall(RslSWEWorkBegin(swe, swe->ev_flux));
   c.swe  = swe;

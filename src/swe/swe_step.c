@@ -72,8 +72,9 @@ RSL_MULTIVERSION static PetscInt RowTally(PetscInt c0, PetscInt c1, const double
  * last stage (final) then commits U = (U + W)/2 (avg) or U = W (order 1: W is U), counts the
  * rain volume and negative depths and updates the per-cell records — all in the same sweep,
  * each row while it is in cache. */
-static PetscErrorCode Stage(RslSWE swe, PetscReal dt, Vec W, Vec X, const double *dhsrc, PetscBool final, PetscBool avg)
+PetscErrorCode RslSWEStageCPU(RslSWE swe, PetscReal dt, RslSWESlot wslot, RslSWESlot xslot, const double *dhsrc, PetscBool final, PetscBool avg)
 {
+  Vec                W = RslSWESlotVec(swe, wslot), X = RslSWESlotVec(swe, xslot);
   RslGrid           *g = swe->grid;
   PetscScalar       *pw, *pu = NULL, *hmax = NULL, *smax = NULL, *qmax = NULL, *tarr = NULL, *tup = NULL, *dur = NULL, *h0 = NULL;
   const PetscScalar *px, *pr, *act, *n, *rain = NULL;
@@ -154,28 +155,38 @@ static void PointSources(RslSWE swe, PetscReal dt, double *dhsrc)
   }
 }
 
-/* Smallest depth over the active cells of all ranks of a*y + b*(x + dt*r) (x + dt*r when y
- * is NULL), before it is committed. */
-static PetscErrorCode MinDepth(RslSWE swe, PetscReal a, Vec y, PetscReal b, Vec x, PetscReal dt, Vec r, double *hmin)
+PetscErrorCode RslSWEMinDepthCPU(RslSWE swe, RslSWESlot xslot, PetscBool avg, PetscReal dt, double *hmin)
 {
-  const PetscScalar *py = NULL, *px, *pr, *act;
+  const PetscScalar *pu = NULL, *px, *pr, *act;
   PetscInt           nc;
   double             m = PETSC_MAX_REAL;
 
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(swe->act, &nc));
-  PetscCall(VecGetArrayRead(x, &px));
-  PetscCall(VecGetArrayRead(r, &pr));
-  if (y) PetscCall(VecGetArrayRead(y, &py));
+  PetscCall(VecGetArrayRead(RslSWESlotVec(swe, xslot), &px));
+  PetscCall(VecGetArrayRead(swe->R, &pr));
+  if (avg) PetscCall(VecGetArrayRead(swe->U, &pu));
   PetscCall(VecGetArrayRead(swe->act, &act));
   for (PetscInt c = 0; c < nc; c++) {
-    double e = rsl_swe_euler(px[3 * c], dt, pr[3 * c]), h = py ? a * py[3 * c] + b * e : e;
+    double e = rsl_swe_euler(px[3 * c], dt, pr[3 * c]), h = avg ? 0.5 * pu[3 * c] + 0.5 * e : e;
     if (act[c] > 0.5 && h < m) m = h;
   }
   PetscCall(VecRestoreArrayRead(swe->act, &act));
-  if (y) PetscCall(VecRestoreArrayRead(y, &py));
-  PetscCall(VecRestoreArrayRead(r, &pr));
-  PetscCall(VecRestoreArrayRead(x, &px));
+  if (avg) PetscCall(VecRestoreArrayRead(swe->U, &pu));
+  PetscCall(VecRestoreArrayRead(swe->R, &pr));
+  PetscCall(VecRestoreArrayRead(RslSWESlotVec(swe, xslot), &px));
+  *hmin = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Smallest depth over the active cells of all ranks of x + dt R, or of (U + x + dt R)/2 when
+ * avg (the SSP-RK2 average), before it is committed. */
+static PetscErrorCode MinDepth(RslSWE swe, RslSWESlot x, PetscBool avg, PetscReal dt, double *hmin)
+{
+  double m;
+
+  PetscFunctionBegin;
+  PetscCall(swe->be.min_depth(swe, x, avg, dt, &m));
   PetscCallMPI(MPI_Allreduce(&m, hmin, 1, MPI_DOUBLE, MPI_MIN, swe->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -195,16 +206,16 @@ static PetscErrorCode StepOrder2(RslSWE swe, PetscReal *dt, double *dhsrc, doubl
     if (tries) {
       *dt *= 0.5;
       swe->rejected++;
-      PetscCall(RslSWEResidual(swe, swe->U, swe->t, &rate, &cell));
+      PetscCall(swe->be.residual(swe, RSL_SWE_U, swe->t, &rate, &cell));
     }
-    PetscCall(MinDepth(swe, 0, NULL, 1, swe->U, *dt, swe->R, &hmin));
+    PetscCall(MinDepth(swe, RSL_SWE_U, PETSC_FALSE, *dt, &hmin));
     if (hmin < 0) continue;
     PointSources(swe, *dt, dhsrc); /* counted once the step is accepted */
-    PetscCall(Stage(swe, *dt, swe->U1, swe->U, dhsrc, PETSC_FALSE, PETSC_FALSE));
+    PetscCall(swe->be.stage(swe, *dt, RSL_SWE_U1, RSL_SWE_U, dhsrc, PETSC_FALSE, PETSC_FALSE));
     PetscCall(PetscArraycpy(out0, swe->bflux, RSL_NSIDES));
     PetscCall(PetscArraycpy(in0, swe->bflux_in, RSL_NSIDES));
-    PetscCall(RslSWEResidual(swe, swe->U1, swe->t + *dt, &rate, &cell));
-    PetscCall(MinDepth(swe, 0.5, swe->U, 0.5, swe->U1, *dt, swe->R, &hmin));
+    PetscCall(swe->be.residual(swe, RSL_SWE_U1, swe->t + *dt, &rate, &cell));
+    PetscCall(MinDepth(swe, RSL_SWE_U1, PETSC_TRUE, *dt, &hmin));
     if (hmin >= 0) break;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -221,6 +232,7 @@ static PetscErrorCode MonitorDt(RslSWE swe, double dt, int kind, double rate, Pe
   PetscInt            i = cell >= 0 ? cell % g->nx : -1, j = cell >= 0 ? cell / g->nx : -1;
 
   PetscFunctionBegin;
+  PetscCall(RslSWEBackendDownload(swe));
   if (i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym) {
     PetscCall(DMDAVecGetArrayRead(g->da, swe->U, (void *)&U));
     v[0] = U[j][i].h, v[1] = U[j][i].hu, v[2] = U[j][i].hv;
@@ -270,19 +282,19 @@ PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tlimit)
   PetscInt cell;
 
   PetscFunctionBegin;
-  PetscCall(RslSWEResidual(swe, swe->U, swe->t, &rate, &cell));
+  PetscCall(swe->be.residual(swe, RSL_SWE_U, swe->t, &rate, &cell));
   PetscCall(TimeStep(swe, tlimit, rate, cell, &dt));
   swe->dt = dt;
 
   PetscCall(PetscMalloc1(swe->nsrc, &dhsrc));
   if (swe->order == 1) {
     PointSources(swe, dt, dhsrc);
-    PetscCall(Stage(swe, dt, swe->U, swe->U, dhsrc, PETSC_TRUE, PETSC_FALSE));
+    PetscCall(swe->be.stage(swe, dt, RSL_SWE_U, RSL_SWE_U, dhsrc, PETSC_TRUE, PETSC_FALSE));
     AccumulateBoundary(swe, swe->bflux, swe->bflux_in, dt);
   } else {
     PetscCall(StepOrder2(swe, &dt, dhsrc, out0, in0));
     swe->dt = dt;
-    PetscCall(Stage(swe, dt, swe->U1, swe->U1, dhsrc, PETSC_TRUE, PETSC_TRUE));
+    PetscCall(swe->be.stage(swe, dt, RSL_SWE_U1, RSL_SWE_U1, dhsrc, PETSC_TRUE, PETSC_TRUE));
     AccumulateBoundary(swe, out0, in0, 0.5 * dt);
     AccumulateBoundary(swe, swe->bflux, swe->bflux_in, 0.5 * dt);
   }
