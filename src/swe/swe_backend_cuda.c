@@ -30,7 +30,7 @@ typedef struct {
   RslSweArgmax      *work, *best;
   unsigned long long *neg;
   double            *host; /* rows (ym) or removed depths (ncell) */
-  PetscObjectState   rain_state;
+  PetscInt           rain_version; /* of the device copy of the rain field */
 } Cuda;
 
 static PetscErrorCode Copy(void *dst, const void *src, size_t bytes, enum cudaMemcpyKind kind)
@@ -192,16 +192,14 @@ static PetscErrorCode Stage(RslSWE swe, PetscReal dt, RslSWESlot w, RslSWESlot x
 {
   Cuda              *d = (Cuda *)swe->be_data;
   RslGrid           *g = swe->grid;
-  PetscObjectState   st;
   unsigned long long neg = 0;
   PetscBool          rain = swe->have_rain;
 
   PetscFunctionBegin;
   PetscCall(RslSWEWorkBegin(swe, final ? swe->ev_source : swe->ev_update));
   if (rain) { /* the rain field changes at the series' breaks only */
-    PetscCall(PetscObjectStateGet((PetscObject)swe->rain, &st));
-    if (st != d->rain_state) PetscCall(VecToDevice(swe->rain, d->cell[D_RAIN]));
-    d->rain_state = st;
+    if (swe->rain_version != d->rain_version) PetscCall(VecToDevice(swe->rain, d->cell[D_RAIN]));
+    d->rain_version = swe->rain_version;
   }
   PetscCall(Copy(d->dh, dhsrc, (size_t)swe->nsrc * sizeof(double), cudaMemcpyHostToDevice));
   if (final) CUDACALL(cudaMemset(d->neg, 0, sizeof *d->neg));
@@ -278,7 +276,10 @@ static PetscErrorCode Destroy(RslSWE swe)
   void *p[] = {d->U[0], d->U[1], d->R, d->Ul, d->zl, d->actl, d->nl, d->rate, d->bq, d->bsum, d->fval, d->dh, d->hmin, d->rowsum, d->bface, d->bside, d->srccell, d->work, d->best, d->neg};
   for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) CUDACALL(cudaFree(p[k]));
   for (int k = 0; k < D_NCELL; k++) CUDACALL(cudaFree(d->cell[k]));
-  for (int s = 0; s < 4; s++) CUDACALL(cudaFree(d->type[s])), CUDACALL(cudaFree(d->forcing[s]));
+  for (int s = 0; s < 4; s++) {
+    CUDACALL(cudaFree(d->type[s]));
+    CUDACALL(cudaFree(d->forcing[s]));
+  }
   PetscCall(PetscFree(d->host));
   PetscCall(PetscFree(swe->be_data));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -301,7 +302,7 @@ PetscErrorCode RslSWEBackendCreate_CUDA(RslSWE swe)
   PetscCall(DMDAGetGhostCorners(g->da, &gxs, &gys, NULL, &gxm, &gym, NULL));
   d->b = (RslSweBlock){.nx = (int)g->nx, .ny = (int)g->ny, .gxs = (int)gxs, .gys = (int)gys, .gxm = (int)gxm, .gym = (int)gym, .xs = (int)g->xs, .ys = (int)g->ys, .xm = (int)g->xm, .ym = (int)g->ym, .o2 = swe->order == 2, .nodata_bc = (int)swe->nodata_bc, .dx = g->dx, .dy = g->dy, .idx = 1.0 / g->dx, .idy = 1.0 / g->dy, .g = swe->g, .hdry = swe->hdry};
   d->ncell      = (int)(g->xm * g->ym);
-  d->rain_state = -1;
+  d->rain_version = -1;
   size_t nc = (size_t)d->ncell, ng = (size_t)gxm * gym;
   for (int k = 0; k < 2; k++) PetscCall(Alloc(&d->U[k], 3 * nc * sizeof(double)));
   PetscCall(Alloc(&d->R, 3 * nc * sizeof(double)));

@@ -72,6 +72,7 @@ struct _p_RslSWE {
   unsigned char hz_matrix[81];
   RslSWERain rainsrc;
   PetscBool  have_rain;
+  PetscInt   rain_version;        /* counts the updates of rain (a backend copy knows when to refresh) */
   RslSeries  rain_series;         /* -rain_rate / -rain_hyetograph (m/s) when no rainsrc */
   RslSWESoil soil;
 

@@ -6,6 +6,7 @@ static PetscErrorCode UpdateRain(RslSWE swe, PetscReal *valid_until)
 {
   PetscFunctionBegin;
   PetscCall(swe->rainsrc.rate(swe->rainsrc.ctx, swe->t, swe->rain));
+  swe->rain_version++;
   *valid_until = PETSC_MAX_REAL;
   if (swe->rainsrc.next_break) PetscCall(swe->rainsrc.next_break(swe->rainsrc.ctx, swe->t, valid_until));
   PetscFunctionReturn(PETSC_SUCCESS);
