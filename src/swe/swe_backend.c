@@ -1,7 +1,8 @@
 /* -swe_backend: the registry of solver backends (a PETSc function list, as PETSc keeps its
  * own types) and the calls the solver makes through them. cpu: the row sweeps of this folder
  * on the PETSc Vecs; cuda: the kernels of kernels/swe.cu on a device-resident copy of the
- * state (swe_backend_cuda.c). */
+ * state (swe_backend_cuda.c); cudasim: that backend with host memory and the same per-cell
+ * functions in host loops, which tests the GPU algorithm where there is no GPU. */
 #include "swe/swe_impl.h"
 
 static PetscFunctionList Backends = NULL;
@@ -21,10 +22,11 @@ PetscErrorCode RslSWEBackendSetUp(RslSWE swe)
   if (!Backends) {
     PetscCall(PetscFunctionListAdd(&Backends, "cpu", RslSWEBackendCreate_CPU));
     PetscCall(PetscFunctionListAdd(&Backends, "cuda", RslSWEBackendCreate_CUDA));
+    PetscCall(PetscFunctionListAdd(&Backends, "cudasim", RslSWEBackendCreate_CUDASim));
     PetscCall(PetscRegisterFinalize(DestroyList));
   }
   PetscCall(PetscFunctionListFind(Backends, swe->backend, &create));
-  RSLCHECK(swe->comm, create, "-swe_backend: unknown backend '%s' (cpu or cuda)", swe->backend);
+  RSLCHECK(swe->comm, create, "-swe_backend: unknown backend '%s' (cpu, cuda or cudasim)", swe->backend);
   PetscCall(PetscMemzero(&swe->be, sizeof swe->be));
   PetscCall((*create)(swe));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -152,6 +152,7 @@ PetscErrorCode RslSWEBackendDownload(RslSWE swe);
 PetscErrorCode RslSWEBackendDestroy(RslSWE swe);
 PetscErrorCode RslSWEBackendCreate_CPU(RslSWE swe);
 PetscErrorCode RslSWEBackendCreate_CUDA(RslSWE swe);
+PetscErrorCode RslSWEBackendCreate_CUDASim(RslSWE swe);
 /* Values at time t of the boundary forcings (fval[k] of swe->forcing[k]), the scalars the face
  * kernels take. */
 void RslSWEForcingValues(RslSWE swe, PetscReal t, double *fval);
