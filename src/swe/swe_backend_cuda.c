@@ -79,20 +79,8 @@ static PetscErrorCode Copy(const Device *dev, void *dst, const void *src, size_t
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode VecToDevice(const Device *dev, Vec v, double *d)
-{
-  const PetscScalar *a;
-  PetscInt           n;
-
-  PetscFunctionBegin;
-  PetscCall(VecGetLocalSize(v, &n));
-  PetscCall(VecGetArrayRead(v, &a));
-  PetscCall(Copy(dev, d, a, (size_t)n * sizeof(double), 1));
-  PetscCall(VecRestoreArrayRead(v, &a));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode DeviceToVec(const Device *dev, const double *d, Vec v)
+/* A host Vec and a per-cell device array of the same layout: up copies the Vec to d. */
+static PetscErrorCode VecTransfer(const Device *dev, Vec v, double *d, int up)
 {
   PetscScalar *a;
   PetscInt     n;
@@ -100,7 +88,7 @@ static PetscErrorCode DeviceToVec(const Device *dev, const double *d, Vec v)
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(v, &n));
   PetscCall(VecGetArray(v, &a));
-  PetscCall(Copy(dev, a, d, (size_t)n * sizeof(double), 0));
+  PetscCall(up ? Copy(dev, d, a, (size_t)n * sizeof(double), 1) : Copy(dev, a, d, (size_t)n * sizeof(double), 0));
   PetscCall(VecRestoreArray(v, &a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -196,7 +184,7 @@ static PetscErrorCode Residual(RslSWE swe, RslSWESlot s, PetscReal t, double *ra
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_halo, 0, 0, 0, 0));
-  PetscCall(DeviceToVec(d->dev, d->U[s], X));
+  PetscCall(VecTransfer(d->dev, X, d->U[s], 0));
   PetscCall(DMGlobalToLocal(swe->grid->da, X, INSERT_VALUES, swe->Uloc));
   PetscCall(VecGetArray(swe->Uloc, &a));
   PetscCall(Copy(d->dev, d->Ul, a, (size_t)3 * d->b.gxm * d->b.gym * sizeof(double), 1));
@@ -237,7 +225,7 @@ static PetscErrorCode Stage(RslSWE swe, PetscReal dt, RslSWESlot w, RslSWESlot x
   PetscFunctionBegin;
   PetscCall(RslSWEWorkBegin(swe, final ? swe->ev_source : swe->ev_update));
   if (rain) { /* the rain field changes at the series' breaks only */
-    if (swe->rain_version != d->rain_version) PetscCall(VecToDevice(d->dev, swe->rain, d->cell[D_RAIN]));
+    if (swe->rain_version != d->rain_version) PetscCall(VecTransfer(d->dev, swe->rain, d->cell[D_RAIN], 1));
     d->rain_version = swe->rain_version;
   }
   PetscCall(Copy(d->dev, d->dh, dhsrc, (size_t)swe->nsrc * sizeof(double), 1));
@@ -286,8 +274,7 @@ static PetscErrorCode Transfer(RslSWE swe, PetscBool up)
   PetscFunctionBegin;
   for (int k = 0; k < 9; k++) {
     double *p = id[k] < 0 ? d->U[RSL_SWE_U] : d->cell[id[k]];
-    if (up) PetscCall(VecToDevice(d->dev, v[k], p));
-    else PetscCall(DeviceToVec(d->dev, p, v[k]));
+    PetscCall(VecTransfer(d->dev, v[k], p, up));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -356,14 +343,14 @@ static PetscErrorCode Create(RslSWE swe, const Device *dev)
   PetscCall(Alloc(d->dev, &d->neg, sizeof(unsigned long long)));
   PetscCall(Alloc(d->dev, &d->rowsum, (size_t)g->ym * sizeof(double)));
   PetscCall(PetscMalloc1(nc > (size_t)g->ym ? nc : (size_t)g->ym, &d->host));
-  PetscCall(VecToDevice(d->dev, swe->zloc, d->zl));
-  PetscCall(VecToDevice(d->dev, swe->actloc, d->actl));
-  PetscCall(VecToDevice(d->dev, swe->nmanloc, d->nl));
+  PetscCall(VecTransfer(d->dev, swe->zloc, d->zl, 1));
+  PetscCall(VecTransfer(d->dev, swe->actloc, d->actl, 1));
+  PetscCall(VecTransfer(d->dev, swe->nmanloc, d->nl, 1));
   PetscCall(VecDuplicate(swe->act, &zero)); /* soil fields absent: zeros, never read */
   PetscCall(VecZeroEntries(zero));
   for (int k = 0; k < D_NCELL; k++) {
     PetscCall(Alloc(d->dev, &d->cell[k], nc * sizeof(double)));
-    if (k != D_RAIN && k != D_REMOVED) PetscCall(VecToDevice(d->dev, cellv[k] ? cellv[k] : zero, d->cell[k]));
+    if (k != D_RAIN && k != D_REMOVED) PetscCall(VecTransfer(d->dev, cellv[k] ? cellv[k] : zero, d->cell[k], 1));
   }
   PetscCall(VecDestroy(&zero));
   PetscCall(Tables(swe, d));

@@ -10,9 +10,11 @@ With the argument `cudasim` the same checks run the cuda backend's algorithm on 
 case bitwise: that part of the GPU path is tested on every machine."""
 import os, shlex, subprocess, sys, tempfile
 import h5py, numpy as np
-from osgeo import gdal, osr
 
 SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, SRC)
+from validation.harness import write_raster  # noqa: E402
+
 EXE = os.environ.get("RUISSEL_EXE", os.path.join(SRC, "build", "ruissel"))
 MPI = shlex.split(os.environ.get("RUISSEL_MPIEXEC", "mpiexec --oversubscribe --allow-run-as-root"))
 W = tempfile.mkdtemp(prefix="rsl_gpu_")
@@ -21,15 +23,7 @@ BACKEND = sys.argv[1] if len(sys.argv) > 1 else "cuda"
 
 def dem(name, z):
     p = os.path.join(W, name)
-    d = gdal.GetDriverByName("GTiff").Create(p, z.shape[1], z.shape[0], 1, gdal.GDT_Float64)
-    d.SetGeoTransform([700000.0, 1.0, 0, 6600000.0, 0, -1.0])
-    s = osr.SpatialReference()
-    s.ImportFromEPSG(2154)
-    d.SetProjection(s.ExportToWkt())
-    b = d.GetRasterBand(1)
-    b.SetNoDataValue(-9999)
-    b.WriteArray(z)
-    d = None
+    write_raster(p, z, 700000.0, 6600000.0, 1.0, nodata=-9999)
     return p
 
 
