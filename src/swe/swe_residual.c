@@ -21,6 +21,7 @@ typedef struct {
   double *ext;           /* 1 when inactive (outside the domain or nodata), else 0 */
   double *h, *u, *v, *z; /* primitive values */
   Side   xm, xp, ym, yp; /* face values towards west, east, south, north */
+  PetscInt k0, k1;       /* active owned cells: buffer indices [k0, k1) (k0 = k1: none) */
 } Row;
 
 /* Fluxes of a row of faces (rsl_swe_face's out[4]) and wave speeds, structure of arrays. */
@@ -104,17 +105,37 @@ static void LoadRow(Ctx *c, PetscInt r)
    * column and row read here (stencil width 2), whether inside the domain or not */
   LoadRowLoop(w, i0, rin ? c->nx : 0, c->hdry, &c->U[r][i0].h, &c->act[r][i0], &c->z[r][i0], b->wet, b->ext, b->h, b->u, b->v, b->z);
   for (PetscInt k = 0; k < w; k++) b->act[k] = (char)(b->ext[k] < 0.5);
-  if (!c->o2 || r < c->ys || r >= c->ye) return;
+  b->k0 = b->k1 = 2;
+  for (PetscInt k = 2; k < w - 2; k++)
+    if (b->act[k]) {
+      if (b->k1 == 2) b->k0 = k;
+      b->k1 = k + 1;
+    }
+  if (!c->o2 || r < c->ys || r >= c->ye || b->k0 == b->k1) return;
+  /* the faces of the active cells need the face values of cells k0-1 .. k1 */
   Cells x = {b->h, b->u, b->v, b->z, b->wet, b->ext};
-  Muscl(w - 2, x, 0, x, 1, x, 2, &b->xm, &b->xp, 1);
+  Muscl(b->k1 - b->k0 + 2, x, b->k0 - 2, x, b->k0 - 1, x, b->k0, &b->xm, &b->xp, b->k0 - 1);
+}
+
+/* The union of the active spans of rows a and b: [*k0, *k1). */
+static void Union(const Row *a, const Row *b, PetscInt *k0, PetscInt *k1)
+{
+  *k0 = a->k0 == a->k1 ? b->k0 : b->k0 == b->k1 ? a->k0 : PetscMin(a->k0, b->k0);
+  *k1 = a->k0 == a->k1 ? b->k1 : b->k0 == b->k1 ? a->k1 : PetscMax(a->k1, b->k1);
 }
 
 /* Second order: y-face values of row r (owned columns) from rows r-1, r, r+1. */
 static void LoadRowY(Ctx *c, PetscInt r)
 {
-  Row *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
+  Row     *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
+  Row      mb;
+  PetscInt k0, k1;
 
-  Muscl(c->w - 4, (Cells){m->h, m->v, m->u, m->z, m->wet, m->ext}, 2, (Cells){b->h, b->v, b->u, b->z, b->wet, b->ext}, 2, (Cells){p->h, p->v, p->u, p->z, p->wet, p->ext}, 2, &b->ym, &b->yp, 2);
+  /* the y faces of rows r-1 | r and r | r+1 where a cell is active */
+  Union(m, b, &mb.k0, &mb.k1);
+  Union(&mb, p, &k0, &k1);
+  if (k0 == k1) return;
+  Muscl(k1 - k0, (Cells){m->h, m->v, m->u, m->z, m->wet, m->ext}, k0, (Cells){b->h, b->v, b->u, b->z, b->wet, b->ext}, k0, (Cells){p->h, p->v, p->u, p->z, p->wet, p->ext}, k0, &b->ym, &b->yp, k0);
 }
 
 /* Face between cell a (negative side, face value fa when active) and cell b (positive side,
@@ -188,18 +209,27 @@ static void Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il
   }
 }
 
-/* x faces of row j, between cells xs-1+q and xs+q for q = 0..xm. */
+/* The flux rows from face q0 on. */
+static Flux Shift(const Flux *f, PetscInt q0) { return (Flux){f->m + q0, f->pl + q0, f->pr + q0, f->t + q0, f->a + q0}; }
+
+/* x faces of row j, between cells xs-1+q and xs+q (q = 0..xm): those of its active cells,
+ * q = k0-2 .. k1-2 (the others join two inactive cells and no residual reads them). */
 static void FacesX(Ctx *c, PetscInt j, double len, const Flux *fx)
 {
-  const Row *b = RowOf(c, j);
-  Faces(c, b, &b->xp, 1, c->xs - 1, j, b, &b->xm, 2, c->xs, j, b, 0, b, 3, c->w - 3, 1, len, fx);
+  const Row *b  = RowOf(c, j);
+  PetscInt   q0 = b->k0 - 2;
+  Flux       f  = Shift(fx, q0);
+  if (b->k0 < b->k1) Faces(c, b, &b->xp, 1 + q0, c->xs - 1 + q0, j, b, &b->xm, 2 + q0, c->xs + q0, j, b, q0, b, 3 + q0, b->k1 - b->k0 + 1, 1, len, &f);
 }
 
-/* y faces between rows j and j+1 at the owned columns. */
+/* y faces between rows j and j+1 at the owned columns where a cell of either row is active. */
 static void FacesY(Ctx *c, PetscInt j, double len, const Flux *fy)
 {
   const Row *b = RowOf(c, j), *p = RowOf(c, j + 1);
-  Faces(c, b, &b->yp, 2, c->xs, j, p, &p->ym, 2, c->xs, j + 1, RowOf(c, j - 1), 2, RowOf(c, j + 2), 2, c->w - 4, 0, len, fy);
+  PetscInt   k0, k1;
+  Union(b, p, &k0, &k1);
+  Flux f = Shift(fy, k0 - 2);
+  if (k0 < k1) Faces(c, b, &b->yp, k0, c->xs + k0 - 2, j, p, &p->ym, k0, c->xs + k0 - 2, j + 1, RowOf(c, j - 1), k0, RowOf(c, j + 2), k0, k1 - k0, 0, len, &f);
 }
 
 /* Residual and CFL rate of the n owned cells of a row (k = q + 2 in the row buffers): flux
@@ -301,7 +331,13 @@ PetscErrorCode RslSWEResidualCPU(RslSWE swe, RslSWESlot U, PetscReal t, double *
     if (c.o2) LoadRowY(&c, j + 1);
     FacesX(&c, j, g->dy, &fx);
     FacesY(&c, j, g->dx, fyn);
-    RowResidual(xm, c.g, idx, idy, b->ext, b->xm.h, b->xm.z, b->xp.h, b->xp.z, b->ym.h, b->ym.z, b->yp.h, b->yp.z, fx.m, fx.pl, fx.pr, fx.t, fx.a, fys->m, fys->pr, fys->t, fys->a, fyn->m, fyn->pl, fyn->t, fyn->a, &R[j][xs].h, crate);
+    /* the active span of the row, q = s .. s+n-1; an inactive cell's residual and rate are 0 */
+    PetscInt s = b->k0 - 2, n = b->k1 - b->k0;
+    RowResidual(n, c.g, idx, idy, b->ext + s, b->xm.h + s, b->xm.z + s, b->xp.h + s, b->xp.z + s, b->ym.h + s, b->ym.z + s, b->yp.h + s, b->yp.z + s, fx.m + s, fx.pl + s, fx.pr + s, fx.t + s, fx.a + s, fys->m + s, fys->pr + s, fys->t + s, fys->a + s, fyn->m + s, fyn->pl + s, fyn->t + s, fyn->a + s, &R[j][xs + s].h, crate + s);
+    PetscCall(PetscArrayzero(&R[j][xs].h, 3 * s));
+    PetscCall(PetscArrayzero(&R[j][xs + s + n].h, 3 * (xm - s - n)));
+    PetscCall(PetscArrayzero(crate, s));
+    PetscCall(PetscArrayzero(crate + s + n, xm - s - n));
     double rrow = 0;
     for (PetscInt q = 0; q < xm; q++) rrow = crate[q] > rrow ? crate[q] : rrow;
     if (rrow > rmax) /* the first cell in global order with the largest rate (rows come in order) */
