@@ -81,6 +81,7 @@ PetscErrorCode RslSWEStageCPU(RslSWE swe, PetscReal dt, RslSWESlot wslot, RslSWE
   const double       area = g->dx * g->dy;
   const PetscInt     xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
   RslKahan           rainv = {0, 0}; /* compensated: the budget closes to round-off */
+  const PetscInt    *span  = (const PetscInt *)swe->be_data;
 
   PetscFunctionBegin;
   PetscCall(RslSWEWorkBegin(swe, final ? swe->ev_source : swe->ev_update));
@@ -104,7 +105,9 @@ PetscErrorCode RslSWEStageCPU(RslSWE swe, PetscReal dt, RslSWESlot wslot, RslSWE
     PetscCall(PetscMalloc1(xm, &h0));
   }
   for (PetscInt j = 0; j < ym; j++) {
-    PetscInt c0 = j * xm, c1 = c0 + xm; /* cells of the row */
+    /* cells of the row that can change: an inactive cell holds (0, 0, 0), which the stage
+     * keeps (its residual is 0, its rain weighs 0), so the ends of the row are skipped */
+    PetscInt c0 = j * xm + span[2 * j], c1 = j * xm + span[2 * j + 1];
     if (final)
       for (PetscInt c = c0; c < c1; c++) h0[c - c0] = pu[3 * c];
     EulerRange(pw, px, dt, pr, 3 * c0, 3 * c1);
