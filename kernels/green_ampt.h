@@ -1,5 +1,6 @@
 /* Green-Ampt infiltration and initial abstraction: the per-cell loss step of the solver,
- * single-source (CPU loops, tests and kernels/hydro_losses.cu call these functions).
+ * single-source (CPU loops, tests and kernels/swe.cu call these functions, through
+ * rsl_swe_cell_losses of kernels/swe_cell.h).
  *
  * Per-cell parameters (RslHydro fields): imp = impervious fraction of the cell, Ks (m/s),
  * S = psi * dtheta (m, wetting-front suction times moisture deficit) of the pervious part,
@@ -83,9 +84,3 @@ RSL_HD double rsl_cell_losses(double *h, double *F, double *ia_left, double imp,
   *h = h2;
   return h0 - h2;
 }
-
-#if defined(RSL_HAVE_CUDA) && !defined(__CUDACC__)
-/* kernels/hydro_losses.cu: rsl_cell_losses over n cells of device arrays (h, F, ia_left
- * updated in place, removed[i] = depth removed). Returns a cudaError_t as int. */
-int rsl_cuda_cell_losses(int n, double *h, double *F, double *ia_left, const double *imp, const double *Ks, const double *S, double dt, double *removed);
-#endif

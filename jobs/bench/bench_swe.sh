@@ -83,7 +83,7 @@ for order in $ORDERS; do
   [ "$order" = 2 ] && bytes=$BYTES_PER_UPDATE_ORDER2 bimpl=$BYTES_IMPL_ORDER2
   for np in $RANKS; do
     log=$BENCH_DIR/run_o${order}_n${np}.log
-    if ! rsl_launch "$np" 1 "$EXE" -stages swe -dem "$DEM" -rain_rate 50 -swe_tfinal 1e9 \
+    if ! rsl_launch "$np" 1 "$EXE" -stages swe -dem "$DEM" -rain_rate 50 -swe_tfinal 1e7 \
          -swe_max_steps "$STEPS" -swe_order "$order" -out_file "$BENCH_DIR/run_o${order}_n${np}.h5" \
          -out_interval 0 -progress_interval 0 > "$log" 2>&1; then
       echo "bench_swe: run failed (order $order, $np ranks), see $log" >&2

@@ -8,6 +8,7 @@
 #include "seg/backend.h"
 #if defined(RSL_HAVE_CUDA)
   #include "seg/backend_cuda.h"
+  #include "core/gpu.h"
   #include <cuda_runtime.h>
   #include <cudnn.h>
 
@@ -250,14 +251,7 @@ PetscErrorCode RslSegBackendCreate_CUDA(RslSegBackend be)
 #if !defined(RSL_HAVE_CUDA)
   RSLCHECK(be->comm, 0, "-seg_backend cuda: this build has no CUDA/cuDNN support (rebuild with nvcc and cuDNN 9, or use -seg_backend cpu)");
 #else
-  {
-    int         ndev = 0;
-    cudaError_t e    = cudaGetDeviceCount(&ndev);
-    PetscBool   bad  = (PetscBool)(e != cudaSuccess || ndev < 1);
-    char        msg[256];
-    PetscCall(PetscSNPrintf(msg, sizeof msg, "-seg_backend cuda: no usable CUDA device on this machine (%s); use -seg_backend cpu", e != cudaSuccess ? cudaGetErrorString(e) : "0 devices"));
-    PetscCall(RslCheckCollective(be->comm, bad, msg));
-  }
+  PetscCall(RslGPUBind(be->comm, "-seg_backend cuda", NULL)); /* device: local rank modulo the node's count */
   CudaData *d;
   PetscCall(PetscNew(&d));
   be->data = d;

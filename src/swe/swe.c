@@ -59,6 +59,8 @@ PetscErrorCode RslSWESetFromOptions(RslSWE swe)
   PetscCall(PetscOptionsReal("-out_interval", "Snapshot interval (s); 0: none", "", swe->out_interval, &swe->out_interval, NULL));
   PetscCall(PetscOptionsReal("-out_ts_interval", "Time-series sampling interval (s) of gauges and hydrographs", "", swe->ts_interval, &swe->ts_interval, NULL));
   PetscCall(PetscOptionsReal("-progress_interval", "Wall seconds between progress lines; 0: off", "", swe->progress_interval, &swe->progress_interval, &set));
+  PetscCall(PetscStrncpy(swe->backend, "cpu", sizeof swe->backend));
+  PetscCall(PetscOptionsString("-swe_backend", "Solver backend: cpu, cuda or cudasim (same results; cuda needs a CUDA build and a GPU; cudasim runs the cuda backend's algorithm on the host, for tests)", "", swe->backend, swe->backend, sizeof swe->backend, NULL));
   PetscOptionsEnd();
   RSLCHECK(swe->comm, swe->tfinal > 0, "-swe_tfinal: %g must be > 0", (double)swe->tfinal);
   RSLCHECK(swe->comm, swe->order == 1 || swe->order == 2, "-swe_order: %d must be 1 or 2", (int)swe->order);
@@ -220,6 +222,7 @@ PetscErrorCode RslSWESetUp(RslSWE swe)
   swe->nactive = nact;
   PetscCall(InitialState(swe));
   PetscCall(RslSWEDiagInit(swe));
+  PetscCall(RslSWEBackendSetUp(swe));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -229,6 +232,7 @@ PetscErrorCode RslSWEDestroy(RslSWE *swe)
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RslSWEBackendDestroy(s));
   PetscCall(VecDestroy(&s->U));
   PetscCall(VecDestroy(&s->U1));
   PetscCall(VecDestroy(&s->R));

@@ -23,11 +23,9 @@ PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* b = {out W,E,S,N,nodata, in W,E,S,N,nodata, rain, sources, infiltration, storage0,
- * storage, relative error} summed over ranks. */
-PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6])
+PetscErrorCode RslSWEBudget(RslSWE swe, RslSWEBudgetT *b)
 {
-  double loc[RSL_NSIDES * 2 + 3], in, out = 0, inb = 0;
+  double loc[RSL_NSIDES * 2 + 3], sum[RSL_NSIDES * 2 + 3], in, out = 0, inb = 0;
 
   PetscFunctionBegin;
   for (int s = 0; s < RSL_NSIDES; s++) {
@@ -37,15 +35,22 @@ PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6])
   loc[2 * RSL_NSIDES]     = swe->rain_vol.sum;
   loc[2 * RSL_NSIDES + 1] = swe->src_vol.sum;
   loc[2 * RSL_NSIDES + 2] = swe->infil_vol.sum;
-  PetscCallMPI(MPI_Allreduce(loc, b, RSL_NSIDES * 2 + 3, MPI_DOUBLE, MPI_SUM, swe->comm));
-  b[2 * RSL_NSIDES + 3] = swe->storage0;
-  PetscCall(RslSWEStorage(swe, &b[2 * RSL_NSIDES + 4], NULL));
+  PetscCallMPI(MPI_Allreduce(loc, sum, RSL_NSIDES * 2 + 3, MPI_DOUBLE, MPI_SUM, swe->comm));
   for (int s = 0; s < RSL_NSIDES; s++) {
-    out += b[s];
-    inb += b[RSL_NSIDES + s];
+    b->out[s] = sum[s];
+    b->in[s]  = sum[RSL_NSIDES + s];
   }
-  in                    = swe->storage0 + b[2 * RSL_NSIDES] + b[2 * RSL_NSIDES + 1] + inb;
-  b[2 * RSL_NSIDES + 5] = (b[2 * RSL_NSIDES + 4] - (in - out - b[2 * RSL_NSIDES + 2])) / PetscMax(in, 1e-300);
+  b->rain         = sum[2 * RSL_NSIDES];
+  b->sources      = sum[2 * RSL_NSIDES + 1];
+  b->infiltration = sum[2 * RSL_NSIDES + 2];
+  b->storage0     = swe->storage0;
+  PetscCall(RslSWEStorage(swe, &b->storage, NULL));
+  for (int s = 0; s < RSL_NSIDES; s++) {
+    out += b->out[s];
+    inb += b->in[s];
+  }
+  in                = swe->storage0 + b->rain + b->sources + inb;
+  b->relative_error = (b->storage - (in - out - b->infiltration)) / PetscMax(in, 1e-300);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -117,21 +122,22 @@ PetscErrorCode RslSWESampleSeries(RslSWE swe)
 
 PetscErrorCode RslSWEGetSummary(RslSWE swe, RslSWESummary *s)
 {
-  double             b[RSL_NSIDES * 2 + 6], area = 0;
+  RslSWEBudgetT      b;
+  double             area = 0;
   const PetscScalar *hm;
   PetscInt           n;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(s, sizeof *s));
-  PetscCall(RslSWEBudget(swe, b));
+  PetscCall(RslSWEBudget(swe, &b));
   for (int k = 0; k < RSL_NSIDES; k++) {
-    s->outflow_m3 += b[k];
-    s->inflow_m3 += b[RSL_NSIDES + k];
+    s->outflow_m3 += b.out[k];
+    s->inflow_m3 += b.in[k];
   }
-  s->inflow_m3 += b[2 * RSL_NSIDES + 1];
-  s->rain_m3         = b[2 * RSL_NSIDES];
-  s->infiltration_m3 = b[2 * RSL_NSIDES + 2];
-  s->budget_error    = b[2 * RSL_NSIDES + 5];
+  s->inflow_m3 += b.sources;
+  s->rain_m3         = b.rain;
+  s->infiltration_m3 = b.infiltration;
+  s->budget_error    = b.relative_error;
   s->runoff_coefficient = s->rain_m3 + s->inflow_m3 > 0 ? s->outflow_m3 / (s->rain_m3 + s->inflow_m3) : 0;
   for (PetscInt r = 0; r < swe->nts; r++) s->peak_outflow_m3s = PetscMax(s->peak_outflow_m3s, swe->ts_hydro[r * (RSL_NSIDES + 2) + RSL_NSIDES + 1]);
   PetscCall(VecGetLocalSize(swe->hmax, &n));

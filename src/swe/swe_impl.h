@@ -3,15 +3,13 @@
 #include "swe/swe.h"
 #include "core/series.h"
 #include "io/checkpoint.h"
+#include "kernels/swe_cell.h" /* RslBCType, sides */
 
 typedef struct {
   PetscScalar h, hu, hv;
 } RslSWEField;
 
-typedef enum { RSL_BC_CLOSED, RSL_BC_FREE, RSL_BC_CRITICAL, RSL_BC_NORMAL, RSL_BC_INFLOW, RSL_BC_STAGE, RSL_BC_NTYPES } RslBCType;
 extern const char *const RslBCTypes[];
-
-enum { RSL_W, RSL_E, RSL_S, RSL_N, RSL_NODATA, RSL_NSIDES };
 
 /* Boundary faces of one side, indexed along it (j for W/E, i for S/N). */
 typedef struct {
@@ -23,6 +21,25 @@ typedef struct {
   PetscInt  i, j; /* cell */
   RslSeries q;    /* m3/s */
 } RslPointSource;
+
+/* The two states a step works on: U (committed) and U1 (SSP-RK stage). */
+typedef enum { RSL_SWE_U, RSL_SWE_U1 } RslSWESlot;
+
+/* A solver backend (-swe_backend, swe_backend.c): the cell work of a step on its own copy of
+ * the state. The time-step logic (swe_step.c) calls these; host readers of the Vecs (outputs,
+ * gauges, checkpoints) call RslSWEBackendDownload first. */
+typedef struct {
+  /* L(slot) into the backend's residual; sets swe->bflux, bflux_in; local largest rate, cell */
+  PetscErrorCode (*residual)(RslSWE, RslSWESlot, PetscReal t, double *rate, PetscInt *cell);
+  /* local smallest active depth of x + dt R, or of (U + x + dt R)/2 when avg */
+  PetscErrorCode (*min_depth)(RslSWE, RslSWESlot x, PetscBool avg, PetscReal dt, double *hmin);
+  /* w = x + dt R with the point sources dhsrc, rain and friction; final: commit and records */
+  PetscErrorCode (*stage)(RslSWE, PetscReal dt, RslSWESlot w, RslSWESlot x, const double *dhsrc, PetscBool final, PetscBool avg);
+  PetscErrorCode (*losses)(RslSWE, PetscReal dt);
+  PetscErrorCode (*upload)(RslSWE);   /* host Vecs -> backend (NULL: shares them) */
+  PetscErrorCode (*download)(RslSWE); /* backend -> host Vecs (NULL: shares them) */
+  PetscErrorCode (*destroy)(RslSWE);
+} RslSWEBackendOps;
 
 typedef struct {
   char     name[64];
@@ -55,6 +72,7 @@ struct _p_RslSWE {
   unsigned char hz_matrix[81];
   RslSWERain rainsrc;
   PetscBool  have_rain;
+  PetscInt   rain_version;        /* counts the updates of rain (a backend copy knows when to refresh) */
   RslSeries  rain_series;         /* -rain_rate / -rain_hyetograph (m/s) when no rainsrc */
   RslSWESoil soil;
 
@@ -98,7 +116,13 @@ struct _p_RslSWE {
   PetscBool     resumed;
   int           stop;
   PetscLogEvent ev_flux, ev_update, ev_halo, ev_output, ev_source;
+
+  char             backend[16]; /* -swe_backend */
+  RslSWEBackendOps be;
+  void            *be_data;
 };
+
+static inline Vec RslSWESlotVec(RslSWE swe, RslSWESlot s) { return s == RSL_SWE_U ? swe->U : swe->U1; }
 
 /* A stretch of cell work: logged as event ev and timed into swe->work, the per-rank load
  * that /run reports (solve_time_*), free of the waits in halo exchanges and reductions. */
@@ -117,18 +141,37 @@ PetscErrorCode RslSWEBCSetFromOptions(RslSWE swe);
 PetscErrorCode RslSWEBCDestroy(RslSWE swe);
 /* Residual L(U) into swe->R; fills swe->bflux (m3/s out per side) and returns the largest CFL
  * rate (1/s, rsl_swe_cell_rate) over the owned active cells and its cell (j nx + i; -1: none). */
-PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, PetscInt *cell);
+PetscErrorCode RslSWEResidualCPU(RslSWE swe, RslSWESlot U, PetscReal t, double *rate, PetscInt *cell);
+PetscErrorCode RslSWEMinDepthCPU(RslSWE swe, RslSWESlot x, PetscBool avg, PetscReal dt, double *hmin);
+PetscErrorCode RslSWEStageCPU(RslSWE swe, PetscReal dt, RslSWESlot w, RslSWESlot x, const double *dhsrc, PetscBool final, PetscBool avg);
+PetscErrorCode RslSWELossesCPU(RslSWE swe, PetscReal dt);
+/* Backends (swe_backend.c): the -swe_backend registry; Create_* fill swe->be. */
+PetscErrorCode RslSWEBackendSetUp(RslSWE swe);
+PetscErrorCode RslSWEBackendUpload(RslSWE swe);
+PetscErrorCode RslSWEBackendDownload(RslSWE swe);
+PetscErrorCode RslSWEBackendDestroy(RslSWE swe);
+PetscErrorCode RslSWEBackendCreate_CPU(RslSWE swe);
+PetscErrorCode RslSWEBackendCreate_CUDA(RslSWE swe);
+PetscErrorCode RslSWEBackendCreate_CUDASim(RslSWE swe);
+/* Values at time t of the boundary forcings (fval[k] of swe->forcing[k]), the scalars the face
+ * kernels take. */
+void RslSWEForcingValues(RslSWE swe, PetscReal t, double *fval);
 PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tnext_limit);
 PetscErrorCode RslSWEDiagInit(RslSWE swe);
 PetscErrorCode RslSWEDiagStep(RslSWE swe);
 PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet);
-PetscErrorCode RslSWEBudget(RslSWE swe, double b[RSL_NSIDES * 2 + 6]);
+/* The water budget summed over ranks (m3): boundary outflow and inflow per side (W, E, S, N,
+ * nodata edges), rain, point sources, infiltration, initial and current storage, and the
+ * relative error of storage = initial + rain + sources + inflow - outflow - infiltration. */
+typedef struct {
+  double out[RSL_NSIDES], in[RSL_NSIDES], rain, sources, infiltration, storage0, storage, relative_error;
+} RslSWEBudgetT;
+PetscErrorCode RslSWEBudget(RslSWE swe, RslSWEBudgetT *b);
 PetscErrorCode RslSWESampleSeries(RslSWE swe);
 PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);
 /* Depth removed from each cell so far (initial abstraction taken + infiltration over the
  * pervious part), the per-cell counterpart of /budget infiltration_m3. Needs soil. */
 PetscErrorCode RslSWELossDepth(RslSWE swe, Vec loss);
-PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt);
 PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out);
 PetscErrorCode RslSWEHazardSetFromOptions(RslSWE swe);
 PetscErrorCode RslSWEHazardInit(RslSWE swe);

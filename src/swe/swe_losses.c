@@ -1,9 +1,9 @@
 /* Infiltration and initial abstraction after each step (kernels/green_ampt.h contract):
  * every removed depth is counted in the budget, depths stay >= 0 without clipping. */
 #include "swe/swe_impl.h"
-#include "kernels/green_ampt.h"
+#include "kernels/swe_cell.h"
 
-PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt)
+PetscErrorCode RslSWELossesCPU(RslSWE swe, PetscReal dt)
 {
   RslGrid           *g = swe->grid;
   RslSWEField      **U;
@@ -24,12 +24,7 @@ PetscErrorCode RslSWELosses(RslSWE swe, PetscReal dt)
   for (PetscInt j = g->ys; j < g->ys + g->ym; j++)
     for (PetscInt i = g->xs; i < g->xs + g->xm; i++) {
       if (act[j][i] < 0.5) continue;
-      double h = U[j][i].h, f = F[j][i], a = ia[j][i];
-      removed += rsl_cell_losses(&h, &f, &a, imp[j][i], ks[j][i], S[j][i], dt);
-      U[j][i].h = h;
-      F[j][i]   = f;
-      ia[j][i]  = a;
-      if (h <= swe->hdry) U[j][i].hu = U[j][i].hv = 0;
+      removed += rsl_swe_cell_losses(&U[j][i].h, &F[j][i], &ia[j][i], imp[j][i], ks[j][i], S[j][i], dt, swe->hdry);
     }
   RslKahanAdd(&swe->infil_vol, removed * g->dx * g->dy);
   PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->soil.psi_dtheta, (void *)&S));

@@ -35,7 +35,8 @@ PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out)
 PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
 {
   static const char *const side[RSL_NSIDES] = {"west", "east", "south", "north", "nodata"};
-  double   b[RSL_NSIDES * 2 + 6], tot_out = 0, tot_in = 0;
+  RslSWEBudgetT b;
+  double   tot_out = 0, tot_in = 0;
   PetscInt negs = swe->negative_cells, steps = swe->step;
   char     name[128];
 
@@ -55,24 +56,24 @@ PetscErrorCode RslSWEWriteResults(RslSWE swe, RslH5 out)
     PetscCall(DMRestoreGlobalVector(swe->grid->da1, &loss));
   }
 
-  PetscCall(RslSWEBudget(swe, b));
+  PetscCall(RslSWEBudget(swe, &b));
   for (int s = 0; s < RSL_NSIDES; s++) {
     PetscCall(PetscSNPrintf(name, sizeof name, "outflow_%s_m3", side[s]));
-    PetscCall(RslH5SetAttrDouble(out, "/budget", name, 1, &b[s]));
+    PetscCall(RslH5SetAttrDouble(out, "/budget", name, 1, &b.out[s]));
     PetscCall(PetscSNPrintf(name, sizeof name, "inflow_%s_m3", side[s]));
-    PetscCall(RslH5SetAttrDouble(out, "/budget", name, 1, &b[RSL_NSIDES + s]));
-    tot_out += b[s];
-    tot_in += b[RSL_NSIDES + s];
+    PetscCall(RslH5SetAttrDouble(out, "/budget", name, 1, &b.in[s]));
+    tot_out += b.out[s];
+    tot_in += b.in[s];
   }
-  tot_in += b[2 * RSL_NSIDES + 1];
+  tot_in += b.sources;
   PetscCall(RslH5SetAttrDouble(out, "/budget", "outflow_m3", 1, &tot_out));
   PetscCall(RslH5SetAttrDouble(out, "/budget", "inflow_m3", 1, &tot_in));
-  PetscCall(RslH5SetAttrDouble(out, "/budget", "point_sources_m3", 1, &b[2 * RSL_NSIDES + 1]));
-  PetscCall(RslH5SetAttrDouble(out, "/budget", "rain_m3", 1, &b[2 * RSL_NSIDES]));
-  PetscCall(RslH5SetAttrDouble(out, "/budget", "infiltration_m3", 1, &b[2 * RSL_NSIDES + 2]));
-  PetscCall(RslH5SetAttrDouble(out, "/budget", "storage_initial_m3", 1, &b[2 * RSL_NSIDES + 3]));
-  PetscCall(RslH5SetAttrDouble(out, "/budget", "storage_final_m3", 1, &b[2 * RSL_NSIDES + 4]));
-  PetscCall(RslH5SetAttrDouble(out, "/budget", "relative_error", 1, &b[2 * RSL_NSIDES + 5]));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "point_sources_m3", 1, &b.sources));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "rain_m3", 1, &b.rain));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "infiltration_m3", 1, &b.infiltration));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "storage_initial_m3", 1, &b.storage0));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "storage_final_m3", 1, &b.storage));
+  PetscCall(RslH5SetAttrDouble(out, "/budget", "relative_error", 1, &b.relative_error));
 
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &negs, 1, MPIU_INT, MPI_SUM, swe->comm));
   PetscCall(RslH5SetAttrDouble(out, "/run", "time", 1, &swe->t));

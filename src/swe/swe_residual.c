@@ -7,7 +7,7 @@
  * vectorized loop; the faces that do not join two active cells are then redone through the
  * boundary conditions. */
 #include "swe/swe_impl.h"
-#include "kernels/swe_flux.h"
+#include "kernels/swe_cell.h"
 
 /* Face values {h, un, ut, z} of a row of cells towards one side, as structure of arrays. */
 typedef struct {
@@ -21,6 +21,7 @@ typedef struct {
   double *ext;           /* 1 when inactive (outside the domain or nodata), else 0 */
   double *h, *u, *v, *z; /* primitive values */
   Side   xm, xp, ym, yp; /* face values towards west, east, south, north */
+  PetscInt k0, k1;       /* active owned cells: buffer indices [k0, k1) (k0 = k1: none) */
 } Row;
 
 /* Fluxes of a row of faces (rsl_swe_face's out[4]) and wave speeds, structure of arrays. */
@@ -34,6 +35,7 @@ typedef struct {
   const PetscScalar **z, **act, **n;
   PetscInt            nx, ny, xs, xe, ys, ye, w; /* grid size, owned range, buffered row width */
   double              hdry, g;
+  const double       *fval; /* boundary forcing values at the residual's time */
   PetscBool           o2;
   Row                 row[4]; /* ring of rows: row r in slot (r - ys + 2) % 4 */
 } Ctx;
@@ -76,20 +78,18 @@ static void Muscl(PetscInt n, Cells m, PetscInt km, Cells o, PetscInt ko, Cells 
 /* Primitive values and flags of the w cells i0 + k of a row (u: their h, hu, hv; act, z: mask
  * and bed), active when the mask is set and the column is in [0, nx) (nx = 0: a row outside
  * the domain). Branch-free, so the compiler vectorizes it. */
-RSL_MULTIVERSION static void LoadRowLoop(PetscInt w, PetscInt i0, PetscInt nx, double hdry, const double *restrict u, const double *restrict act, const double *restrict z, char *restrict flag, double *restrict wet, double *restrict ext, double *restrict h, double *restrict vu, double *restrict vv, double *restrict zz)
+RSL_MULTIVERSION static void LoadRowLoop(PetscInt w, PetscInt i0, PetscInt nx, double hdry, const double *restrict u, const double *restrict act, const double *restrict z, double *restrict wet, double *restrict ext, double *restrict h, double *restrict vu, double *restrict vv, double *restrict zz)
 {
-  (void)flag;
   for (PetscInt k = 0; k < w; k++) {
-    PetscInt i  = i0 + k;
-    double   u0 = u[3 * k], u1 = u[3 * k + 1], u2 = u[3 * k + 2], zk = z[k]; /* loads first: no masked loads */
-    int      a  = (i >= 0) & (i < nx) & (act[k] > 0.5);
-    double   hk = a ? u0 : 0.0;
-    wet[k]      = a & (hk > hdry) ? 1.0 : 0.0;
-    ext[k]      = a ? 0.0 : 1.0;
-    h[k]        = hk;
-    vu[k]       = rsl_swe_vel(hk, a ? u1 : 0.0, hdry);
-    vv[k]       = rsl_swe_vel(hk, a ? u2 : 0.0, hdry);
-    zz[k]       = a ? zk : 0.0;
+    PetscInt i = i0 + k;
+    double   p[6];
+    rsl_swe_cell_load((i >= 0) & (i < nx) & (act[k] > 0.5), u[3 * k], u[3 * k + 1], u[3 * k + 2], z[k], hdry, p);
+    wet[k] = p[0];
+    ext[k] = p[1];
+    h[k]   = p[2];
+    vu[k]  = p[3];
+    vv[k]  = p[4];
+    zz[k]  = p[5];
   }
 }
 
@@ -103,76 +103,54 @@ static void LoadRow(Ctx *c, PetscInt r)
   /* inactive cells read as dry flat zeros: their values never reach a flux, but the plain
    * face pass computes with them (a nodata bed may be NaN); the local arrays hold every
    * column and row read here (stencil width 2), whether inside the domain or not */
-  LoadRowLoop(w, i0, rin ? c->nx : 0, c->hdry, &c->U[r][i0].h, &c->act[r][i0], &c->z[r][i0], b->act, b->wet, b->ext, b->h, b->u, b->v, b->z);
+  LoadRowLoop(w, i0, rin ? c->nx : 0, c->hdry, &c->U[r][i0].h, &c->act[r][i0], &c->z[r][i0], b->wet, b->ext, b->h, b->u, b->v, b->z);
   for (PetscInt k = 0; k < w; k++) b->act[k] = (char)(b->ext[k] < 0.5);
-  if (!c->o2 || r < c->ys || r >= c->ye) return;
+  b->k0 = b->k1 = 2;
+  for (PetscInt k = 2; k < w - 2; k++)
+    if (b->act[k]) {
+      if (b->k1 == 2) b->k0 = k;
+      b->k1 = k + 1;
+    }
+  if (!c->o2 || r < c->ys || r >= c->ye || b->k0 == b->k1) return;
+  /* the faces of the active cells need the face values of cells k0-1 .. k1 */
   Cells x = {b->h, b->u, b->v, b->z, b->wet, b->ext};
-  Muscl(w - 2, x, 0, x, 1, x, 2, &b->xm, &b->xp, 1);
+  Muscl(b->k1 - b->k0 + 2, x, b->k0 - 2, x, b->k0 - 1, x, b->k0, &b->xm, &b->xp, b->k0 - 1);
+}
+
+/* The union of the active spans of rows a and b: [*k0, *k1). */
+static void Union(const Row *a, const Row *b, PetscInt *k0, PetscInt *k1)
+{
+  *k0 = a->k0 == a->k1 ? b->k0 : b->k0 == b->k1 ? a->k0 : PetscMin(a->k0, b->k0);
+  *k1 = a->k0 == a->k1 ? b->k1 : b->k0 == b->k1 ? a->k1 : PetscMax(a->k1, b->k1);
 }
 
 /* Second order: y-face values of row r (owned columns) from rows r-1, r, r+1. */
 static void LoadRowY(Ctx *c, PetscInt r)
 {
-  Row *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
+  Row     *m = RowOf(c, r - 1), *b = RowOf(c, r), *p = RowOf(c, r + 1);
+  Row      mb;
+  PetscInt k0, k1;
 
-  Muscl(c->w - 4, (Cells){m->h, m->v, m->u, m->z, m->wet, m->ext}, 2, (Cells){b->h, b->v, b->u, b->z, b->wet, b->ext}, 2, (Cells){p->h, p->v, p->u, p->z, p->wet, p->ext}, 2, &b->ym, &b->yp, 2);
-}
-
-/* Flux through a boundary face of the interior cell with face value fi; nout = +1 when the
- * outside lies on the positive side. Returns the wave speed. */
-static double BoundaryFace(const Ctx *c, RslBCType type, PetscInt forcing, double t, double nman, PetscReal slope, const double fi[4], double dzg, double nout, double out[4])
-{
-  RslSWE swe = c->swe;
-  double h = fi[0], un = fi[1], ut = fi[2], z = fi[3], gh[4] = {h, un, ut, z};
-
-  switch (type) {
-  case RSL_BC_CLOSED:
-    gh[1] = -un;
-    break;
-  case RSL_BC_FREE: /* transmissive for outflow, no inflow drawn from outside */
-    gh[1] = nout > 0 ? PetscMax(un, 0.0) : PetscMin(un, 0.0);
-    break;
-  case RSL_BC_CRITICAL:
-    return rsl_swe_rating_face(h, ut, h > c->hdry ? sqrt(c->g * h) : 0.0, 0.5, c->g, nout, out);
-  case RSL_BC_NORMAL:
-    return rsl_swe_rating_face(h, ut, h > c->hdry && nman > 0 ? pow(h, 2.0 / 3.0) * sqrt(slope) / nman : 0.0, 2.0 / 3.0, c->g, nout, out);
-  case RSL_BC_INFLOW:
-    return rsl_swe_inflow_face(h, RslSeriesEval(&swe->forcing[forcing], t), dzg, c->g, nout, out);
-  case RSL_BC_STAGE:
-    gh[0] = PetscMax(0.0, RslSeriesEval(&swe->forcing[forcing], t) - z);
-    break;
-  default:
-    break;
-  }
-  if (nout > 0) return rsl_swe_face(h, un, ut, z, gh[0], gh[1], gh[2], gh[3], c->g, out);
-  return rsl_swe_face(gh[0], gh[1], gh[2], gh[3], h, un, ut, z, c->g, out);
+  /* the y faces of rows r-1 | r and r | r+1 where a cell is active */
+  Union(m, b, &mb.k0, &mb.k1);
+  Union(&mb, p, &k0, &k1);
+  if (k0 == k1) return;
+  Muscl(k1 - k0, (Cells){m->h, m->v, m->u, m->z, m->wet, m->ext}, k0, (Cells){b->h, b->v, b->u, b->z, b->wet, b->ext}, k0, (Cells){p->h, p->v, p->u, p->z, p->wet, p->ext}, k0, &b->ym, &b->yp, k0);
 }
 
 /* Face between cell a (negative side, face value fa when active) and cell b (positive side,
  * fb) along x or y, with at most one of them active. Accounts boundary discharge (m3/s). */
-static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa[4], PetscInt ib, PetscInt jb, int ab, const double fb[4], double dzg, int alongx, double t, double len, double out[4])
+static double EdgeFace(Ctx *c, PetscInt ia, PetscInt ja, int aa, const double fa[4], PetscInt ib, PetscInt jb, int ab, const double fb[4], double dzg, int alongx, double len, double out[4])
 {
-  RslSWE    swe = c->swe;
-  double    a;
-  int       side;
-  RslBCType type;
-  PetscInt  forcing = -1;
+  RslSWE swe = c->swe;
 
   out[0] = out[1] = out[2] = out[3] = 0.0;
   if (!aa && !ab) return 0.0;
-  PetscInt  ii = aa ? ia : ib, jj = aa ? ja : jb, io = aa ? ib : ia, jo = aa ? jb : ja;
-  double    nout    = aa ? 1.0 : -1.0;
-  PetscBool outside = io < 0 || jo < 0 || io >= c->nx || jo >= c->ny;
-  if (outside) {
-    side       = alongx ? (aa ? RSL_E : RSL_W) : (aa ? RSL_N : RSL_S);
-    PetscInt k = alongx ? jj : ii;
-    type       = swe->side[side].type[k];
-    forcing    = swe->side[side].forcing[k];
-  } else {
-    side = RSL_NODATA;
-    type = swe->nodata_bc;
-  }
-  a = BoundaryFace(c, type, forcing, t, c->n[jj][ii], side < 4 ? swe->slope[side] : 0.0, aa ? fa : fb, dzg, nout, out);
+  PetscInt ii = aa ? ia : ib, jj = aa ? ja : jb, io = aa ? ib : ia, jo = aa ? jb : ja;
+  double   nout = aa ? 1.0 : -1.0;
+  int      side = rsl_swe_edge_side((int)io, (int)jo, (int)c->nx, (int)c->ny, alongx, aa);
+  PetscInt k = alongx ? jj : ii, forcing = side < 4 ? swe->side[side].forcing[k] : -1;
+  double   a = rsl_swe_boundary_face(side < 4 ? swe->side[side].type[k] : swe->nodata_bc, aa ? fa : fb, dzg, nout, c->hdry, c->g, c->n[jj][ii], side < 4 ? swe->slope[side] : 0.0, forcing >= 0 ? c->fval[forcing] : 0.0, out);
   /* a face on a rank boundary is computed by both ranks; only the owner of the cell counts it */
   if (ii >= c->xs && ii < c->xe && jj >= c->ys && jj < c->ye) {
     double q = out[0] * nout * len; /* outward discharge */
@@ -208,7 +186,7 @@ RSL_MULTIVERSION static void PlainFacesLoop(PetscInt n, double g, const double *
  * br (face values r); (il, jl), (ir, jr): global indices of cells kl and kr; ol, orr: the rows
  * of the cells beyond kl and kr (kol + q, kor + q). A first pass treats every face as joining two
  * active cells, a second redoes those that do not (boundary conditions, in face order). */
-static void Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il, PetscInt jl, const Row *br, const Side *r, PetscInt kr, PetscInt ir, PetscInt jr, const Row *ol, PetscInt kol, const Row *orr, PetscInt kor, PetscInt n, int alongx, double t, double len, const Flux *f)
+static void Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il, PetscInt jl, const Row *br, const Side *r, PetscInt kr, PetscInt ir, PetscInt jr, const Row *ol, PetscInt kol, const Row *orr, PetscInt kor, PetscInt n, int alongx, double len, const Flux *f)
 {
   PlainFacesLoop(n, c->g, l->h + kl, l->un + kl, l->ut + kl, l->z + kl, r->h + kr, r->un + kr, r->ut + kr, r->z + kr, f->m, f->pl, f->pr, f->t, f->a);
   const char *la = bl->act + kl, *ra = br->act + kr; /* locals: the stores below cannot alias them */
@@ -220,9 +198,9 @@ static void Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il
       Get(r, kr + q, fb);
       /* first order: the bed step to a ghost cell continuing the interior slope outwards */
       double dzg = 0;
-      if (!c->o2 && aa && ol->act[kol + q]) dzg = bl->z[kl + q] - ol->z[kol + q];
-      if (!c->o2 && ab && orr->act[kor + q]) dzg = br->z[kr + q] - orr->z[kor + q];
-      f->a[q]  = EdgeFace(c, il + q, jl, aa, fa, ir + q, jr, ab, fb, dzg > 0 ? dzg : 0.0, alongx, t, len, out);
+      if (!c->o2 && aa && ol->act[kol + q]) dzg = rsl_swe_ghost_step(bl->z[kl + q], ol->z[kol + q]);
+      if (!c->o2 && ab && orr->act[kor + q]) dzg = rsl_swe_ghost_step(br->z[kr + q], orr->z[kor + q]);
+      f->a[q]  = EdgeFace(c, il + q, jl, aa, fa, ir + q, jr, ab, fb, dzg, alongx, len, out);
       f->m[q]  = out[0];
       f->pl[q] = out[1];
       f->pr[q] = out[2];
@@ -231,18 +209,27 @@ static void Faces(Ctx *c, const Row *bl, const Side *l, PetscInt kl, PetscInt il
   }
 }
 
-/* x faces of row j, between cells xs-1+q and xs+q for q = 0..xm. */
-static void FacesX(Ctx *c, PetscInt j, double t, double len, const Flux *fx)
+/* The flux rows from face q0 on. */
+static Flux Shift(const Flux *f, PetscInt q0) { return (Flux){f->m + q0, f->pl + q0, f->pr + q0, f->t + q0, f->a + q0}; }
+
+/* x faces of row j, between cells xs-1+q and xs+q (q = 0..xm): those of its active cells,
+ * q = k0-2 .. k1-2 (the others join two inactive cells and no residual reads them). */
+static void FacesX(Ctx *c, PetscInt j, double len, const Flux *fx)
 {
-  const Row *b = RowOf(c, j);
-  Faces(c, b, &b->xp, 1, c->xs - 1, j, b, &b->xm, 2, c->xs, j, b, 0, b, 3, c->w - 3, 1, t, len, fx);
+  const Row *b  = RowOf(c, j);
+  PetscInt   q0 = b->k0 - 2;
+  Flux       f  = Shift(fx, q0);
+  if (b->k0 < b->k1) Faces(c, b, &b->xp, 1 + q0, c->xs - 1 + q0, j, b, &b->xm, 2 + q0, c->xs + q0, j, b, q0, b, 3 + q0, b->k1 - b->k0 + 1, 1, len, &f);
 }
 
-/* y faces between rows j and j+1 at the owned columns. */
-static void FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
+/* y faces between rows j and j+1 at the owned columns where a cell of either row is active. */
+static void FacesY(Ctx *c, PetscInt j, double len, const Flux *fy)
 {
   const Row *b = RowOf(c, j), *p = RowOf(c, j + 1);
-  Faces(c, b, &b->yp, 2, c->xs, j, p, &p->ym, 2, c->xs, j + 1, RowOf(c, j - 1), 2, RowOf(c, j + 2), 2, c->w - 4, 0, t, len, fy);
+  PetscInt   k0, k1;
+  Union(b, p, &k0, &k1);
+  Flux f = Shift(fy, k0 - 2);
+  if (k0 < k1) Faces(c, b, &b->yp, k0, c->xs + k0 - 2, j, p, &p->ym, k0, c->xs + k0 - 2, j + 1, RowOf(c, j - 1), k0, RowOf(c, j + 2), k0, k1 - k0, 0, len, &f);
 }
 
 /* Residual and CFL rate of the n owned cells of a row (k = q + 2 in the row buffers): flux
@@ -253,13 +240,8 @@ static void FacesY(Ctx *c, PetscInt j, double t, double len, const Flux *fy)
 RSL_MULTIVERSION static void RowResidual(PetscInt n, double g, double idx, double idy, const double *restrict ext, const double *restrict xmh, const double *restrict xmz, const double *restrict xph, const double *restrict xpz, const double *restrict ymh, const double *restrict ymz, const double *restrict yph, const double *restrict ypz, const double *restrict xm_, const double *restrict xpl, const double *restrict xpr, const double *restrict xt, const double *restrict xa, const double *restrict sm, const double *restrict spr, const double *restrict st, const double *restrict sa, const double *restrict nm, const double *restrict npl, const double *restrict nt, const double *restrict na, double *restrict R, double *restrict rate)
 {
   for (PetscInt q = 0; q < n; q++) {
-    double a  = 1.0 - ext[q + 2];
-    double sx = rsl_swe_centred_source(xmh[q + 2], xmz[q + 2], xph[q + 2], xpz[q + 2], g);
-    double sy = rsl_swe_centred_source(ymh[q + 2], ymz[q + 2], yph[q + 2], ypz[q + 2], g);
-    R[3 * q]     = a * (-(xm_[q + 1] - xm_[q]) * idx - (nm[q] - sm[q]) * idy);
-    R[3 * q + 1] = a * (-(xpl[q + 1] - xpr[q] - sx) * idx - (nt[q] - st[q]) * idy);
-    R[3 * q + 2] = a * (-(xt[q + 1] - xt[q]) * idx - (npl[q] - spr[q] - sy) * idy);
-    rate[q]      = a * rsl_swe_cell_rate(xa[q], xa[q + 1], sa[q], na[q], idx, idy);
+    PetscInt k = q + 2;
+    rate[q]    = rsl_swe_cell_residual(1.0 - ext[k], g, idx, idy, xmh[k], xmz[k], xph[k], xpz[k], ymh[k], ymz[k], yph[k], ypz[k], xm_[q], xpr[q], xt[q], xa[q], xm_[q + 1], xpl[q + 1], xt[q + 1], xa[q + 1], sm[q], spr[q], st[q], sa[q], nm[q], npl[q], nt[q], na[q], R + 3 * q);
   }
 }
 
@@ -294,13 +276,18 @@ static PetscErrorCode SetUpBuffers(Ctx *c, PetscInt xm, double **work, char **fl
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, PetscInt *cell)
+void RslSWEForcingValues(RslSWE swe, PetscReal t, double *fval)
+{
+  for (PetscInt k = 0; k < swe->nforcing; k++) fval[k] = RslSeriesEval(&swe->forcing[k], t);
+}
+
+PetscErrorCode RslSWEResidualCPU(RslSWE swe, RslSWESlot U, PetscReal t, double *rate, PetscInt *cell)
 {
   RslGrid      *g = swe->grid;
   Ctx           c;
   RslSWEField **R;
   Flux          fx = {0}, fya = {0}, fyb = {0}, *fys = &fya, *fyn = &fyb;
-  double       *work, rmax = 0, *crate = NULL;
+  double       *work, rmax = 0, *crate = NULL, *fval;
   PetscInt      cmax = -1;
   char         *flags;
   const double  idx = 1.0 / g->dx, idy = 1.0 / g->dy;
@@ -308,7 +295,7 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(swe->ev_halo, 0, 0, 0, 0));
-  PetscCall(DMGlobalToLocal(g->da, U, INSERT_VALUES, swe->Uloc));
+  PetscCall(DMGlobalToLocal(g->da, RslSWESlotVec(swe, U), INSERT_VALUES, swe->Uloc));
   PetscCall(PetscLogEventEnd(swe->ev_halo, 0, 0, 0, 0));
   PetscCall(RslSWEWorkBegin(swe, swe->ev_flux));
   c.swe  = swe;
@@ -322,6 +309,9 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
   c.ys   = ys;
   c.ye   = ys + ym;
   c.w    = xm + 4;
+  PetscCall(PetscMalloc1(swe->nforcing, &fval));
+  RslSWEForcingValues(swe, t, fval);
+  c.fval = fval;
   PetscCall(DMDAVecGetArrayRead(g->da, swe->Uloc, (void *)&c.U));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->zloc, (void *)&c.z));
   PetscCall(DMDAVecGetArrayRead(g->da1, swe->actloc, (void *)&c.act));
@@ -334,14 +324,20 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
    * j-1 .. j+2: the ring holds those four */
   for (PetscInt r = ys - 2; r < ys + 2; r++) LoadRow(&c, r);
   if (c.o2) LoadRowY(&c, ys - 1), LoadRowY(&c, ys);
-  FacesY(&c, ys - 1, t, g->dx, fys);
+  FacesY(&c, ys - 1, g->dx, fys);
   for (PetscInt j = ys; j < ys + ym; j++) {
     const Row *b = RowOf(&c, j);
     LoadRow(&c, j + 2);
     if (c.o2) LoadRowY(&c, j + 1);
-    FacesX(&c, j, t, g->dy, &fx);
-    FacesY(&c, j, t, g->dx, fyn);
-    RowResidual(xm, c.g, idx, idy, b->ext, b->xm.h, b->xm.z, b->xp.h, b->xp.z, b->ym.h, b->ym.z, b->yp.h, b->yp.z, fx.m, fx.pl, fx.pr, fx.t, fx.a, fys->m, fys->pr, fys->t, fys->a, fyn->m, fyn->pl, fyn->t, fyn->a, &R[j][xs].h, crate);
+    FacesX(&c, j, g->dy, &fx);
+    FacesY(&c, j, g->dx, fyn);
+    /* the active span of the row, q = s .. s+n-1; an inactive cell's residual and rate are 0 */
+    PetscInt s = b->k0 - 2, n = b->k1 - b->k0;
+    RowResidual(n, c.g, idx, idy, b->ext + s, b->xm.h + s, b->xm.z + s, b->xp.h + s, b->xp.z + s, b->ym.h + s, b->ym.z + s, b->yp.h + s, b->yp.z + s, fx.m + s, fx.pl + s, fx.pr + s, fx.t + s, fx.a + s, fys->m + s, fys->pr + s, fys->t + s, fys->a + s, fyn->m + s, fyn->pl + s, fyn->t + s, fyn->a + s, &R[j][xs + s].h, crate + s);
+    PetscCall(PetscArrayzero(&R[j][xs].h, 3 * s));
+    PetscCall(PetscArrayzero(&R[j][xs + s + n].h, 3 * (xm - s - n)));
+    PetscCall(PetscArrayzero(crate, s));
+    PetscCall(PetscArrayzero(crate + s + n, xm - s - n));
     double rrow = 0;
     for (PetscInt q = 0; q < xm; q++) rrow = crate[q] > rrow ? crate[q] : rrow;
     if (rrow > rmax) /* the first cell in global order with the largest rate (rows come in order) */
@@ -355,6 +351,7 @@ PetscErrorCode RslSWEResidual(RslSWE swe, Vec U, PetscReal t, double *rate, Pets
     fyn       = tmp;
   }
   PetscCall(PetscFree2(work, flags));
+  PetscCall(PetscFree(fval));
   PetscCall(DMDAVecRestoreArray(g->da, swe->R, &R));
   PetscCall(DMDAVecRestoreArrayRead(g->da, swe->Uloc, (void *)&c.U));
   PetscCall(DMDAVecRestoreArrayRead(g->da1, swe->zloc, (void *)&c.z));

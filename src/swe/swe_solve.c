@@ -6,6 +6,7 @@ static PetscErrorCode UpdateRain(RslSWE swe, PetscReal *valid_until)
 {
   PetscFunctionBegin;
   PetscCall(swe->rainsrc.rate(swe->rainsrc.ctx, swe->t, swe->rain));
+  swe->rain_version++;
   *valid_until = PETSC_MAX_REAL;
   if (swe->rainsrc.next_break) PetscCall(swe->rainsrc.next_break(swe->rainsrc.ctx, swe->t, valid_until));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -13,14 +14,16 @@ static PetscErrorCode UpdateRain(RslSWE swe, PetscReal *valid_until)
 
 static PetscErrorCode Progress(RslSWE swe, double wall0)
 {
-  double   b[RSL_NSIDES * 2 + 6], vol, wall = RslWallTime() - wall0;
+  RslSWEBudgetT b;
+  double   vol, wall = RslWallTime() - wall0;
   PetscInt wet;
 
   PetscFunctionBegin;
+  PetscCall(RslSWEBackendDownload(swe));
   PetscCall(RslSWEStorage(swe, &vol, &wet));
-  PetscCall(RslSWEBudget(swe, b));
+  PetscCall(RslSWEBudget(swe, &b));
   double eta = swe->t > 0 ? wall * (swe->tfinal - swe->t) / swe->t : 0;
-  PetscCall(PetscPrintf(swe->comm, "ruissel: t %10.2f s  dt %.3e s  step %7" PetscInt_FMT "  wet %9" PetscInt_FMT "  volume %.6e m3  budget err %+.1e  wall %7.1f s  ETA %7.1f s\n", (double)swe->t, (double)swe->dt, swe->step, wet, vol, b[2 * RSL_NSIDES + 5], wall, eta));
+  PetscCall(PetscPrintf(swe->comm, "ruissel: t %10.2f s  dt %.3e s  step %7" PetscInt_FMT "  wet %9" PetscInt_FMT "  volume %.6e m3  budget err %+.1e  wall %7.1f s  ETA %7.1f s\n", (double)swe->t, (double)swe->dt, swe->step, wet, vol, b.relative_error, wall, eta));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -41,6 +44,7 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
     }
   }
   if (swe->ck) RslCheckpointStartAt(swe->ck, swe->t);
+  PetscCall(RslSWEBackendUpload(swe)); /* the initial or restarted state */
   while (swe->t < swe->tfinal - eps && (swe->max_steps < 0 || swe->step < swe->max_steps)) {
     /* steps end exactly on output and sampling times: a sliver step before a sample
      * would turn its mean discharge into a difference of nearly equal volumes */
@@ -49,12 +53,14 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
     if (swe->have_rain && swe->t >= rain_until) PetscCall(UpdateRain(swe, &rain_until));
     if (swe->have_rain) tlimit = PetscMin(tlimit, rain_until);
     PetscCall(RslSWEStep(swe, tlimit));
-    PetscCall(RslSWELosses(swe, swe->dt));
+    PetscCall(swe->be.losses(swe, swe->dt));
     if (swe->t >= swe->next_ts - eps) {
+      PetscCall(RslSWEBackendDownload(swe));
       PetscCall(RslSWESampleSeries(swe));
       while (swe->next_ts <= swe->t + eps) swe->next_ts += swe->ts_interval;
     }
     if (out && swe->t >= swe->next_out - eps) {
+      PetscCall(RslSWEBackendDownload(swe));
       PetscCall(RslSWEWriteSnapshot(swe, out));
       while (swe->next_out <= swe->t + eps) swe->next_out += swe->out_interval;
     }
@@ -63,7 +69,10 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
       swe->stop = 0; /* finished anyway: no checkpoint needed */
       break;
     }
-    if (swe->ck && (swe->stop ? RslCheckpointActive(swe->ck) : RslCheckpointDue(swe->ck, swe->t))) PetscCall(RslSWECheckpointWrite(swe, out));
+    if (swe->ck && (swe->stop ? RslCheckpointActive(swe->ck) : RslCheckpointDue(swe->ck, swe->t))) {
+      PetscCall(RslSWEBackendDownload(swe));
+      PetscCall(RslSWECheckpointWrite(swe, out));
+    }
     if (swe->stop) break;
     /* rank 0's clock decides, so every rank enters the collective progress together */
     if (swe->progress_interval > 0) {
@@ -77,6 +86,7 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
     }
   }
   swe->wall = RslWallTime() - wall0;
+  PetscCall(RslSWEBackendDownload(swe)); /* the results, for the caller's outputs */
   if (swe->stop) PetscFunctionReturn(PETSC_SUCCESS); /* the checkpoint holds the state; no final sample */
   if (swe->ts_last_t < swe->t) PetscCall(RslSWESampleSeries(swe));
   if (swe->progress_interval > 0) PetscCall(Progress(swe, wall0));

@@ -3,20 +3,15 @@
  * sources — point inflows, rain, semi-implicit friction — and the per-cell maxima. */
 #include "swe/swe_impl.h"
 #include "core/signal.h"
-#include "kernels/swe_flux.h"
-#include "kernels/swe_hazard.h"
+#include "kernels/swe_cell.h"
 #include <limits.h>
 
-/* w = a*y + b*(x + dt*r) (just x + dt*r when y is NULL) on entries k0..k1-1, point-wise in
- * plain C: BLAS axpy kernels may fuse multiply-adds in their vector body but not in their
- * tail, which would make results depend on where a cell falls in a rank's array
- * (decomposition independence, DESIGN invariant 1). */
-static inline void CombineRange(double *w, double a, const double *y, double b, const double *x, double dt, const double *r, PetscInt k0, PetscInt k1)
+/* w = x + dt*r on entries k0..k1-1, point-wise in plain C: BLAS axpy kernels may fuse
+ * multiply-adds in their vector body but not in their tail, which would make results depend on
+ * where a cell falls in a rank's array (decomposition independence, DESIGN invariant 1). */
+static inline void EulerRange(double *w, const double *x, double dt, const double *r, PetscInt k0, PetscInt k1)
 {
-  if (y)
-    for (PetscInt k = k0; k < k1; k++) w[k] = a * y[k] + b * (x[k] + dt * r[k]);
-  else
-    for (PetscInt k = k0; k < k1; k++) w[k] = x[k] + dt * r[k];
+  for (PetscInt k = k0; k < k1; k++) w[k] = rsl_swe_euler(x[k], dt, r[k]);
 }
 
 static void AccumulateBoundary(RslSWE swe, const double *out, const double *in, double w)
@@ -27,65 +22,33 @@ static void AccumulateBoundary(RslSWE swe, const double *out, const double *in, 
   }
 }
 
-/* Point-wise sources of cells c0..c1-1 after their flux update: rain (rate rain x rdt) and
- * semi-implicit friction; the momentum of a cell at or below the dry depth is zeroed. The
- * active mask (1/0) enters as a factor — exact: x*1 = x, x*0 = 0 — so an inactive cell keeps
- * its values without a branch, and the loop vectorizes. */
+/* Point-wise sources of cells c0..c1-1 after their flux update (rsl_swe_cell_sources: rain of
+ * rate rain x rdt, friction). The active mask (1/0) enters as a factor, exact, so an inactive
+ * cell keeps its values without a branch and the loop vectorizes. */
 RSL_MULTIVERSION static void CellSources(PetscInt c0, PetscInt c1, double dt, double hdry, double g, double *restrict u, const double *restrict act, const double *restrict rain, double rdt, const double *restrict n)
 {
-  for (PetscInt c = c0; c < c1; c++) {
-    double h = u[3 * c] + rain[c] * rdt * act[c], hu = u[3 * c + 1], hv = u[3 * c + 2];
-    double f     = rsl_swe_friction_factor(h, sqrt(hu * hu + hv * hv), n[c], g, dt, hdry);
-    u[3 * c]     = h;
-    u[3 * c + 1] = h > hdry ? hu * f : 0.0;
-    u[3 * c + 2] = h > hdry ? hv * f : 0.0;
-  }
+  for (PetscInt c = c0; c < c1; c++) rsl_swe_cell_sources(u + 3 * c, rain[c], rdt, act[c], n[c], g, dt, hdry);
 }
 
-/* SSP-RK2 average of cells c0..c1-1: u = (u + w)/2, momentum zeroed at or below the dry depth. */
+/* SSP-RK2 average of cells c0..c1-1 (rsl_swe_cell_average). */
 RSL_MULTIVERSION static void CellAverage(PetscInt c0, PetscInt c1, double hdry, double *restrict u, const double *restrict w)
 {
-  for (PetscInt c = c0; c < c1; c++) {
-    double h     = 0.5 * u[3 * c] + 0.5 * w[3 * c];
-    double hu    = 0.5 * u[3 * c + 1] + 0.5 * w[3 * c + 1], hv = 0.5 * u[3 * c + 2] + 0.5 * w[3 * c + 2];
-    u[3 * c]     = h;
-    u[3 * c + 1] = h > hdry ? hu : 0.0;
-    u[3 * c + 2] = h > hdry ? hv : 0.0;
-  }
+  for (PetscInt c = c0; c < c1; c++) rsl_swe_cell_average(u + 3 * c, w + 3 * c, hdry);
 }
 
-/* Per-cell maxima of the committed state u of cells c0..c1-1: depth, speed and unit discharge
- * h|u|. Branch-free, so the loop vectorizes. */
+/* Per-cell maxima of the committed state u of cells c0..c1-1 (rsl_swe_cell_maxima).
+ * Branch-free, so the loop vectorizes. */
 RSL_MULTIVERSION static void CellMaxima(PetscInt c0, PetscInt c1, double hdry, const double *restrict u, const double *restrict act, double *restrict hmax, double *restrict smax, double *restrict qmax)
 {
-  for (PetscInt c = c0; c < c1; c++) {
-    double h = u[3 * c] * act[c], hu = u[3 * c + 1], hv = u[3 * c + 2];
-    double q = h > hdry ? sqrt(hu * hu + hv * hv) : 0.0, s = q / (h > hdry ? h : 1.0);
-    hmax[c]  = h > hmax[c] ? h : hmax[c];
-    smax[c]  = s > smax[c] ? s : smax[c];
-    qmax[c]  = q > qmax[c] ? q : qmax[c];
-  }
+  for (PetscInt c = c0; c < c1; c++) rsl_swe_cell_maxima(u + 3 * c, act[c], hdry, hmax + c, smax + c, qmax + c);
 }
 
 /* Flooded intervals of cells c0..c1-1 over the step [t, t + dt] (h0: depths at its start, u:
- * the committed state): where the depth crosses the threshold H (kernels/swe_hazard.h, depth
- * linear in time within the step), a rise opens an interval at the crossing time (and sets the
- * arrival time the first time), a fall closes it and adds its length to the duration. Only
- * crossings touch the per-cell times, so they are not streamed every step. */
+ * the committed state; rsl_swe_cell_crossing). Only crossings touch the per-cell times, so
+ * they are not streamed every step. */
 static void CellCrossings(PetscInt c0, PetscInt c1, double H, double t, double dt, const double *u, const double *h0, const double *act, double *tarr, double *tup, double *dur)
 {
-  for (PetscInt c = c0; c < c1; c++) {
-    double h = u[3 * c] * act[c], hs = h0[c - c0] * act[c];
-    if ((hs > H) == (h > H)) continue;
-    double tc = rsl_crossing_time(t, dt, hs, h, H);
-    if (h > H) {
-      if (tarr[c] < 0) tarr[c] = tc;
-      tup[c] = tc;
-    } else {
-      dur[c] += tc - tup[c];
-      tup[c] = -1;
-    }
-  }
+  for (PetscInt c = c0; c < c1; c++) rsl_swe_cell_crossing(h0[c - c0] * act[c], u[3 * c] * act[c], H, t, dt, tarr + c, tup + c, dur + c);
 }
 
 /* Rain rate summed over the active cells c0..c1-1 (*rsum, m/s) and their number of negative
@@ -109,14 +72,16 @@ RSL_MULTIVERSION static PetscInt RowTally(PetscInt c0, PetscInt c1, const double
  * last stage (final) then commits U = (U + W)/2 (avg) or U = W (order 1: W is U), counts the
  * rain volume and negative depths and updates the per-cell records — all in the same sweep,
  * each row while it is in cache. */
-static PetscErrorCode Stage(RslSWE swe, PetscReal dt, Vec W, Vec X, const double *dhsrc, PetscBool final, PetscBool avg)
+PetscErrorCode RslSWEStageCPU(RslSWE swe, PetscReal dt, RslSWESlot wslot, RslSWESlot xslot, const double *dhsrc, PetscBool final, PetscBool avg)
 {
+  Vec                W = RslSWESlotVec(swe, wslot), X = RslSWESlotVec(swe, xslot);
   RslGrid           *g = swe->grid;
   PetscScalar       *pw, *pu = NULL, *hmax = NULL, *smax = NULL, *qmax = NULL, *tarr = NULL, *tup = NULL, *dur = NULL, *h0 = NULL;
   const PetscScalar *px, *pr, *act, *n, *rain = NULL;
   const double       area = g->dx * g->dy;
   const PetscInt     xs = g->xs, ys = g->ys, xm = g->xm, ym = g->ym;
   RslKahan           rainv = {0, 0}; /* compensated: the budget closes to round-off */
+  const PetscInt    *span  = (const PetscInt *)swe->be_data;
 
   PetscFunctionBegin;
   PetscCall(RslSWEWorkBegin(swe, final ? swe->ev_source : swe->ev_update));
@@ -140,10 +105,12 @@ static PetscErrorCode Stage(RslSWE swe, PetscReal dt, Vec W, Vec X, const double
     PetscCall(PetscMalloc1(xm, &h0));
   }
   for (PetscInt j = 0; j < ym; j++) {
-    PetscInt c0 = j * xm, c1 = c0 + xm; /* cells of the row */
+    /* cells of the row that can change: an inactive cell holds (0, 0, 0), which the stage
+     * keeps (its residual is 0, its rain weighs 0), so the ends of the row are skipped */
+    PetscInt c0 = j * xm + span[2 * j], c1 = j * xm + span[2 * j + 1];
     if (final)
       for (PetscInt c = c0; c < c1; c++) h0[c - c0] = pu[3 * c];
-    CombineRange(pw, 0, NULL, 1, px, dt, pr, 3 * c0, 3 * c1);
+    EulerRange(pw, px, dt, pr, 3 * c0, 3 * c1);
     for (PetscInt k = 0; k < swe->nsrc; k++)
       if (dhsrc[k] != 0 && swe->src[k].j == ys + j) pw[3 * (c0 + swe->src[k].i - xs)] += dhsrc[k];
     /* without rain, any finite array times 0 adds an exact 0 and keeps the loop free of a branch */
@@ -191,28 +158,38 @@ static void PointSources(RslSWE swe, PetscReal dt, double *dhsrc)
   }
 }
 
-/* Smallest depth over the active cells of all ranks of a*y + b*(x + dt*r) (x + dt*r when y
- * is NULL), before it is committed. */
-static PetscErrorCode MinDepth(RslSWE swe, PetscReal a, Vec y, PetscReal b, Vec x, PetscReal dt, Vec r, double *hmin)
+PetscErrorCode RslSWEMinDepthCPU(RslSWE swe, RslSWESlot xslot, PetscBool avg, PetscReal dt, double *hmin)
 {
-  const PetscScalar *py = NULL, *px, *pr, *act;
+  const PetscScalar *pu = NULL, *px, *pr, *act;
   PetscInt           nc;
   double             m = PETSC_MAX_REAL;
 
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(swe->act, &nc));
-  PetscCall(VecGetArrayRead(x, &px));
-  PetscCall(VecGetArrayRead(r, &pr));
-  if (y) PetscCall(VecGetArrayRead(y, &py));
+  PetscCall(VecGetArrayRead(RslSWESlotVec(swe, xslot), &px));
+  PetscCall(VecGetArrayRead(swe->R, &pr));
+  if (avg) PetscCall(VecGetArrayRead(swe->U, &pu));
   PetscCall(VecGetArrayRead(swe->act, &act));
   for (PetscInt c = 0; c < nc; c++) {
-    double h = py ? a * py[3 * c] + b * (px[3 * c] + dt * pr[3 * c]) : px[3 * c] + dt * pr[3 * c];
+    double e = rsl_swe_euler(px[3 * c], dt, pr[3 * c]), h = avg ? 0.5 * pu[3 * c] + 0.5 * e : e;
     if (act[c] > 0.5 && h < m) m = h;
   }
   PetscCall(VecRestoreArrayRead(swe->act, &act));
-  if (y) PetscCall(VecRestoreArrayRead(y, &py));
-  PetscCall(VecRestoreArrayRead(r, &pr));
-  PetscCall(VecRestoreArrayRead(x, &px));
+  if (avg) PetscCall(VecRestoreArrayRead(swe->U, &pu));
+  PetscCall(VecRestoreArrayRead(swe->R, &pr));
+  PetscCall(VecRestoreArrayRead(RslSWESlotVec(swe, xslot), &px));
+  *hmin = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Smallest depth over the active cells of all ranks of x + dt R, or of (U + x + dt R)/2 when
+ * avg (the SSP-RK2 average), before it is committed. */
+static PetscErrorCode MinDepth(RslSWE swe, RslSWESlot x, PetscBool avg, PetscReal dt, double *hmin)
+{
+  double m;
+
+  PetscFunctionBegin;
+  PetscCall(swe->be.min_depth(swe, x, avg, dt, &m));
   PetscCallMPI(MPI_Allreduce(&m, hmin, 1, MPI_DOUBLE, MPI_MIN, swe->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -232,16 +209,16 @@ static PetscErrorCode StepOrder2(RslSWE swe, PetscReal *dt, double *dhsrc, doubl
     if (tries) {
       *dt *= 0.5;
       swe->rejected++;
-      PetscCall(RslSWEResidual(swe, swe->U, swe->t, &rate, &cell));
+      PetscCall(swe->be.residual(swe, RSL_SWE_U, swe->t, &rate, &cell));
     }
-    PetscCall(MinDepth(swe, 0, NULL, 1, swe->U, *dt, swe->R, &hmin));
+    PetscCall(MinDepth(swe, RSL_SWE_U, PETSC_FALSE, *dt, &hmin));
     if (hmin < 0) continue;
     PointSources(swe, *dt, dhsrc); /* counted once the step is accepted */
-    PetscCall(Stage(swe, *dt, swe->U1, swe->U, dhsrc, PETSC_FALSE, PETSC_FALSE));
+    PetscCall(swe->be.stage(swe, *dt, RSL_SWE_U1, RSL_SWE_U, dhsrc, PETSC_FALSE, PETSC_FALSE));
     PetscCall(PetscArraycpy(out0, swe->bflux, RSL_NSIDES));
     PetscCall(PetscArraycpy(in0, swe->bflux_in, RSL_NSIDES));
-    PetscCall(RslSWEResidual(swe, swe->U1, swe->t + *dt, &rate, &cell));
-    PetscCall(MinDepth(swe, 0.5, swe->U, 0.5, swe->U1, *dt, swe->R, &hmin));
+    PetscCall(swe->be.residual(swe, RSL_SWE_U1, swe->t + *dt, &rate, &cell));
+    PetscCall(MinDepth(swe, RSL_SWE_U1, PETSC_TRUE, *dt, &hmin));
     if (hmin >= 0) break;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -258,6 +235,7 @@ static PetscErrorCode MonitorDt(RslSWE swe, double dt, int kind, double rate, Pe
   PetscInt            i = cell >= 0 ? cell % g->nx : -1, j = cell >= 0 ? cell / g->nx : -1;
 
   PetscFunctionBegin;
+  PetscCall(RslSWEBackendDownload(swe));
   if (i >= g->xs && i < g->xs + g->xm && j >= g->ys && j < g->ys + g->ym) {
     PetscCall(DMDAVecGetArrayRead(g->da, swe->U, (void *)&U));
     v[0] = U[j][i].h, v[1] = U[j][i].hu, v[2] = U[j][i].hv;
@@ -307,19 +285,19 @@ PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tlimit)
   PetscInt cell;
 
   PetscFunctionBegin;
-  PetscCall(RslSWEResidual(swe, swe->U, swe->t, &rate, &cell));
+  PetscCall(swe->be.residual(swe, RSL_SWE_U, swe->t, &rate, &cell));
   PetscCall(TimeStep(swe, tlimit, rate, cell, &dt));
   swe->dt = dt;
 
   PetscCall(PetscMalloc1(swe->nsrc, &dhsrc));
   if (swe->order == 1) {
     PointSources(swe, dt, dhsrc);
-    PetscCall(Stage(swe, dt, swe->U, swe->U, dhsrc, PETSC_TRUE, PETSC_FALSE));
+    PetscCall(swe->be.stage(swe, dt, RSL_SWE_U, RSL_SWE_U, dhsrc, PETSC_TRUE, PETSC_FALSE));
     AccumulateBoundary(swe, swe->bflux, swe->bflux_in, dt);
   } else {
     PetscCall(StepOrder2(swe, &dt, dhsrc, out0, in0));
     swe->dt = dt;
-    PetscCall(Stage(swe, dt, swe->U1, swe->U1, dhsrc, PETSC_TRUE, PETSC_TRUE));
+    PetscCall(swe->be.stage(swe, dt, RSL_SWE_U1, RSL_SWE_U1, dhsrc, PETSC_TRUE, PETSC_TRUE));
     AccumulateBoundary(swe, out0, in0, 0.5 * dt);
     AccumulateBoundary(swe, swe->bflux, swe->bflux_in, 0.5 * dt);
   }
