@@ -289,7 +289,7 @@ PetscErrorCode RslLanduseView(RslLanduse lu, PetscViewer viewer)
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(lu->comm, &viewer));
   PetscCall(RslLanduseIsActive(lu, &active));
   if (!active) PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: unchanged\n"));
-  else PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: %g ha artificialised, %g ha de-sealed, seed %" PetscInt_FMT "\n", (double)lu->art_ha, (double)lu->des_ha, lu->seed));
+  else PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: %.6g ha artificialised, %.6g ha de-sealed, seed %" PetscInt_FMT "\n", (double)lu->art_ha, (double)lu->des_ha, lu->seed));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

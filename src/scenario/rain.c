@@ -1,7 +1,6 @@
 /* scenario/rain: the object, the registry of sources, the rate with the scenario's factor
  * (rain.h). */
 #include "scenario/rain_impl.h"
-#include <stdio.h>
 #include <string.h>
 
 /* The built-in sources: one entry each, the source being RslRainCreate_<name> in
@@ -85,24 +84,29 @@ PetscErrorCode RslRainSetScenario(RslRain rain, RslScenario sc)
 PetscErrorCode RslRainSetFromOptions(RslRain rain)
 {
   MPI_Comm  comm = rain->comm;
-  char      type[64] = "", opts[256] = "", names[256] = "none";
-  size_t    no = 0, nn = strlen(names);
+  char      type[64] = "", opts[256] = "", names[256] = "none", help[320], view[PETSC_MAX_PATH_LEN] = "";
   PetscInt  ngiven = 0;
-  PetscBool typed;
+  PetscBool typed, viewset;
 
   PetscFunctionBegin;
+  for (PetscInt k = 0; k < rain->n; k++) {
+    if (k) PetscCall(PetscStrlcat(opts, ", ", sizeof opts));
+    PetscCall(PetscStrlcat(opts, rain->src[k]->option, sizeof opts));
+    PetscCall(PetscStrlcat(names, ", ", sizeof names));
+    PetscCall(PetscStrlcat(names, rain->src[k]->name, sizeof names));
+  }
+  PetscCall(PetscSNPrintf(help, sizeof help, "Rain source: %s (default: the one whose option is given)", names));
   PetscCall(PetscViewerDestroy(&rain->viewer));
   PetscOptionsBegin(comm, NULL, "Rain forcing", "rain");
-  PetscCall(PetscOptionsFList("-rain_type", "Rain source (none, or a registered one; default: the one whose option is given)", "RslRainSetFromOptions", RslRainList, type, type, sizeof type, &typed));
-  PetscCall(PetscOptionsViewer("-rain_view", "Print the rain: source, depth and peak intensity", "RslRainView", &rain->viewer, &rain->format, NULL));
+  PetscCall(PetscOptionsString("-rain_type", help, "RslRainSetFromOptions", type, type, sizeof type, &typed));
+  PetscCall(PetscOptionsString("-rain_view", "Print the rain: source, depth and peak intensity (ASCII viewer: stdout, or :FILE)", "RslRainView", view, view, sizeof view, &viewset));
   for (PetscInt k = 0; k < rain->n; k++) PetscCall(rain->src[k]->ops.options(rain->src[k], PetscOptionsObject));
   PetscOptionsEnd();
+  if (viewset) PetscCall(PetscOptionsGetViewer(comm, NULL, NULL, "-rain_view", &rain->viewer, &rain->format, NULL));
 
   rain->active = NULL;
   for (PetscInt k = 0; k < rain->n; k++) {
     RslRainSource s = rain->src[k];
-    no += (size_t)snprintf(opts + no, no < sizeof opts ? sizeof opts - no : 0, "%s%s", no ? ", " : "", s->option);
-    nn += (size_t)snprintf(names + nn, nn < sizeof names ? sizeof names - nn : 0, ", %s", s->name);
     if (s->given) ngiven++;
     if (typed ? !strcmp(type, s->name) : s->given) rain->active = s;
   }
@@ -237,8 +241,12 @@ static PetscErrorCode Totals(RslRain rain, PetscReal *depth, PetscReal *tlast, P
 
 PetscErrorCode RslRainView(RslRain rain, PetscViewer viewer)
 {
+  PetscBool ascii;
+
   PetscFunctionBegin;
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(rain->comm, &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  if (!ascii) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscViewerASCIIPrintf(viewer, "Rain: %s\n", rain->active ? rain->active->name : "none"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   if (rain->active && rain->active->ops.view) PetscCall(rain->active->ops.view(rain->active, viewer));
@@ -246,7 +254,7 @@ PetscErrorCode RslRainView(RslRain rain, PetscViewer viewer)
   if (rain->grid) {
     PetscReal depth = 0, tlast = 0, after = 0, peak = 0;
     PetscCall(Totals(rain, &depth, &tlast, &after, &peak));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "depth %.6g mm (grid mean) over [0, %g s], then %g mm/h; peak intensity %.6g mm/h\n", (double)depth, (double)tlast, (double)after, (double)peak));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "depth %.6g mm (grid mean) over [0, %.6g s], then %.6g mm/h; peak intensity %.6g mm/h\n", (double)depth, (double)tlast, (double)after, (double)peak));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -23,7 +23,7 @@ static PetscErrorCode Check(RslRainSource s)
 static PetscErrorCode View(RslRainSource s, PetscViewer v)
 {
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "%g mm/h\n", (double)*(PetscReal *)s->data));
+  PetscCall(PetscViewerASCIIPrintf(v, "%.6g mm/h\n", (double)*(PetscReal *)s->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

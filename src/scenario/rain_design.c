@@ -167,7 +167,7 @@ static PetscErrorCode View(RslRainSource src, PetscViewer v)
   Design *d = (Design *)src->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "%s, IDF a=%g b=%g (%s), duration %g s, dt %g s, peak at %g\n", kinds[d->kind], (double)d->idf_a, (double)d->idf_b, d->units, (double)d->duration, (double)d->dt, (double)d->peak));
+  PetscCall(PetscViewerASCIIPrintf(v, "%s, IDF a=%.6g b=%.6g (%s), duration %.6g s, dt %.6g s, peak at %.6g\n", kinds[d->kind], (double)d->idf_a, (double)d->idf_b, d->units, (double)d->duration, (double)d->dt, (double)d->peak));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -407,9 +407,7 @@ static PetscErrorCode View(RslRainSource src, PetscViewer v)
   RainRaster *R = (RainRaster *)src->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "'%s': %" PetscInt_FMT " files", R->spec, R->n));
-  if (R->n) PetscCall(PetscViewerASCIIPrintf(v, " over [%g, %g] s, %s CRS", (double)R->t[0], (double)R->t[R->n], R->same_crs ? "the grid's" : "reprojected from another"));
-  PetscCall(PetscViewerASCIIPrintf(v, ", scale %g, nodata cells: %s\n", (double)R->scale, R->nodata));
+  PetscCall(PetscViewerASCIIPrintf(v, "'%s': %" PetscInt_FMT " files over [%.6g, %.6g] s, %s CRS, scale %.6g, nodata cells: %s\n", R->spec, R->n, R->n ? (double)R->t[0] : 0.0, R->n ? (double)R->t[R->n] : 0.0, R->same_crs ? "the grid's" : "reprojected from another", (double)R->scale, R->nodata));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

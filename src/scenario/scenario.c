@@ -1,7 +1,6 @@
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 /* scenario: the object and the registry of its components (scenario.h). */
 #include "scenario/scenario_impl.h"
-#include <stdio.h>
 #include <string.h>
 
 /* The built-in components, in the order they act: one entry each, the component being
@@ -73,10 +72,15 @@ PetscErrorCode RslScenarioCreate(MPI_Comm comm, RslScenario *scenario)
 }
 
 /* "none, climate, ..." */
-static void Names(RslScenario sc, char *buf, size_t len)
+static PetscErrorCode Names(RslScenario sc, char *buf, size_t len)
 {
-  size_t at = (size_t)snprintf(buf, len, "none");
-  for (PetscInt k = 0; k < sc->n && at < len; k++) at += (size_t)snprintf(buf + at, len - at, ", %s", sc->c[k]->name);
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(buf, "none", len));
+  for (PetscInt k = 0; k < sc->n; k++) {
+    PetscCall(PetscStrlcat(buf, ", ", len));
+    PetscCall(PetscStrlcat(buf, sc->c[k]->name, len));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode Find(RslScenario sc, const char name[], RslScenarioComponent *c)
@@ -91,17 +95,18 @@ static PetscErrorCode Find(RslScenario sc, const char name[], RslScenarioCompone
 PetscErrorCode RslScenarioSetFromOptions(RslScenario sc)
 {
   MPI_Comm  comm      = sc->comm;
-  char      list[256] = "", names[256], help[320], *tok, *save = NULL;
-  PetscBool given;
+  char      list[256] = "", names[256], help[320], view[PETSC_MAX_PATH_LEN] = "", *tok, *save = NULL;
+  PetscBool given, viewset;
 
   PetscFunctionBegin;
-  Names(sc, names, sizeof names);
+  PetscCall(Names(sc, names, sizeof names));
   PetscCall(PetscSNPrintf(help, sizeof help, "Scenario components, comma-separated: %s", names));
   PetscCall(PetscViewerDestroy(&sc->viewer));
   PetscOptionsBegin(comm, NULL, "Scenario components", "scenario");
   PetscCall(PetscOptionsString("-scenario_type", help, "RslScenarioSetFromOptions", list, list, sizeof list, &given));
-  PetscCall(PetscOptionsViewer("-scenario_view", "Print the scenario: components on and what they change", "RslScenarioView", &sc->viewer, &sc->format, NULL));
+  PetscCall(PetscOptionsString("-scenario_view", "Print the scenario: components on and what they change (ASCII viewer: stdout, or :FILE)", "RslScenarioView", view, view, sizeof view, &viewset));
   PetscOptionsEnd();
+  if (viewset) PetscCall(PetscOptionsGetViewer(comm, NULL, NULL, "-scenario_view", &sc->viewer, &sc->format, NULL));
   for (PetscInt k = 0; k < sc->n; k++) {
     RslScenarioComponent c = sc->c[k];
     PetscOptionsBegin(comm, NULL, c->title, "scenario");
@@ -148,14 +153,19 @@ PetscErrorCode RslScenarioGetRainFactor(RslScenario sc, PetscReal *factor)
 
 PetscErrorCode RslScenarioView(RslScenario sc, PetscViewer viewer)
 {
-  char   on[256] = "";
-  size_t at      = 0;
+  char      on[256] = "";
+  PetscBool ascii;
 
   PetscFunctionBegin;
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(sc->comm, &viewer));
-  for (PetscInt k = 0; k < sc->n && at < sizeof on; k++)
-    if (sc->c[k]->on) at += (size_t)snprintf(on + at, sizeof on - at, "%s%s", at ? ", " : "", sc->c[k]->name);
-  PetscCall(PetscViewerASCIIPrintf(viewer, "Scenario: %s\n", at ? on : "none (today)"));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  if (!ascii) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k < sc->n; k++)
+    if (sc->c[k]->on) {
+      if (on[0]) PetscCall(PetscStrlcat(on, ", ", sizeof on));
+      PetscCall(PetscStrlcat(on, sc->c[k]->name, sizeof on));
+    }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Scenario: %s\n", on[0] ? on : "none (today)"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   for (PetscInt k = 0; k < sc->n; k++)
     if (sc->c[k]->on) PetscCall(sc->c[k]->ops.view(sc->c[k], viewer));

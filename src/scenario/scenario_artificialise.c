@@ -34,7 +34,7 @@ static PetscErrorCode Landuse(RslScenarioComponent c, RslLanduseMap *m)
 static PetscErrorCode View(RslScenarioComponent c, PetscViewer v)
 {
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "artificialise: %g ha requested, %g ha done\n", (double)*(PetscReal *)c->data, (double)c->changed_ha));
+  PetscCall(PetscViewerASCIIPrintf(v, "artificialise: %.6g ha requested, %.6g ha done\n", (double)*(PetscReal *)c->data, (double)c->changed_ha));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

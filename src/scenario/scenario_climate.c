@@ -47,7 +47,8 @@ static PetscErrorCode View(RslScenarioComponent c, PetscViewer v)
   Climate *cl = (Climate *)c->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "climate: rain intensities x %.6f = (1 + %g)^%g (dT %g °C = warming level %g - reference %g, unless -scenario_warming)\n", (double)c->rain_factor, (double)cl->rate, (double)cl->dT, (double)cl->dT, (double)cl->level, (double)cl->ref));
+  if (c->given) PetscCall(PetscViewerASCIIPrintf(v, "climate: rain intensities x %.6f = (1 + %.6g)^%.6g (-scenario_warming)\n", (double)c->rain_factor, (double)cl->rate, (double)cl->dT));
+  else PetscCall(PetscViewerASCIIPrintf(v, "climate: rain intensities x %.6f = (1 + %.6g)^%.6g (warming level %.6g - reference %.6g °C)\n", (double)c->rain_factor, (double)cl->rate, (double)cl->dT, (double)cl->level, (double)cl->ref));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -52,7 +52,7 @@ static PetscErrorCode Landuse(RslScenarioComponent c, RslLanduseMap *m)
 static PetscErrorCode View(RslScenarioComponent c, PetscViewer v)
 {
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "desealing: %g %% of the sealed area, %g ha done\n", (double)*(PetscReal *)c->data, (double)c->changed_ha));
+  PetscCall(PetscViewerASCIIPrintf(v, "desealing: %.6g %% of the sealed area, %.6g ha done\n", (double)*(PetscReal *)c->data, (double)c->changed_ha));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

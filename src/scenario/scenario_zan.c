@@ -65,7 +65,7 @@ static PetscErrorCode View(RslScenarioComponent c, PetscViewer v)
   ZAN *z = (ZAN *)c->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "zan: %g to %g at %g ha/yr (2011-2021): %g ha requested, %g ha done\n", (double)z->base_year, (double)z->year, (double)z->ref_rate, (double)z->ha, (double)c->changed_ha));
+  PetscCall(PetscViewerASCIIPrintf(v, "zan: %.6g to %.6g at %.6g ha/yr (2011-2021): %.6g ha requested, %.6g ha done\n", (double)z->base_year, (double)z->year, (double)z->ref_rate, (double)z->ha, (double)c->changed_ha));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
