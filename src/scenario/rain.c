@@ -1,75 +1,46 @@
-/* scenario/rain: the object, the registry of sources, the rate with the scenario's factor
+/* scenario/rain: the object over the registered sources, the rate with the scenario's factor
  * (rain.h). */
 #include "scenario/rain_impl.h"
+#include "scenario/registry.h"
 #include <string.h>
 
-/* The built-in sources: one entry each, the source being RslRainCreate_<name> in
- * src/scenario/rain_<file>.c. Their options are read, and listed by -help, in this order. */
-#define RSL_RAIN_SOURCES(X) X(constant) X(hyetograph) X(raster_series) X(design)
-
-#define RSL_DECLARE(name) PetscErrorCode RslRainCreate_##name(RslRainSource);
-RSL_RAIN_SOURCES(RSL_DECLARE)
-#undef RSL_DECLARE
-
-static PetscFunctionList RslRainList;
-static PetscBool         RslRainRegistered;
 static PetscLogEvent     RSL_RainSetUp, RSL_RainRate;
-
-static PetscErrorCode RslRainFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&RslRainList));
-  RslRainRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode RslRainRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (RslRainRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  RslRainRegistered = PETSC_TRUE;
-#define RSL_REGISTER(name) PetscCall(PetscFunctionListAdd(&RslRainList, #name, RslRainCreate_##name));
-  RSL_RAIN_SOURCES(RSL_REGISTER)
-#undef RSL_REGISTER
-  PetscCall(PetscRegisterFinalize(RslRainFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 PetscErrorCode RslRainRegister(const char name[], PetscErrorCode (*create)(RslRainSource))
 {
   PetscFunctionBegin;
-  PetscCall(RslRainRegisterAll());
-  PetscCall(PetscFunctionListAdd(&RslRainList, name, create));
+  PetscCall(RslScenarioRegisterAll());
+  PetscCall(PetscFunctionListAdd(&RslRainSourceList, name, create));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslRainCreate(MPI_Comm comm, RslRain *rain)
 {
-  RslRain      r;
-  const char **names;
-  int          n;
+  RslRain            r;
+  const char       **names;
+  PetscVoidFunction *create;
+  PetscInt           n;
 
   PetscFunctionBegin;
   PetscCall(RslLogEventRegister("RslRainSetUp", &RSL_RainSetUp));
   PetscCall(RslLogEventRegister("RslRainRate", &RSL_RainRate));
-  PetscCall(RslRainRegisterAll());
+  PetscCall(RslScenarioRegisterAll());
   PetscCall(PetscNew(&r));
   r->comm    = comm;
   r->cfactor = 1.0;
   RslSeriesConstant(0.0, &r->series);
-  PetscCall(PetscFunctionListGet(RslRainList, &names, &n));
+  PetscCall(RslRegistryGet(RslRainSourceList, &n, &names, &create));
   PetscCall(PetscCalloc1(n, &r->src));
-  for (int k = 0; k < n && names[k]; k++) { /* names ends with NULL, counted in n */
+  for (PetscInt k = 0; k < n; k++) {
     RslRainSource s;
-    PetscErrorCode (*create)(RslRainSource);
     PetscCall(PetscNew(&s));
     r->src[r->n++] = s;
     PetscCall(PetscStrncpy(s->name, names[k], sizeof s->name));
     s->rain = r;
-    PetscCall(PetscFunctionListFind(RslRainList, names[k], &create));
-    PetscCall(create(s));
+    PetscCall(((PetscErrorCode(*)(RslRainSource))create[k])(s));
   }
   PetscCall(PetscFree(names));
+  PetscCall(PetscFree(create));
   *rain = r;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,72 +1,42 @@
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
-/* scenario: the object and the registry of its components (scenario.h). */
+/* scenario: the object over the registered components (scenario.h). */
 #include "scenario/scenario_impl.h"
+#include "scenario/registry.h"
 #include <string.h>
-
-/* The built-in components, in the order they act: one entry each, the component being
- * RslScenarioCreate_<name> in src/scenario/scenario_<name>.c. */
-#define RSL_SCENARIO_COMPONENTS(X) X(climate) X(artificialise) X(zan) X(desealing)
-
-#define RSL_DECLARE(name) PetscErrorCode RslScenarioCreate_##name(RslScenarioComponent);
-RSL_SCENARIO_COMPONENTS(RSL_DECLARE)
-#undef RSL_DECLARE
-
-static PetscFunctionList RslScenarioList;
-static PetscBool         RslScenarioRegistered;
-
-static PetscErrorCode RslScenarioFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&RslScenarioList));
-  RslScenarioRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode RslScenarioRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (RslScenarioRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  RslScenarioRegistered = PETSC_TRUE;
-#define RSL_REGISTER(name) PetscCall(PetscFunctionListAdd(&RslScenarioList, #name, RslScenarioCreate_##name));
-  RSL_SCENARIO_COMPONENTS(RSL_REGISTER)
-#undef RSL_REGISTER
-  PetscCall(PetscRegisterFinalize(RslScenarioFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 PetscErrorCode RslScenarioRegister(const char name[], PetscErrorCode (*create)(RslScenarioComponent))
 {
   PetscFunctionBegin;
   PetscCall(RslScenarioRegisterAll());
-  PetscCall(PetscFunctionListAdd(&RslScenarioList, name, create));
+  PetscCall(PetscFunctionListAdd(&RslScenarioComponentList, name, create));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslScenarioCreate(MPI_Comm comm, RslScenario *scenario)
 {
-  RslScenario  sc;
-  const char **names;
-  int          n;
+  RslScenario        sc;
+  const char       **names;
+  PetscVoidFunction *create;
+  PetscInt           n;
 
   PetscFunctionBegin;
   PetscCall(RslScenarioRegisterAll());
   PetscCall(PetscNew(&sc));
   sc->comm        = comm;
   sc->rain_factor = 1.0;
-  PetscCall(PetscFunctionListGet(RslScenarioList, &names, &n));
+  PetscCall(RslRegistryGet(RslScenarioComponentList, &n, &names, &create));
   PetscCall(PetscCalloc1(n, &sc->c));
-  for (int k = 0; k < n && names[k]; k++) { /* names ends with NULL, counted in n */
+  for (PetscInt k = 0; k < n; k++) {
     RslScenarioComponent c;
-    PetscErrorCode (*create)(RslScenarioComponent);
     PetscCall(PetscNew(&c));
     sc->c[sc->n++] = c;
     PetscCall(PetscStrncpy(c->name, names[k], sizeof c->name));
     c->sc          = sc;
     c->rain_factor = 1.0;
-    PetscCall(PetscFunctionListFind(RslScenarioList, names[k], &create));
-    PetscCall(create(c));
+    PetscCall(((PetscErrorCode(*)(RslScenarioComponent))create[k])(c));
   }
   PetscCall(PetscFree(names));
+  PetscCall(PetscFree(create));
   *scenario = sc;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
