@@ -31,9 +31,7 @@ PetscErrorCode RslRainCreate_constant(RslRainSource s)
 {
   PetscFunctionBegin;
   PetscCall(PetscCalloc1(1, (PetscReal **)&s->data));
-  s->option      = "-rain_rate";
-  s->ops.options = Options;
-  s->ops.check   = Check;
-  s->ops.view    = View;
+  s->option = "-rain_rate";
+  s->ops    = (RslRainOps){.options = Options, .check = Check, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -180,11 +180,8 @@ PetscErrorCode RslRainCreate_design(RslRainSource src)
   d->dt   = 300;
   d->peak = 0.5;
   PetscCall(PetscStrncpy(d->units, "mm_per_min", sizeof d->units));
-  src->data        = d;
-  src->option      = "-rain_design";
-  src->ops.options = Options;
-  src->ops.check   = Check;
-  src->ops.setup   = Build;
-  src->ops.view    = View;
+  src->data   = d;
+  src->option = "-rain_design";
+  src->ops    = (RslRainOps){.options = Options, .check = Check, .setup = Build, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -31,9 +31,7 @@ PetscErrorCode RslRainCreate_hyetograph(RslRainSource s)
 {
   PetscFunctionBegin;
   PetscCall(PetscCalloc1(PETSC_MAX_PATH_LEN, (char **)&s->data));
-  s->option      = "-rain_hyetograph";
-  s->ops.options = Options;
-  s->ops.setup   = SetUp;
-  s->ops.view    = View;
+  s->option = "-rain_hyetograph";
+  s->ops    = (RslRainOps){.options = Options, .setup = SetUp, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -437,14 +437,8 @@ PetscErrorCode RslRainCreate_raster_series(RslRainSource src)
   R->scale  = 1.0;
   R->loaded = -1;
   PetscCall(PetscStrncpy(R->nodata, "mean", sizeof R->nodata));
-  src->data           = R;
-  src->option         = "-rain_raster_series";
-  src->ops.options    = Options;
-  src->ops.check      = Check;
-  src->ops.setup      = SetUp;
-  src->ops.field      = Field;
-  src->ops.next_break = NextBreak;
-  src->ops.view       = View;
-  src->ops.destroy    = Destroy;
+  src->data   = R;
+  src->option = "-rain_raster_series";
+  src->ops    = (RslRainOps){.options = Options, .check = Check, .setup = SetUp, .field = Field, .next_break = NextBreak, .view = View, .destroy = Destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

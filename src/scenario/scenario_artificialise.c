@@ -44,13 +44,10 @@ PetscErrorCode RslScenarioCreate_artificialise(RslScenarioComponent c)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&ha));
-  c->data        = ha;
-  c->alias       = "artificialisation";
-  c->title       = "Land-use change: artificialisation";
-  c->sealing     = 1;
-  c->ops.options = Options;
-  c->ops.setup   = SetUp;
-  c->ops.landuse = Landuse;
-  c->ops.view    = View;
+  c->data    = ha;
+  c->alias   = "artificialisation";
+  c->title   = "Land-use change: artificialisation";
+  c->sealing = 1;
+  c->ops     = (RslScenarioOps){.options = Options, .setup = SetUp, .landuse = Landuse, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -58,13 +58,11 @@ PetscErrorCode RslScenarioCreate_climate(RslScenarioComponent c)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&cl));
-  cl->level     = 2.7;
-  cl->ref       = 1.7;
-  cl->rate      = 0.07;
-  c->data       = cl;
-  c->title      = "Climate factor on rain intensities: (1 + rate)^dT";
-  c->ops.options = Options;
-  c->ops.setup   = SetUp;
-  c->ops.view    = View;
+  cl->level = 2.7;
+  cl->ref   = 1.7;
+  cl->rate  = 0.07;
+  c->data   = cl;
+  c->title  = "Climate factor on rain intensities: (1 + rate)^dT";
+  c->ops    = (RslScenarioOps){.options = Options, .setup = SetUp, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

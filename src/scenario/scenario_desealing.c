@@ -62,12 +62,9 @@ PetscErrorCode RslScenarioCreate_desealing(RslScenarioComponent c)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&pct));
-  c->data        = pct;
-  c->title       = "Land-use change: de-sealing";
-  c->sealing     = -1;
-  c->ops.options = Options;
-  c->ops.setup   = SetUp;
-  c->ops.landuse = Landuse;
-  c->ops.view    = View;
+  c->data    = pct;
+  c->title   = "Land-use change: de-sealing";
+  c->sealing = -1;
+  c->ops     = (RslScenarioOps){.options = Options, .setup = SetUp, .landuse = Landuse, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

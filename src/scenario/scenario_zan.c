@@ -75,13 +75,10 @@ PetscErrorCode RslScenarioCreate_zan(RslScenarioComponent c)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&z));
-  z->base_year   = 2021;
-  c->data        = z;
-  c->title       = "Land-use change: ZAN trajectory";
-  c->sealing     = 1;
-  c->ops.options = Options;
-  c->ops.setup   = SetUp;
-  c->ops.landuse = Landuse;
-  c->ops.view    = View;
+  z->base_year = 2021;
+  c->data      = z;
+  c->title     = "Land-use change: ZAN trajectory";
+  c->sealing   = 1;
+  c->ops       = (RslScenarioOps){.options = Options, .setup = SetUp, .landuse = Landuse, .view = View};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
