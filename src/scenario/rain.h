@@ -24,7 +24,7 @@ typedef struct _p_RslRain       *RslRain;
 typedef struct _p_RslRainSource *RslRainSource;
 
 /* Add a source to the registry: create fills the source's operations (rain_impl.h). The
- * built-in ones are registered on the first RslRainCreate. */
+ * built-in ones (registry.c) are registered on the first RslRainCreate. */
 PetscErrorCode RslRainRegister(const char name[], PetscErrorCode (*create)(RslRainSource));
 PetscErrorCode RslRainCreate(MPI_Comm comm, RslRain *rain);
 /* Take the factor on intensities from the scenario (after its SetFromOptions); without a

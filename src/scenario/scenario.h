@@ -27,7 +27,8 @@ typedef struct _p_RslScenario          *RslScenario;
 typedef struct _p_RslScenarioComponent *RslScenarioComponent;
 
 /* Add a component to the registry: create fills the component's operations
- * (scenario_impl.h). The built-in ones are registered on the first RslScenarioCreate. */
+ * (scenario_impl.h). The built-in ones (registry.c) are registered on the first
+ * RslScenarioCreate. */
 PetscErrorCode RslScenarioRegister(const char name[], PetscErrorCode (*create)(RslScenarioComponent));
 PetscErrorCode RslScenarioCreate(MPI_Comm comm, RslScenario *sc);
 PetscErrorCode RslScenarioSetFromOptions(RslScenario sc);

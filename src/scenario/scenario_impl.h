@@ -16,25 +16,25 @@ typedef struct {
 } RslScenarioOps;
 
 struct _p_RslScenarioComponent {
-  char        name[32];
-  const char *alias;       /* another accepted name in -scenario_type, or NULL */
-  const char *title;       /* title of its options in -help */
-  RslScenario sc;
-  PetscBool   given, on;
-  void       *data;        /* freed with PetscFree */
-  PetscReal   rain_factor; /* factor on rain intensities (1: none) */
-  int         sealing;     /* land-use change: +1 seals land (artificialised_ha), -1 unseals it (desealed_ha) */
-  PetscReal   changed_ha;  /* achieved by the last RslLanduseApply */
+  char           name[32];
+  const char    *alias;       /* another accepted name in -scenario_type, or NULL */
+  const char    *title;       /* title of its options in -help */
+  RslScenario    sc;
+  PetscBool      given, on;
+  void          *data;        /* freed with PetscFree */
+  PetscReal      rain_factor; /* factor on rain intensities (1: none) */
+  int            sealing;     /* land-use change: +1 seals land (artificialised_ha), -1 unseals it (desealed_ha) */
+  PetscReal      changed_ha;  /* achieved by the last RslLanduseApply */
   RslScenarioOps ops;
 };
 
 struct _p_RslScenario {
-  MPI_Comm             comm;
-  PetscInt             n;
+  MPI_Comm              comm;
+  PetscInt              n;
   RslScenarioComponent *c; /* registration order: the order they act in */
-  PetscReal            rain_factor;
-  PetscViewer          viewer; /* -scenario_view */
-  PetscViewerFormat    format;
+  PetscReal             rain_factor;
+  PetscViewer           viewer; /* -scenario_view */
+  PetscViewerFormat     format;
 };
 
 /* Whether component `name` is on. */
