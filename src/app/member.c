@@ -8,6 +8,7 @@
 #include "output/zones.h"
 #include "scenario/landuse.h"
 #include "scenario/rain.h"
+#include "scenario/scenario.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@ typedef struct {
   RslGrid      *grid;
   Vec           z;
   RslClassMap  *map;
+  RslScenario   scenario;
   RslLanduse    landuse;
   RslHydro      hydro;
   RslRain       rain;
@@ -42,6 +44,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   PetscCall(PetscOptionsGetString(NULL, NULL, "-landcover_file", path, sizeof path, &set));
   if (!set && landcover[0]) PetscCall(PetscStrncpy(path, landcover, sizeof path));
   PetscCall(RslLanduseCreate(comm, &m->landuse));
+  PetscCall(RslLanduseSetScenario(m->landuse, m->scenario));
   PetscCall(RslLanduseSetFromOptions(m->landuse));
   PetscCall(RslLanduseIsActive(m->landuse, &active));
   RSLCHECK(comm, !active || path[0], "-scenario_type: a land-use change needs a land-cover map (-landcover_file or the seg stage)");
@@ -274,6 +277,7 @@ static PetscErrorCode MemberDestroy(Member *m)
   PetscCall(RslRainDestroy(&m->rain));
   PetscCall(RslHydroDestroy(&m->hydro));
   PetscCall(RslLanduseDestroy(&m->landuse));
+  PetscCall(RslScenarioDestroy(&m->scenario));
   PetscCall(RslClassMapDestroy(&m->map));
   PetscCall(VecDestroy(&m->z));
   PetscCall(RslGridDestroy(&m->grid));
@@ -296,12 +300,17 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslZonesCreate(comm, &m->zones));
   PetscCall(RslZonesSetFromOptions(m->zones));
   PetscCall(RslZonesSetUp(m->zones, m->grid));
+  PetscCall(RslScenarioCreate(comm, &m->scenario));
+  PetscCall(RslScenarioSetFromOptions(m->scenario));
   PetscCall(LandCover(comm, m, landcover, out_file, s));
+  PetscCall(RslScenarioViewFromOptions(m->scenario));
   PetscCall(Parameters(comm, m));
   PetscCall(RslRainCreate(comm, &m->rain));
+  PetscCall(RslRainSetScenario(m->rain, m->scenario));
   PetscCall(RslRainSetFromOptions(m->rain));
   PetscCall(RslRainSetUp(m->rain, m->grid));
-  PetscCall(RslRainGetClimateFactor(m->rain, &s->climate_factor));
+  PetscCall(RslRainViewFromOptions(m->rain));
+  PetscCall(RslScenarioGetRainFactor(m->scenario, &s->climate_factor));
   cb.ctx        = m->rain;
   cb.rate       = RslRainRateCallback;
   cb.next_break = RslRainNextBreakCallback;
@@ -396,11 +405,15 @@ PetscErrorCode RslMemberCheckOptions(MPI_Comm comm)
   else PetscCall(RslGridCreate(PETSC_COMM_SELF, 4, 4, gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &m.grid)); /* per rank: fits any rank count */
   PetscCall(RslSWECreate(m.grid, &m.swe));
   PetscCall(RslSWESetFromOptions(m.swe));
+  PetscCall(RslScenarioCreate(comm, &m.scenario));
+  PetscCall(RslScenarioSetFromOptions(m.scenario));
   PetscCall(RslLanduseCreate(comm, &m.landuse));
+  PetscCall(RslLanduseSetScenario(m.landuse, m.scenario));
   PetscCall(RslLanduseSetFromOptions(m.landuse));
   PetscCall(RslHydroCreate(comm, &m.hydro));
   PetscCall(RslHydroSetFromOptions(m.hydro));
   PetscCall(RslRainCreate(comm, &m.rain));
+  PetscCall(RslRainSetScenario(m.rain, m.scenario));
   PetscCall(RslRainSetFromOptions(m.rain));
   PetscCall(RslZonesCreate(comm, &m.zones));
   PetscCall(RslZonesSetFromOptions(m.zones));

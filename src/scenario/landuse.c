@@ -1,22 +1,19 @@
-/* scenario/landuse: artificialisation / ZAN / de-sealing on a class map (landuse.h). The
+/* scenario/landuse: the land-use components of the scenario on a class map (landuse.h). The
  * map is copied onto a DMDA (exact, by a VecScatter from its blocks) so the distance to the
- * urban fabric can grow by halo exchanges, and copied back. */
+ * urban fabric can grow by halo exchanges (RslLanduseGrow), and copied back. */
 #include "scenario/landuse.h"
-#include "scenario/scenario.h"
+#include "scenario/scenario_impl.h"
 #include <math.h>
-#include <petscdmda.h>
-#include <stdint.h>
 
 #define MAXL 32
 
 struct _p_RslLanduse {
-  MPI_Comm  comm;
-  PetscBool artificialise, desealing;
-  PetscReal ha, pct, zan_year, zan_ref, zan_base;
-  PetscInt  seed;
-  PetscInt  urban[MAXL], conv[MAXL], newc[MAXL], sealed[MAXL], desealed;
-  PetscInt  nurban, nconv, nnew, nsealed;
-  PetscReal art_ha, des_ha; /* achieved */
+  MPI_Comm    comm;
+  RslScenario sc;
+  PetscInt    seed;
+  PetscInt    urban[MAXL], conv[MAXL], newc[MAXL], sealed[MAXL], desealed;
+  PetscInt    nurban, nconv, nnew, nsealed;
+  PetscReal   art_ha, des_ha; /* achieved */
 };
 
 static PetscLogEvent RSL_Landuse;
@@ -28,7 +25,13 @@ PetscErrorCode RslLanduseCreate(MPI_Comm comm, RslLanduse *lu)
   PetscCall(PetscNew(lu));
   (*lu)->comm     = comm;
   (*lu)->seed     = 1;
-  (*lu)->zan_base = 2021;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslLanduseSetScenario(RslLanduse lu, RslScenario sc)
+{
+  PetscFunctionBegin;
+  lu->sc = sc;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -53,21 +56,13 @@ static PetscErrorCode ClassList(PetscOptionItems *PetscOptionsObject, const char
 PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu)
 {
   MPI_Comm          comm = lu->comm;
-  RslScenarioTypes  types;
   const char       *noms[] = {"flair19", "naf"};
   PetscInt          inom = 0;
-  PetscBool         has_ha, has_zan, has_ref, has_pct;
   static const PetscInt fl_urban[] = {0, 2, 12, 17}, fl_conv[] = {3, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16}, fl_new[] = {0, 2}, fl_sealed[] = {2};
   static const PetscInt nf_urban[] = {1, 3, 4}, nf_conv[] = {5, 8, 9, 10, 11, 12, 13, 14}, nf_new[] = {1, 3}, nf_sealed[] = {3};
 
   PetscFunctionBegin;
-  PetscCall(RslScenarioGetTypes(comm, &types));
-  PetscOptionsBegin(comm, NULL, "Land-use change scenarios", "scenario");
-  PetscCall(PetscOptionsReal("-scenario_artificialise_ha", "Hectares of agricultural/natural land to urbanise next to the urban fabric", "RslLanduseSetFromOptions", lu->ha, &lu->ha, &has_ha));
-  PetscCall(PetscOptionsReal("-scenario_zan", "ZAN trajectory up to this year (loi Climat et Résilience 2021)", "RslLanduseSetFromOptions", lu->zan_year, &lu->zan_year, &has_zan));
-  PetscCall(PetscOptionsReal("-scenario_zan_ref_rate", "The territory's 2011-2021 land consumption (ha/yr)", "RslLanduseSetFromOptions", lu->zan_ref, &lu->zan_ref, &has_ref));
-  PetscCall(PetscOptionsReal("-scenario_zan_base_year", "Year of the land-cover map", "RslLanduseSetFromOptions", lu->zan_base, &lu->zan_base, NULL));
-  PetscCall(PetscOptionsReal("-scenario_desealing_pct", "Percentage of the sealed area to de-seal", "RslLanduseSetFromOptions", lu->pct, &lu->pct, &has_pct));
+  PetscOptionsBegin(comm, NULL, "Land-use change: class sets and allocation", "scenario");
   PetscCall(PetscOptionsInt("-scenario_seed", "Seed of the allocation", "RslLanduseSetFromOptions", lu->seed, &lu->seed, NULL));
   PetscCall(PetscOptionsEList("-scenario_nomenclature", "Class nomenclature of the map (default class sets)", "RslLanduseSetFromOptions", noms, 2, noms[0], &inom, NULL));
   if (inom == 0) {
@@ -84,15 +79,6 @@ PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu)
   PetscCall(PetscOptionsInt("-scenario_desealed_class", "Class of de-sealed pixels", "RslLanduseSetFromOptions", lu->desealed, &lu->desealed, NULL));
   PetscOptionsEnd();
 
-  RSLCHECK(comm, !(types.artificialise && types.zan), "-scenario_artificialise_ha and -scenario_zan: give one of them");
-  lu->artificialise = (PetscBool)(types.artificialise || types.zan);
-  lu->desealing     = types.desealing;
-  if (types.artificialise) RSLCHECK(comm, has_ha && lu->ha >= 0, "-scenario_artificialise_ha: %s", has_ha ? "must be >= 0" : "required by -scenario_type artificialise");
-  if (types.zan) {
-    RSLCHECK(comm, has_zan && has_ref && lu->zan_ref >= 0, "-scenario_zan YEAR needs -scenario_zan_ref_rate HA_PER_YEAR >= 0 (the territory's 2011-2021 consumption)");
-    lu->ha = RslZANHectares(lu->zan_ref, lu->zan_base, lu->zan_year);
-  }
-  if (types.desealing) RSLCHECK(comm, has_pct && lu->pct >= 0 && lu->pct <= 100, "-scenario_desealing_pct: %s", has_pct ? "must be in [0, 100]" : "required by -scenario_type desealing");
   for (PetscInt k = 0; k < lu->nnew; k++) RSLCHECK(comm, lu->newc[k] >= 0 && lu->newc[k] < 255, "-scenario_new_classes: %" PetscInt_FMT " is not a class 0..254", lu->newc[k]);
   RSLCHECK(comm, lu->nnew > 0, "-scenario_new_classes: empty list");
   RSLCHECK(comm, lu->desealed >= 0 && lu->desealed < 255, "-scenario_desealed_class: %" PetscInt_FMT " is not a class 0..254", lu->desealed);
@@ -102,11 +88,13 @@ PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu)
 PetscErrorCode RslLanduseIsActive(RslLanduse lu, PetscBool *active)
 {
   PetscFunctionBegin;
-  *active = (PetscBool)(lu->artificialise || lu->desealing);
+  *active = PETSC_FALSE;
+  for (PetscInt k = 0; lu->sc && k < lu->sc->n; k++)
+    if (lu->sc->c[k]->on && lu->sc->c[k]->ops.landuse) *active = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static uint64_t Mix(uint64_t x)
+uint64_t RslLanduseMix(uint64_t x)
 {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -114,12 +102,9 @@ static uint64_t Mix(uint64_t x)
   return x ^ (x >> 31);
 }
 
-/* Priority of global pixel idx (< 2^32) in a stream: a hash in the high bits, the index in
- * the low bits, so keys are unique and ties impossible. */
-static uint64_t Key(PetscInt seed, uint64_t stream, uint64_t idx) { return (Mix(Mix((uint64_t)seed * 0x100000001b3ULL + stream) ^ idx) & 0xffffffff00000000ULL) | idx; }
+uint64_t RslLanduseKey(PetscInt seed, uint64_t stream, uint64_t idx) { return (RslLanduseMix(RslLanduseMix((uint64_t)seed * 0x100000001b3ULL + stream) ^ idx) & 0xffffffff00000000ULL) | idx; }
 
-/* Smallest T with #{keys <= T} >= need over comm (keys unique: exactly need of them). */
-static PetscErrorCode Threshold(MPI_Comm comm, PetscInt n, const uint64_t *keys, PetscInt64 need, uint64_t *T)
+PetscErrorCode RslLanduseThreshold(MPI_Comm comm, PetscInt n, const uint64_t *keys, PetscInt64 need, uint64_t *T)
 {
   uint64_t lo = 0, hi = UINT64_MAX;
 
@@ -142,9 +127,11 @@ static void Mark(PetscBool set[256], const PetscInt *l, PetscInt n)
     if (l[k] >= 0 && l[k] < 256) set[l[k]] = PETSC_TRUE;
 }
 
-/* Artificialisation on the DMDA: class array c (owned cells, [j][i] = row j, column i). */
-static PetscErrorCode Artificialise(RslLanduse lu, DM da, PetscScalar **c, const PetscBool urban[256], const PetscBool conv[256], PetscInt64 need, PetscInt nx)
+PetscErrorCode RslLanduseGrow(RslLanduseMap *m, PetscReal ha, PetscReal *done_ha)
 {
+  DM            da = m->da;
+  PetscScalar **c = m->c;
+  PetscInt64    need = (PetscInt64)llround(ha / m->pixel_ha);
   Vec           dg, dl;
   PetscScalar **d, **dln;
   PetscInt      xs, ys, xm, ym, mx, my, K = 0;
@@ -159,7 +146,7 @@ static PetscErrorCode Artificialise(RslLanduse lu, DM da, PetscScalar **c, const
   PetscCall(DMCreateLocalVector(da, &dl));
   PetscCall(DMDAVecGetArray(da, dg, &d));
   for (PetscInt j = ys; j < ys + ym; j++)
-    for (PetscInt i = xs; i < xs + xm; i++) d[j][i] = urban[(int)c[j][i]] ? 0 : -1;
+    for (PetscInt i = xs; i < xs + xm; i++) d[j][i] = m->urban[(int)c[j][i]] ? 0 : -1;
   PetscCall(DMDAVecRestoreArray(da, dg, &d));
   /* grow rings of chessboard distance k until they hold `need` convertible pixels */
   for (PetscInt k = 1; cum < need; k++) {
@@ -177,11 +164,11 @@ static PetscErrorCode Artificialise(RslLanduse lu, DM da, PetscScalar **c, const
         if (!hit) continue;
         d[j][i] = k;
         cnt[0]++;
-        if (conv[(int)c[j][i]]) cnt[1]++;
+        if (m->conv[(int)c[j][i]]) cnt[1]++;
       }
     PetscCall(DMDAVecRestoreArrayRead(da, dl, &dln));
     PetscCall(DMDAVecRestoreArray(da, dg, &d));
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cnt, 2, MPIU_INT64, MPI_SUM, lu->comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, cnt, 2, MPIU_INT64, MPI_SUM, m->comm));
     if (!cnt[0]) break;
     prev = cum;
     cum += cnt[1];
@@ -191,79 +178,52 @@ static PetscErrorCode Artificialise(RslLanduse lu, DM da, PetscScalar **c, const
     PetscCall(VecDestroy(&dg));
     PetscCall(VecDestroy(&dl));
   }
-  RSLCHECK(lu->comm, cum >= need, "-scenario_artificialise_ha/-scenario_zan: %g ha requested but only %" PetscInt64_FMT " convertible pixels can be reached from the urban fabric%s", (double)lu->ha, cum, K ? "" : " (the map has no urban class)");
+  RSLCHECK(m->comm, cum >= need, "-scenario_artificialise_ha/-scenario_zan: %g ha requested but only %" PetscInt64_FMT " convertible pixels can be reached from the urban fabric%s", (double)ha, cum, K ? "" : " (the map has no urban class)");
   /* last ring: the need - prev pixels of smallest priority */
   PetscCall(DMDAVecGetArray(da, dg, &d));
   PetscCall(PetscMalloc1(xm * ym, &keys));
   for (PetscInt j = ys; j < ys + ym; j++)
     for (PetscInt i = xs; i < xs + xm; i++)
-      if (d[j][i] == K && conv[(int)c[j][i]]) keys[nk++] = Key(lu->seed, 1, (uint64_t)j * nx + i);
-  if (need > 0) PetscCall(Threshold(lu->comm, nk, keys, need - prev, &T));
+      if (d[j][i] == K && m->conv[(int)c[j][i]]) keys[nk++] = RslLanduseKey(m->seed, 1, (uint64_t)j * m->nx + i);
+  if (need > 0) PetscCall(RslLanduseThreshold(m->comm, nk, keys, need - prev, &T));
   for (PetscInt j = ys; j < ys + ym && need > 0; j++)
     for (PetscInt i = xs; i < xs + xm; i++) {
-      uint64_t key = Key(lu->seed, 1, (uint64_t)j * nx + i);
-      if (!conv[(int)c[j][i]] || d[j][i] < 1 || d[j][i] > K || (d[j][i] == K && key > T)) continue;
-      c[j][i] = lu->newc[(Mix(key) >> 40) % (uint64_t)lu->nnew];
+      uint64_t key = RslLanduseKey(m->seed, 1, (uint64_t)j * m->nx + i);
+      if (!m->conv[(int)c[j][i]] || d[j][i] < 1 || d[j][i] > K || (d[j][i] == K && key > T)) continue;
+      c[j][i] = m->newc[(RslLanduseMix(key) >> 40) % (uint64_t)m->nnew];
     }
   PetscCall(DMDAVecRestoreArray(da, dg, &d));
   PetscCall(PetscFree(keys));
   PetscCall(VecDestroy(&dg));
   PetscCall(VecDestroy(&dl));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* De-sealing: the sealed pixels of orig with the smallest priorities. */
-static PetscErrorCode Deseal(RslLanduse lu, DM da, PetscScalar **c, PetscScalar **orig, const PetscBool sealed[256], PetscInt nx, PetscInt64 *done)
-{
-  PetscInt   xs, ys, xm, ym, nk = 0;
-  PetscInt64 total = 0, need;
-  uint64_t  *keys, T = 0;
-
-  PetscFunctionBegin;
-  PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
-  PetscCall(PetscMalloc1(xm * ym, &keys));
-  for (PetscInt j = ys; j < ys + ym; j++)
-    for (PetscInt i = xs; i < xs + xm; i++)
-      if (sealed[(int)orig[j][i]]) keys[nk++] = Key(lu->seed, 2, (uint64_t)j * nx + i);
-  total = nk;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPIU_INT64, MPI_SUM, lu->comm));
-  need = (PetscInt64)llround(lu->pct / 100.0 * (double)total);
-  if (need > 0) {
-    PetscCall(Threshold(lu->comm, nk, keys, need, &T));
-    for (PetscInt j = ys; j < ys + ym; j++)
-      for (PetscInt i = xs; i < xs + xm; i++)
-        if (sealed[(int)orig[j][i]] && Key(lu->seed, 2, (uint64_t)j * nx + i) <= T) c[j][i] = lu->desealed;
-  }
-  PetscCall(PetscFree(keys));
-  *done = need;
+  *done_ha = need * m->pixel_ha;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
 {
   MPI_Comm      comm = map->comm;
-  DM            da;
   AO            ao;
   Vec           blk, g, gorig;
   IS            isfrom, isto;
   VecScatter    sc;
   PetscInt     *idx, n = map->nc * map->nr, rstart;
-  PetscScalar  *b, **c, **o;
-  PetscBool     urban[256] = {PETSC_FALSE}, conv[256] = {PETSC_FALSE}, sealed[256] = {PETSC_FALSE};
-  double        pixel_ha = fabs(map->gt[1] * map->gt[5]) / 1e4;
-  PetscInt64    need = 0, desealed = 0;
+  PetscScalar  *b;
+  PetscBool     active;
+  RslLanduseMap m = {.comm = comm, .nx = map->nx, .pixel_ha = fabs(map->gt[1] * map->gt[5]) / 1e4, .seed = lu->seed, .newc = lu->newc, .nnew = lu->nnew, .desealed = lu->desealed};
 
   PetscFunctionBegin;
   lu->art_ha = lu->des_ha = 0;
-  if (!lu->artificialise && !lu->desealing) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RslLanduseIsActive(lu, &active));
+  if (!active) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscLogEventBegin(RSL_Landuse, 0, 0, 0, 0));
   RSLCHECK(comm, (double)map->nx * (double)map->ny < 4294967296.0, "land-use scenario: the class map has more than 2^32 pixels");
-  Mark(urban, lu->urban, lu->nurban), Mark(conv, lu->conv, lu->nconv), Mark(sealed, lu->sealed, lu->nsealed);
-  urban[255] = conv[255] = sealed[255] = PETSC_FALSE;
+  Mark(m.urban, lu->urban, lu->nurban), Mark(m.conv, lu->conv, lu->nconv), Mark(m.sealed, lu->sealed, lu->nsealed);
+  m.urban[255] = m.conv[255] = m.sealed[255] = PETSC_FALSE;
   /* the map's blocks -> a DMDA over the whole map (i = column, j = row from the north) */
-  PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, map->nx, map->ny, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &da));
-  PetscCall(DMSetUp(da));
-  PetscCall(DMCreateGlobalVector(da, &g));
+  PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, map->nx, map->ny, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &m.da));
+  PetscCall(DMSetUp(m.da));
+  PetscCall(DMCreateGlobalVector(m.da, &g));
   PetscCall(VecCreateMPI(comm, n, PETSC_DETERMINE, &blk));
   PetscCall(VecGetOwnershipRange(blk, &rstart, NULL));
   PetscCall(PetscMalloc1(n, &idx));
@@ -274,7 +234,7 @@ PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
       b[r * map->nc + q]   = map->data[r * map->nc + q];
     }
   PetscCall(VecRestoreArray(blk, &b));
-  PetscCall(DMDAGetAO(da, &ao));
+  PetscCall(DMDAGetAO(m.da, &ao));
   PetscCall(AOApplicationToPetsc(ao, n, idx));
   PetscCall(ISCreateGeneral(comm, n, idx, PETSC_OWN_POINTER, &isto));
   PetscCall(ISCreateStride(comm, n, rstart, 1, &isfrom));
@@ -284,30 +244,31 @@ PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
   PetscCall(VecDuplicate(g, &gorig));
   PetscCall(VecCopy(g, gorig));
 
-  PetscCall(DMDAVecGetArray(da, g, &c));
-  PetscCall(DMDAVecGetArrayRead(da, gorig, &o));
-  if (lu->artificialise) {
-    need = (PetscInt64)llround(lu->ha / pixel_ha);
-    PetscCall(Artificialise(lu, da, c, urban, conv, need, map->nx));
+  /* the components, in registration order, on the same map */
+  PetscCall(DMDAVecGetArray(m.da, g, &m.c));
+  PetscCall(DMDAVecGetArrayRead(m.da, gorig, &m.orig));
+  for (PetscInt k = 0; k < lu->sc->n; k++) {
+    RslScenarioComponent c = lu->sc->c[k];
+    if (!c->on || !c->ops.landuse) continue;
+    PetscCall(c->ops.landuse(c, &m));
+    if (c->sealing > 0) lu->art_ha += c->changed_ha;
+    else lu->des_ha += c->changed_ha;
   }
-  if (lu->desealing) PetscCall(Deseal(lu, da, c, o, sealed, map->nx, &desealed));
-  PetscCall(DMDAVecRestoreArrayRead(da, gorig, &o));
-  PetscCall(DMDAVecRestoreArray(da, g, &c));
+  PetscCall(DMDAVecRestoreArrayRead(m.da, gorig, &m.orig));
+  PetscCall(DMDAVecRestoreArray(m.da, g, &m.c));
 
   PetscCall(VecScatterBegin(sc, g, blk, INSERT_VALUES, SCATTER_REVERSE));
   PetscCall(VecScatterEnd(sc, g, blk, INSERT_VALUES, SCATTER_REVERSE));
   PetscCall(VecGetArray(blk, &b));
   for (PetscInt k = 0; k < n; k++) map->data[k] = (unsigned char)b[k];
   PetscCall(VecRestoreArray(blk, &b));
-  lu->art_ha = need * pixel_ha;
-  lu->des_ha = desealed * pixel_ha;
   PetscCall(VecScatterDestroy(&sc));
   PetscCall(ISDestroy(&isfrom));
   PetscCall(ISDestroy(&isto));
   PetscCall(VecDestroy(&blk));
   PetscCall(VecDestroy(&g));
   PetscCall(VecDestroy(&gorig));
-  PetscCall(DMDestroy(&da));
+  PetscCall(DMDestroy(&m.da));
   PetscCall(PetscLogEventEnd(RSL_Landuse, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -322,12 +283,13 @@ PetscErrorCode RslLanduseGetChanges(RslLanduse lu, PetscReal *artificialised_ha,
 
 PetscErrorCode RslLanduseView(RslLanduse lu, PetscViewer viewer)
 {
+  PetscBool active;
+
   PetscFunctionBegin;
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(lu->comm, &viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: "));
-  if (!lu->artificialise && !lu->desealing) PetscCall(PetscViewerASCIIPrintf(viewer, "unchanged\n"));
-  else
-    PetscCall(PetscViewerASCIIPrintf(viewer, "artificialisation %g ha requested (%g ha done)%s, de-sealing %g %% (%g ha), seed %" PetscInt_FMT "\n", (double)(lu->artificialise ? lu->ha : 0), (double)lu->art_ha, lu->zan_year > 0 ? " [ZAN]" : "", (double)(lu->desealing ? lu->pct : 0), (double)lu->des_ha, lu->seed));
+  PetscCall(RslLanduseIsActive(lu, &active));
+  if (!active) PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: unchanged\n"));
+  else PetscCall(PetscViewerASCIIPrintf(viewer, "Land use: %.6g ha artificialised, %.6g ha de-sealed, seed %" PetscInt_FMT "\n", (double)lu->art_ha, (double)lu->des_ha, lu->seed));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

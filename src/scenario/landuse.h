@@ -3,14 +3,11 @@
  * decomposition), in place, before the hydraulic parameters are computed (RslHydro
  * SetClassMap). The driver writes the modified map (RslClassMapWrite).
  *
- * Options (-scenario_ prefix; components switched on by -scenario_type, see scenario.h, or
- * by giving their option):
- *   -scenario_artificialise_ha X   X ha of agricultural/natural land -> urban classes;
- *   -scenario_zan YEAR             the ZAN trajectory from -scenario_zan_base_year (2021)
- *                                  to YEAR with -scenario_zan_ref_rate R (ha/yr, the
- *                                  territory's 2011-2021 consumption): X = RslZANHectares;
- *   -scenario_desealing_pct Y      Y % of the sealed (impervious, not building) area ->
- *                                  pervious class;
+ * What changes is the scenario's land-use components (scenario.h), acting in their
+ * registration order on the same map: -scenario_artificialise_ha X (X ha of agricultural/
+ * natural land -> urban classes), -scenario_zan YEAR (X from the ZAN law),
+ * -scenario_desealing_pct Y (Y % of the sealed, impervious not building, area -> pervious
+ * class). This object reads the options they share (-scenario_ prefix):
  *   -scenario_seed N               (default 1) the random draw;
  *   -scenario_nomenclature flair19|naf  default class sets (FLAIR-19 index = code - 1, or
  *                                  the IGN AI codes), each overridable:
@@ -34,16 +31,19 @@
  * result is identical for any rank count and decomposition. */
 #pragma once
 #include "seg/classmap.h"
+#include "scenario/scenario.h"
 
 typedef struct _p_RslLanduse *RslLanduse;
 
 PetscErrorCode RslLanduseCreate(MPI_Comm comm, RslLanduse *lu);
+/* The scenario whose land-use components Apply runs (it must outlive the object). */
+PetscErrorCode RslLanduseSetScenario(RslLanduse lu, RslScenario sc);
 PetscErrorCode RslLanduseSetFromOptions(RslLanduse lu);
-/* True when a land-use component is on. */
+/* True when a land-use component of the scenario is on. */
 PetscErrorCode RslLanduseIsActive(RslLanduse lu, PetscBool *active);
 /* Modify map in place (collective over map->comm). */
 PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map);
-/* Areas changed by the last Apply (ha). */
+/* Areas changed by the last Apply (ha): by the components that seal land, that unseal it. */
 PetscErrorCode RslLanduseGetChanges(RslLanduse lu, PetscReal *artificialised_ha, PetscReal *desealed_ha);
 PetscErrorCode RslLanduseView(RslLanduse lu, PetscViewer viewer);
 PetscErrorCode RslLanduseDestroy(RslLanduse *lu);

@@ -1,74 +1,92 @@
-/* scenario/rain: the object, its options and the uniform sources (see rain.h). */
+/* scenario/rain: the object over the registered sources, the rate with the scenario's factor
+ * (rain.h). */
 #include "scenario/rain_impl.h"
-#include "scenario/scenario.h"
+#include "scenario/registry.h"
+#include <string.h>
 
-static PetscLogEvent RSL_RainSetUp, RSL_RainRate;
+static PetscLogEvent     RSL_RainSetUp, RSL_RainRate;
+
+PetscErrorCode RslRainRegister(const char name[], PetscErrorCode (*create)(RslRainSource))
+{
+  PetscFunctionBegin;
+  PetscCall(RslScenarioRegisterAll());
+  PetscCall(PetscFunctionListAdd(&RslRainSourceList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode RslRainCreate(MPI_Comm comm, RslRain *rain)
 {
-  RslRain r;
+  RslRain            r;
+  const char       **names;
+  PetscVoidFunction *create;
+  PetscInt           n;
 
   PetscFunctionBegin;
   PetscCall(RslLogEventRegister("RslRainSetUp", &RSL_RainSetUp));
   PetscCall(RslLogEventRegister("RslRainRate", &RSL_RainRate));
+  PetscCall(RslScenarioRegisterAll());
   PetscCall(PetscNew(&r));
-  r->comm          = comm;
-  r->cfactor       = 1.0;
-  r->dt            = 300;
-  r->peak          = 0.5;
-  r->raster_dt     = 3600;
-  r->raster.scale  = 1.0;
-  r->raster.loaded = -1;
+  r->comm    = comm;
+  r->cfactor = 1.0;
   RslSeriesConstant(0.0, &r->series);
+  PetscCall(RslRegistryGet(RslRainSourceList, &n, &names, &create));
+  PetscCall(PetscCalloc1(n, &r->src));
+  for (PetscInt k = 0; k < n; k++) {
+    RslRainSource s;
+    PetscCall(PetscNew(&s));
+    r->src[r->n++] = s;
+    PetscCall(PetscStrncpy(s->name, names[k], sizeof s->name));
+    s->rain = r;
+    PetscCall(((PetscErrorCode(*)(RslRainSource))create[k])(s));
+  }
+  PetscCall(PetscFree(names));
+  PetscCall(PetscFree(create));
   *rain = r;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRainSetScenario(RslRain rain, RslScenario sc)
+{
+  PetscFunctionBegin;
+  PetscCall(RslScenarioGetRainFactor(sc, &rain->cfactor));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslRainSetFromOptions(RslRain rain)
 {
-  MPI_Comm    comm = rain->comm;
-  PetscReal   mmh  = 0;
-  PetscBool   has_rate, has_hyeto, has_raster, has_design, idf_units_set;
-  char        units[16] = "mm_per_min", nodata[16] = "mean";
-  const char *kinds[]   = {"block", "chicago", "double_triangle"};
-  PetscInt    ikind     = 0;
+  MPI_Comm  comm = rain->comm;
+  char      type[64] = "", opts[256] = "", names[256] = "none", help[320], view[PETSC_MAX_PATH_LEN] = "";
+  PetscInt  ngiven = 0;
+  PetscBool typed, viewset;
 
   PetscFunctionBegin;
-  PetscOptionsBegin(comm, NULL, "Rain forcing", "rain");
-  PetscCall(PetscOptionsReal("-rain_rate", "Constant rain rate (mm/h)", "RslRainSetFromOptions", mmh, &mmh, &has_rate));
-  PetscCall(PetscOptionsString("-rain_hyetograph", "Step hyetograph CSV time_s,mm_per_h", "RslRainSetFromOptions", rain->file, rain->file, sizeof rain->file, &has_hyeto));
-  PetscCall(PetscOptionsString("-rain_raster_series", "Gridded rain: list, glob or .txt of rasters", "RslRainSetFromOptions", rain->spec, rain->spec, sizeof rain->spec, &has_raster));
-  PetscCall(PetscOptionsReal("-rain_raster_scale", "Raster value -> mm/h factor (0.1 for rasters in 0.1 mm/h)", "RslRainSetFromOptions", rain->raster.scale, &rain->raster.scale, NULL));
-  PetscCall(PetscOptionsReal("-rain_raster_dt", "Time step between rasters (s)", "RslRainSetFromOptions", rain->raster_dt, &rain->raster_dt, NULL));
-  PetscCall(PetscOptionsReal("-rain_raster_start", "Start time of the first raster (s)", "RslRainSetFromOptions", rain->raster_start, &rain->raster_start, NULL));
-  PetscCall(PetscOptionsString("-rain_raster_nodata", "Cells without valid pixels: mean (of the valid pixels under the grid) or zero", "RslRainSetFromOptions", nodata, nodata, sizeof nodata, NULL));
-  PetscCall(PetscOptionsEList("-rain_design", "Design storm", "RslRainSetFromOptions", kinds, 3, kinds[0], &ikind, &has_design));
-  PetscCall(PetscOptionsReal("-rain_idf_a", "Montana coefficient a (i = a t^-b, t in min)", "RslRainSetFromOptions", rain->idf_a, &rain->idf_a, NULL));
-  PetscCall(PetscOptionsReal("-rain_idf_b", "Montana coefficient b", "RslRainSetFromOptions", rain->idf_b, &rain->idf_b, NULL));
-  PetscCall(PetscOptionsString("-rain_idf_units", "Unit of i in the IDF law: mm_per_min (Météo-France) or mm_per_h", "RslRainSetFromOptions", units, units, sizeof units, &idf_units_set));
-  PetscCall(PetscOptionsReal("-rain_duration", "Design storm duration (s)", "RslRainSetFromOptions", rain->duration, &rain->duration, NULL));
-  PetscCall(PetscOptionsReal("-rain_dt", "Design storm time step (s)", "RslRainSetFromOptions", rain->dt, &rain->dt, NULL));
-  PetscCall(PetscOptionsReal("-rain_peak_position", "Design storm peak position (fraction of the duration)", "RslRainSetFromOptions", rain->peak, &rain->peak, NULL));
-  PetscCall(PetscOptionsReal("-rain_intense_duration", "Double triangle: duration of the intense period (s, default duration/4)", "RslRainSetFromOptions", rain->intense, &rain->intense, NULL));
-  PetscOptionsEnd();
-
-  RSLCHECK(comm, (int)has_rate + (int)has_hyeto + (int)has_raster + (int)has_design <= 1, "rain: give at most one of -rain_rate, -rain_hyetograph, -rain_raster_series, -rain_design");
-  RSLCHECK(comm, !strcmp(units, "mm_per_min") || !strcmp(units, "mm_per_h"), "-rain_idf_units: '%s' (expected mm_per_min or mm_per_h)", units);
-  RSLCHECK(comm, !strcmp(nodata, "mean") || !strcmp(nodata, "zero"), "-rain_raster_nodata: '%s' (expected mean or zero)", nodata);
-  rain->idf_mm_per_h       = (PetscBool)!strcmp(units, "mm_per_h");
-  rain->raster.nodata_zero = (PetscBool)!strcmp(nodata, "zero");
-  rain->kind               = RAIN_NONE;
-  if (has_rate) {
-    RSLCHECK(comm, mmh >= 0 && PetscIsNormalReal(mmh + 1.0), "-rain_rate: %g mm/h must be >= 0", (double)mmh);
-    rain->kind = RAIN_CONSTANT;
-    RslSeriesConstant(mmh, &rain->series);
-  } else if (has_hyeto) rain->kind = RAIN_HYETOGRAPH;
-  else if (has_raster) rain->kind = RAIN_RASTER;
-  else if (has_design) {
-    rain->kind = RAIN_DESIGN;
-    PetscCall(PetscStrncpy(rain->design, kinds[ikind], sizeof rain->design));
+  for (PetscInt k = 0; k < rain->n; k++) {
+    if (k) PetscCall(PetscStrlcat(opts, ", ", sizeof opts));
+    PetscCall(PetscStrlcat(opts, rain->src[k]->option, sizeof opts));
+    PetscCall(PetscStrlcat(names, ", ", sizeof names));
+    PetscCall(PetscStrlcat(names, rain->src[k]->name, sizeof names));
   }
-  PetscCall(RslScenarioClimateFactor(comm, &rain->cfactor, &rain->dT, &rain->cc_rate));
+  PetscCall(PetscSNPrintf(help, sizeof help, "Rain source: %s (default: the one whose option is given)", names));
+  PetscCall(PetscViewerDestroy(&rain->viewer));
+  PetscOptionsBegin(comm, NULL, "Rain forcing", "rain");
+  PetscCall(PetscOptionsString("-rain_type", help, "RslRainSetFromOptions", type, type, sizeof type, &typed));
+  PetscCall(PetscOptionsString("-rain_view", "Print the rain: source, depth and peak intensity (ASCII viewer: stdout, or :FILE)", "RslRainView", view, view, sizeof view, &viewset));
+  for (PetscInt k = 0; k < rain->n; k++) PetscCall(rain->src[k]->ops.options(rain->src[k], PetscOptionsObject));
+  PetscOptionsEnd();
+  if (viewset) PetscCall(PetscOptionsGetViewer(comm, NULL, NULL, "-rain_view", &rain->viewer, &rain->format, NULL));
+
+  rain->active = NULL;
+  for (PetscInt k = 0; k < rain->n; k++) {
+    RslRainSource s = rain->src[k];
+    if (s->given) ngiven++;
+    if (typed ? !strcmp(type, s->name) : s->given) rain->active = s;
+  }
+  if (!typed) RSLCHECK(comm, ngiven <= 1, "rain: give at most one of %s", opts);
+  else if (strcmp(type, "none")) {
+    RSLCHECK(comm, rain->active, "-rain_type: unknown rain source '%s' (expected one of %s)", type, names);
+    RSLCHECK(comm, rain->active->given, "-rain_type %s needs %s", type, rain->active->option);
+  }
+  if (rain->active && rain->active->ops.check) PetscCall(rain->active->ops.check(rain->active));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -77,56 +95,40 @@ PetscErrorCode RslRainSetUp(RslRain rain, const RslGrid *grid)
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(RSL_RainSetUp, 0, 0, 0, 0));
   rain->grid = grid;
-  switch (rain->kind) {
-  case RAIN_HYETOGRAPH:
-    PetscCall(RslSeriesRead(rain->comm, "-rain_hyetograph", rain->file, PETSC_FALSE, PETSC_TRUE, &rain->series));
-    break;
-  case RAIN_DESIGN:
-    PetscCall(RslRainDesignBuild(rain));
-    break;
-  case RAIN_RASTER:
-    PetscCall(RslRainRasterSetUp(rain));
-    break;
-  default:
-    break;
-  }
+  if (rain->active && rain->active->ops.setup) PetscCall(rain->active->ops.setup(rain->active));
   PetscCall(PetscLogEventEnd(RSL_RainSetUp, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Index of the raster holding t, -1 when none does. */
-static PetscInt RasterIndex(const RainRaster *r, PetscReal t)
+PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform)
 {
-  PetscInt lo = 0, hi = r->n;
-  if (!r->n || t < r->t[0] || t >= r->t[r->n]) return -1;
-  while (hi - lo > 1) {
-    PetscInt mid = (lo + hi) / 2;
-    if (r->t[mid] <= t) lo = mid;
-    else hi = mid;
-  }
-  return lo;
+  PetscFunctionBegin;
+  *uniform = (PetscBool)!(rain->active && rain->active->ops.field);
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslRainGetRate(RslRain rain, PetscReal t, Vec rate)
 {
+  PetscBool uniform;
+
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(RSL_RainRate, 0, 0, 0, 0));
-  if (rain->kind != RAIN_RASTER) {
-    PetscCall(VecSet(rate, RainToSI(RslSeriesEval(&rain->series, t), rain->cfactor)));
-  } else {
-    PetscInt k = RasterIndex(&rain->raster, t);
-    if (k < 0) PetscCall(VecSet(rate, 0.0));
+  PetscCall(RslRainIsUniform(rain, &uniform));
+  if (uniform) PetscCall(VecSet(rate, RainToSI(RslSeriesEval(&rain->series, t), rain->cfactor)));
+  else {
+    Vec f;
+    PetscCall(rain->active->ops.field(rain->active, t, &f));
+    if (!f) PetscCall(VecSet(rate, 0.0));
     else {
-      const PetscScalar *f;
+      const PetscScalar *mmh;
       PetscScalar       *r;
       PetscInt           n;
-      if (k != rain->raster.loaded) PetscCall(RslRainRasterLoad(rain, k));
       PetscCall(VecGetLocalSize(rate, &n));
-      PetscCall(VecGetArrayRead(rain->raster.field, &f));
+      PetscCall(VecGetArrayRead(f, &mmh));
       PetscCall(VecGetArray(rate, &r));
-      for (PetscInt i = 0; i < n; i++) r[i] = RainToSI(f[i], rain->cfactor);
+      for (PetscInt i = 0; i < n; i++) r[i] = RainToSI(mmh[i], rain->cfactor);
       PetscCall(VecRestoreArray(rate, &r));
-      PetscCall(VecRestoreArrayRead(rain->raster.field, &f));
+      PetscCall(VecRestoreArrayRead(f, &mmh));
     }
   }
   PetscCall(PetscLogEventEnd(RSL_RainRate, 0, 0, 0, 0));
@@ -135,14 +137,12 @@ PetscErrorCode RslRainGetRate(RslRain rain, PetscReal t, Vec rate)
 
 PetscErrorCode RslRainNextBreak(RslRain rain, PetscReal t, PetscReal *tnext)
 {
+  PetscBool uniform;
+
   PetscFunctionBegin;
-  if (rain->kind != RAIN_RASTER) *tnext = RslSeriesNextBreak(&rain->series, t);
-  else {
-    const RainRaster *r = &rain->raster;
-    PetscInt          k = RasterIndex(r, t);
-    if (k >= 0) *tnext = r->t[k + 1];
-    else *tnext = (r->n && t < r->t[0]) ? r->t[0] : PETSC_MAX_REAL;
-  }
+  PetscCall(RslRainIsUniform(rain, &uniform));
+  if (uniform) *tnext = RslSeriesNextBreak(&rain->series, t);
+  else PetscCall(rain->active->ops.next_break(rain->active, t, tnext));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -165,40 +165,79 @@ PetscErrorCode RslRainGetDepth(RslRain rain, PetscReal t0, PetscReal t1, Vec dep
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform)
-{
-  PetscFunctionBegin;
-  *uniform = (PetscBool)(rain->kind != RAIN_RASTER);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode RslRainGetUniformRate(RslRain rain, PetscReal t, PetscReal *rate)
 {
+  PetscBool uniform;
+
   PetscFunctionBegin;
-  PetscCheck(rain->kind != RAIN_RASTER, rain->comm, PETSC_ERR_ARG_WRONGSTATE, "RslRainGetUniformRate: the rain is a raster series, not uniform");
+  PetscCall(RslRainIsUniform(rain, &uniform));
+  PetscCheck(uniform, rain->comm, PETSC_ERR_ARG_WRONGSTATE, "RslRainGetUniformRate: the rain is a %s, not uniform", rain->active->name);
   *rate = RainToSI(RslSeriesEval(&rain->series, t), rain->cfactor);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRainGetClimateFactor(RslRain rain, PetscReal *factor)
+/* Over the whole forcing, with the factor: depth (mm, grid mean) up to the last break
+ * tlast, the rate after it (mm/h, grid mean) and the peak intensity (mm/h, cell max). */
+static PetscErrorCode Totals(RslRain rain, PetscReal *depth, PetscReal *tlast, PetscReal *after, PetscReal *peak)
 {
+  Vec       rate = NULL;
+  PetscReal t = 0, tn, mean, max, ncells = (PetscReal)rain->grid->nx * rain->grid->ny;
+  PetscBool uniform;
+
   PetscFunctionBegin;
-  *factor = rain->cfactor;
+  PetscCall(RslRainIsUniform(rain, &uniform));
+  if (!uniform) PetscCall(DMGetGlobalVector(rain->grid->da1, &rate));
+  *depth = *peak = 0;
+  for (;;) {
+    PetscCall(RslRainNextBreak(rain, t, &tn));
+    if (uniform) {
+      PetscCall(RslRainGetUniformRate(rain, t, &mean));
+      max = mean;
+    } else {
+      PetscCall(RslRainGetRate(rain, t, rate));
+      PetscCall(VecSum(rate, &mean));
+      PetscCall(VecMax(rate, NULL, &max));
+      mean /= ncells;
+    }
+    *peak = PetscMax(*peak, max * 3.6e6);
+    if (tn >= PETSC_MAX_REAL) break;
+    *depth += mean * (tn - t) * 1e3;
+    t = tn;
+  }
+  *tlast = t;
+  *after = mean * 3.6e6;
+  if (rate) PetscCall(DMRestoreGlobalVector(rain->grid->da1, &rate));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode RslRainView(RslRain rain, PetscViewer viewer)
 {
-  static const char *names[] = {"none", "constant", "hyetograph", "design storm", "raster series"};
+  PetscBool ascii;
 
   PetscFunctionBegin;
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(rain->comm, &viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "Rain: %s", names[rain->kind]));
-  if (rain->kind == RAIN_CONSTANT) PetscCall(PetscViewerASCIIPrintf(viewer, " %g mm/h", (double)rain->series.c));
-  if (rain->kind == RAIN_HYETOGRAPH) PetscCall(PetscViewerASCIIPrintf(viewer, " '%s' (%" PetscInt_FMT " rows)", rain->file, rain->series.n));
-  if (rain->kind == RAIN_DESIGN) PetscCall(PetscViewerASCIIPrintf(viewer, " %s a=%g b=%g (%s) duration %g s, dt %g s", rain->design, (double)rain->idf_a, (double)rain->idf_b, rain->idf_mm_per_h ? "mm/h" : "mm/min", (double)rain->duration, (double)rain->dt));
-  if (rain->kind == RAIN_RASTER) PetscCall(PetscViewerASCIIPrintf(viewer, " %" PetscInt_FMT " files, %s CRS, scale %g", rain->raster.n, rain->raster.same_crs ? "grid" : "reprojected", (double)rain->raster.scale));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "; climate factor %.6f (dT %g °C, rate %g /°C)\n", (double)rain->cfactor, (double)rain->dT, (double)rain->cc_rate));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  if (!ascii) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Rain: %s\n", rain->active ? rain->active->name : "none"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  if (rain->active && rain->active->ops.view) PetscCall(rain->active->ops.view(rain->active, viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "factor on intensities (scenario) %.17g, included below\n", (double)rain->cfactor));
+  if (rain->grid) {
+    PetscReal depth = 0, tlast = 0, after = 0, peak = 0;
+    PetscCall(Totals(rain, &depth, &tlast, &after, &peak));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "depth %.6g mm (grid mean) over [0, %.6g s], then %.6g mm/h; peak intensity %.6g mm/h\n", (double)depth, (double)tlast, (double)after, (double)peak));
+  }
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRainViewFromOptions(RslRain rain)
+{
+  PetscFunctionBegin;
+  if (!rain->viewer) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscViewerPushFormat(rain->viewer, rain->format));
+  PetscCall(RslRainView(rain, rain->viewer));
+  PetscCall(PetscViewerPopFormat(rain->viewer));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -206,8 +245,15 @@ PetscErrorCode RslRainDestroy(RslRain *rain)
 {
   PetscFunctionBegin;
   if (!*rain) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k < (*rain)->n; k++) {
+    RslRainSource s = (*rain)->src[k];
+    if (s->ops.destroy) PetscCall(s->ops.destroy(s));
+    PetscCall(PetscFree(s->data));
+    PetscCall(PetscFree(s));
+  }
+  PetscCall(PetscFree((*rain)->src));
   PetscCall(RslSeriesFree(&(*rain)->series));
-  PetscCall(RslRainRasterDestroy(&(*rain)->raster));
+  PetscCall(PetscViewerDestroy(&(*rain)->viewer));
   PetscCall(PetscFree(*rain));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

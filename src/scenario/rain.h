@@ -1,55 +1,35 @@
-/* scenario/rain: the rain forcing of a run, in m/s per cell, and the 2050 climate factor
- * applied to it. One source is chosen by the options (-rain_ prefix; at most one):
- *   -rain_rate MMH            constant rate (mm/h, >= 0) from t = 0 on;
- *   -rain_hyetograph FILE.csv `time_s,mm_per_h` rows after a header line ('#' comments):
- *                             a step series, each rate holding on [t_k, t_{k+1}); 0 before
- *                             the first time; the LAST ROW'S RATE HOLDS for t >= t_last
- *                             (end a storm with a final `T,0` row);
- *   -rain_raster_series SPEC  gridded rain: a comma-separated list of rasters, a glob
- *                             pattern (sorted by name), or a .txt file of lines `path` or
- *                             `time_s,path` (paths relative to the .txt's folder); file k
- *                             holds on [t_k, t_{k+1}) and the last one for -rain_raster_dt,
- *                             then 0. Without explicit times t_k = -rain_raster_start +
- *                             k * -rain_raster_dt (default 0 and 3600 s). Pixel values are
- *                             multiplied by -rain_raster_scale to give mm/h (default 1; the
- *                             Météo-France radar files of the Cance case are in 0.1 mm/h:
- *                             0.1). Resampling: same CRS as the grid -> overlap-area-
- *                             weighted mean of the valid pixels under each cell (volume-
- *                             conservative); another CRS -> cell centres reprojected by GDAL
- *                             (OGR) and the pixel containing each taken; a CRS GDAL cannot
- *                             transform, or no overlap -> error naming the file. Nodata
- *                             (the band's nodata value, NaN, or < 0 -- radar convention) is
- *                             ignored; a cell without any valid pixel takes the mean of the
- *                             valid pixels under the whole grid (overlap-area weighted), or
- *                             0 with -rain_raster_nodata zero, so a gap neither creates nor
- *                             removes rain on average;
- *   -rain_design block|chicago|double_triangle  design storm from Montana IDF coefficients
- *                             i(t) = a t^-b, t in minutes, i in mm/min (Météo-France's
- *                             convention: depth H(t) = a t^(1-b) mm), or in mm/h with
- *                             -rain_idf_units mm_per_h; -rain_idf_a A -rain_idf_b B (0<B<1),
- *                             -rain_duration D (s), -rain_dt S (s, default 300),
- *                             -rain_peak_position R (0..1, default 0.5),
- *                             -rain_intense_duration D1 (s, double triangle, default D/4).
- *                             block: i(D) over [0, D). chicago (Keifer & Chu 1957): every
- *                             window of duration d around the peak (fraction R before it)
- *                             holds a d^(1-b); steps are aligned so that the peak step
- *                             [tp - R dt, tp + (1-R) dt] holds exactly i(dt) dt, tp = R D.
- *                             double_triangle (Desbordes 1974): piecewise linear, 0 at 0 and
- *                             D, i1 at the ends of the intense period [ts, ts + D1]
- *                             (ts = R (D - D1)), peak at ts + R D1; depth H(D1) within the
- *                             intense period and H(D) in total.
- *   none of them: no rain.
- * Every step-rate is the exact mean of the storm's intensity over the step.
- * Climate: intensities are multiplied by the factor of scenario.h, exactly once, in
- * RslRainGetRate (and RslRainGetUniformRate).
+/* scenario/rain: the rain forcing of a run, in m/s per cell, with the scenario's factor on
+ * intensities (scenario.h, the "climate" component) applied exactly once, in RslRainGetRate
+ * (and RslRainGetUniformRate). Options are prefixed -rain_.
+ *
+ * Sources are a registry (PetscFunctionList, RslRainRegister), one file each, chosen by
+ * -rain_type NAME or, without it, by giving the source's own option (at most one of them):
+ *   constant       rain_constant.c    -rain_rate MMH
+ *   hyetograph     rain_hyetograph.c  -rain_hyetograph FILE.csv
+ *   raster_series  rain_raster.c      -rain_raster_series SPEC (radar, gridded rain)
+ *   design         rain_design.c      -rain_design block|chicago|double_triangle
+ *   none of them: no rain (-rain_type none).
+ * Their semantics are at the top of their files and in docs/user-guide.md; a source's
+ * options are read whether it is chosen or not (-help lists them), checked when it is.
+ * Every step-rate is the exact mean of the storm's intensity over the step. -rain_view
+ * [VIEWER]: RslRainViewFromOptions prints the source, the rain depth (grid mean) and the
+ * peak intensity.
  * Per-cell rates depend only on the cell's global index and the inputs: identical for any
  * rank count. */
 #pragma once
 #include "grid/grid.h"
+#include "scenario/scenario.h"
 
-typedef struct _p_RslRain *RslRain;
+typedef struct _p_RslRain       *RslRain;
+typedef struct _p_RslRainSource *RslRainSource;
 
+/* Add a source to the registry: create fills the source's operations (rain_impl.h). The
+ * built-in ones (registry.c) are registered on the first RslRainCreate. */
+PetscErrorCode RslRainRegister(const char name[], PetscErrorCode (*create)(RslRainSource));
 PetscErrorCode RslRainCreate(MPI_Comm comm, RslRain *rain);
+/* Take the factor on intensities from the scenario (after its SetFromOptions); without a
+ * scenario the factor is 1. */
+PetscErrorCode RslRainSetScenario(RslRain rain, RslScenario sc);
 PetscErrorCode RslRainSetFromOptions(RslRain rain);
 /* Reads the inputs (collective); the grid must outlive the object. */
 PetscErrorCode RslRainSetUp(RslRain rain, const RslGrid *grid);
@@ -66,8 +46,11 @@ PetscErrorCode RslRainGetDepth(RslRain rain, PetscReal t0, PetscReal t1, Vec dep
 PetscErrorCode RslRainIsUniform(RslRain rain, PetscBool *uniform);
 /* The rate (m/s) at t of a uniform rain (error for raster series). */
 PetscErrorCode RslRainGetUniformRate(RslRain rain, PetscReal t, PetscReal *rate);
-PetscErrorCode RslRainGetClimateFactor(RslRain rain, PetscReal *factor);
+/* The source; after SetUp also the rain depth (grid mean) and peak intensity (cell max) over
+ * the whole forcing (collective: a raster series reads every file). */
 PetscErrorCode RslRainView(RslRain rain, PetscViewer viewer);
+/* View with the viewer of -rain_view, when given (collective). */
+PetscErrorCode RslRainViewFromOptions(RslRain rain);
 PetscErrorCode RslRainDestroy(RslRain *rain);
 
 /* The same as callbacks with ctx = RslRain (the shapes of RslSWERain in swe/swe.h). */

@@ -1,11 +1,24 @@
 #define _POSIX_C_SOURCE 200809L /* glob, strtok_r */
-/* scenario/rain: gridded rain from a series of GDAL rasters (rules in rain.h). Pixels are
- * averaged here rather than by io/resample because negative values (the radar products'
- * nodata convention, even when the file declares another nodata value) must be dropped
- * before averaging. Every cell's value depends only on its global footprint and the pixels:
- * identical for any rank count. */
+/* rain source "raster_series": gridded rain (radar), -rain_raster_series SPEC: a
+ * comma-separated list of rasters, a glob pattern (sorted by name), or a .txt file of lines
+ * `path` or `time_s,path` (paths relative to the .txt's folder); file k holds on
+ * [t_k, t_{k+1}) and the last one for -rain_raster_dt, then 0. Without explicit times
+ * t_k = -rain_raster_start + k * -rain_raster_dt (default 0 and 3600 s). Pixel values are
+ * multiplied by -rain_raster_scale to give mm/h (default 1; the Météo-France radar files of
+ * the Cance case are in 0.1 mm/h: 0.1). Resampling: same CRS as the grid -> overlap-area-
+ * weighted mean of the valid pixels under each cell (volume-conservative); another CRS ->
+ * cell centres reprojected by GDAL (OGR) and the pixel containing each taken; a CRS GDAL
+ * cannot transform, or no overlap -> error naming the file. Nodata (the band's nodata
+ * value, NaN, or < 0 -- radar convention) is ignored; a cell without any valid pixel takes
+ * the mean of the valid pixels under the whole grid (overlap-area weighted), or 0 with
+ * -rain_raster_nodata zero, so a gap neither creates nor removes rain on average.
+ * Pixels are averaged here rather than by io/resample because negative values (the radar
+ * products' nodata convention, even when the file declares another nodata value) must be
+ * dropped before averaging. Every cell's value depends only on its global footprint and the
+ * pixels: identical for any rank count. */
 #include "scenario/rain_impl.h"
 #include "core/validate.h"
+#include "io/raster.h"
 #include <glob.h>
 #include <math.h>
 #include <cpl_error.h>
@@ -13,6 +26,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef struct {
+  char       spec[PETSC_MAX_PATH_LEN], nodata[16];
+  PetscReal  dt, start; /* -rain_raster_dt, -rain_raster_start */
+  PetscInt   n;         /* files */
+  char     **path;
+  PetscReal *t;         /* n + 1 times: file k holds on [t[k], t[k+1]) */
+  PetscReal  scale;     /* pixel value -> mm/h */
+  PetscBool  nodata_zero;
+  PetscBool  same_crs;
+  RslRasterInfo info0;  /* header of the first file: every file must match it */
+  PetscInt  *pc, *pr;   /* reprojected: pixel (col, row) of each owned cell, -1 outside */
+  PetscInt   bb[4];     /* reprojected: pixel box [bb0,bb1) x [bb2,bb3) hit by all cells */
+  PetscInt   loaded;    /* index of the file in field, -1 none */
+  Vec        field;     /* mm/h per cell, before the climate factor */
+} RainRaster;
 
 /* A list file (SPEC ending in .txt): lines 'time_s,path' or 'path'. */
 static PetscBool IsListFile(const char *spec)
@@ -125,10 +154,11 @@ static OGRCoordinateTransformationH GridToRaster(const char *gwkt, const char *r
   return ct;
 }
 
-PetscErrorCode RslRainRasterSetUp(RslRain rain)
+static PetscErrorCode SetUp(RslRainSource src)
 {
+  RslRain        rain = src->rain;
   MPI_Comm       comm = rain->comm;
-  RainRaster    *R    = &rain->raster;
+  RainRaster    *R    = (RainRaster *)src->data;
   const RslGrid *g    = rain->grid;
   PetscMPIInt    rank;
   char           err[512] = "", *list = NULL, *text = NULL, *p;
@@ -138,11 +168,11 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  RSLCHECK(comm, rain->raster_dt > 0, "-rain_raster_dt: %g s must be > 0", (double)rain->raster_dt);
+  RSLCHECK(comm, R->dt > 0, "-rain_raster_dt: %g s must be > 0", (double)R->dt);
   RSLCHECK(comm, R->scale >= 0, "-rain_raster_scale: %g must be >= 0", (double)R->scale);
-  if (IsListFile(rain->spec)) PetscCall(RslReadTextFile(comm, "-rain_raster_series", rain->spec, &text));
+  if (IsListFile(R->spec)) PetscCall(RslReadTextFile(comm, "-rain_raster_series", R->spec, &text));
   if (!rank) {
-    ExpandSpec(rain->spec, text, &list, err);
+    ExpandSpec(R->spec, text, &list, err);
     len = (int)strlen(list) + 1;
   }
   PetscCall(PetscFree(text));
@@ -162,13 +192,13 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
     if (strcmp(p, "-")) {
       R->t[k] = atof(p);
       ntimes++;
-    } else R->t[k] = rain->raster_start + k * rain->raster_dt;
+    } else R->t[k] = R->start + k * R->dt;
     PetscCall(PetscStrallocpy(tab + 1, &R->path[k]));
     p = nl + 1;
   }
   free(list);
-  RSLCHECK(comm, ntimes == 0 || ntimes == R->n, "-rain_raster_series: '%s' gives times for some files only", rain->spec);
-  R->t[R->n] = R->t[R->n - 1] + rain->raster_dt;
+  RSLCHECK(comm, ntimes == 0 || ntimes == R->n, "-rain_raster_series: '%s' gives times for some files only", R->spec);
+  R->t[R->n] = R->t[R->n - 1] + R->dt;
   for (PetscInt k = 0; k < R->n; k++) RSLCHECK(comm, R->t[k + 1] > R->t[k], "-rain_raster_series: times must increase ('%s' at %g s)", R->path[k], (double)R->t[k]);
 
   /* Geometry from the first file; the overlap is checked once for all. */
@@ -221,9 +251,10 @@ PetscErrorCode RslRainRasterSetUp(RslRain rain)
 /* The value given to cells without a valid pixel: 0, or the mean of the valid pixels
  * under the grid (overlap-area weighted; reprojected: the pixels hit by cell centres'
  * bounding box), computed by rank 0 so that every rank uses the same number. */
-static PetscErrorCode FillValue(RslRain rain, const char *path, double *fill)
+static PetscErrorCode FillValue(RslRainSource src, const char *path, double *fill)
 {
-  RainRaster    *R = &rain->raster;
+  RslRain        rain = src->rain;
+  RainRaster    *R    = (RainRaster *)src->data;
   const RslGrid *g = rain->grid;
   PetscMPIInt    rank;
   double         u0, u1, v0, v1, U0, U1, V0, V1, *win, val[2] = {0, 0};
@@ -256,9 +287,10 @@ static PetscErrorCode FillValue(RslRain rain, const char *path, double *fill)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRainRasterLoad(RslRain rain, PetscInt k)
+static PetscErrorCode Load(RslRainSource src, PetscInt k)
 {
-  RainRaster    *R = &rain->raster;
+  RslRain        rain = src->rain;
+  RainRaster    *R    = (RainRaster *)src->data;
   const RslGrid *g = rain->grid;
   const char    *path = R->path[k];
   RslRasterInfo  info;
@@ -273,7 +305,7 @@ PetscErrorCode RslRainRasterLoad(RslRain rain, PetscInt k)
   for (int q = 0; q < 6; q++) same = (PetscBool)(same && info.gt[q] == R->info0.gt[q]);
   PetscCall(RslRasterInfoFree(&info));
   RSLCHECK(rain->comm, same, "-rain_raster_series: '%s' has another size, geotransform or CRS than '%s'", path, R->path[0]);
-  PetscCall(FillValue(rain, path, &fill));
+  PetscCall(FillValue(src, path, &fill));
   /* the window of pixels this rank's cells touch */
   if (g->xm && g->ym) {
     if (R->same_crs) {
@@ -310,8 +342,79 @@ PetscErrorCode RslRainRasterLoad(RslRain rain, PetscInt k)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslRainRasterDestroy(RainRaster *R)
+/* Index of the raster holding t, -1 when none does. */
+static PetscInt RasterIndex(const RainRaster *r, PetscReal t)
 {
+  PetscInt lo = 0, hi = r->n;
+  if (!r->n || t < r->t[0] || t >= r->t[r->n]) return -1;
+  while (hi - lo > 1) {
+    PetscInt mid = (lo + hi) / 2;
+    if (r->t[mid] <= t) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static PetscErrorCode Field(RslRainSource src, PetscReal t, Vec *mmh)
+{
+  RainRaster *R = (RainRaster *)src->data;
+  PetscInt    k = RasterIndex(R, t);
+
+  PetscFunctionBegin;
+  *mmh = NULL;
+  if (k < 0) PetscFunctionReturn(PETSC_SUCCESS);
+  if (k != R->loaded) PetscCall(Load(src, k));
+  *mmh = R->field;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode NextBreak(RslRainSource src, PetscReal t, PetscReal *tnext)
+{
+  RainRaster *R = (RainRaster *)src->data;
+  PetscInt    k = RasterIndex(R, t);
+
+  PetscFunctionBegin;
+  if (k >= 0) *tnext = R->t[k + 1];
+  else *tnext = (R->n && t < R->t[0]) ? R->t[0] : PETSC_MAX_REAL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Options(RslRainSource src, PetscOptionItems *PetscOptionsObject)
+{
+  RainRaster *R = (RainRaster *)src->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsString("-rain_raster_series", "Gridded rain: list, glob or .txt of rasters", "rain_raster.c", R->spec, R->spec, sizeof R->spec, &src->given));
+  PetscCall(PetscOptionsReal("-rain_raster_scale", "Raster value -> mm/h factor (0.1 for rasters in 0.1 mm/h)", "rain_raster.c", R->scale, &R->scale, NULL));
+  PetscCall(PetscOptionsReal("-rain_raster_dt", "Time step between rasters (s)", "rain_raster.c", R->dt, &R->dt, NULL));
+  PetscCall(PetscOptionsReal("-rain_raster_start", "Start time of the first raster (s)", "rain_raster.c", R->start, &R->start, NULL));
+  PetscCall(PetscOptionsString("-rain_raster_nodata", "Cells without valid pixels: mean (of the valid pixels under the grid) or zero", "rain_raster.c", R->nodata, R->nodata, sizeof R->nodata, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Check(RslRainSource src)
+{
+  RainRaster *R = (RainRaster *)src->data;
+
+  PetscFunctionBegin;
+  RSLCHECK(src->rain->comm, !strcmp(R->nodata, "mean") || !strcmp(R->nodata, "zero"), "-rain_raster_nodata: '%s' (expected mean or zero)", R->nodata);
+  R->nodata_zero = (PetscBool)!strcmp(R->nodata, "zero");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode View(RslRainSource src, PetscViewer v)
+{
+  RainRaster *R = (RainRaster *)src->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(v, "'%s': %" PetscInt_FMT " files over [%.6g, %.6g] s, %s CRS, scale %.6g, nodata cells: %s\n", R->spec, R->n, R->n ? (double)R->t[0] : 0.0, R->n ? (double)R->t[R->n] : 0.0, R->same_crs ? "the grid's" : "reprojected from another", (double)R->scale, R->nodata));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Destroy(RslRainSource src)
+{
+  RainRaster *R = (RainRaster *)src->data;
+
   PetscFunctionBegin;
   if (R->path) {
     PetscCall(RslRasterInfoFree(&R->info0));
@@ -321,5 +424,21 @@ PetscErrorCode RslRainRasterDestroy(RainRaster *R)
   PetscCall(PetscFree2(R->pc, R->pr));
   PetscCall(PetscFree(R->t));
   PetscCall(VecDestroy(&R->field));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslRainCreate_raster_series(RslRainSource src)
+{
+  RainRaster *R;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&R));
+  R->dt     = 3600;
+  R->scale  = 1.0;
+  R->loaded = -1;
+  PetscCall(PetscStrncpy(R->nodata, "mean", sizeof R->nodata));
+  src->data   = R;
+  src->option = "-rain_raster_series";
+  src->ops    = (RslRainOps){.options = Options, .check = Check, .setup = SetUp, .field = Field, .next_break = NextBreak, .view = View, .destroy = Destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

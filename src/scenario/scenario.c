@@ -1,74 +1,169 @@
-#define _POSIX_C_SOURCE 200809L /* glob, strtok_r */
-#include "scenario/scenario.h"
-#include <math.h>
+#define _POSIX_C_SOURCE 200809L /* strtok_r */
+/* scenario: the object over the registered components (scenario.h). */
+#include "scenario/scenario_impl.h"
+#include "scenario/registry.h"
 #include <string.h>
 
-PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, RslScenarioTypes *types)
+PetscErrorCode RslScenarioRegister(const char name[], PetscErrorCode (*create)(RslScenarioComponent))
 {
-  char      list[256] = "", *tok, *save = NULL;
-  PetscBool given, warm, art, zan, des;
+  PetscFunctionBegin;
+  PetscCall(RslScenarioRegisterAll());
+  PetscCall(PetscFunctionListAdd(&RslScenarioComponentList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslScenarioCreate(MPI_Comm comm, RslScenario *scenario)
+{
+  RslScenario        sc;
+  const char       **names;
+  PetscVoidFunction *create;
+  PetscInt           n;
 
   PetscFunctionBegin;
-  PetscCall(PetscMemzero(types, sizeof(*types)));
+  PetscCall(RslScenarioRegisterAll());
+  PetscCall(PetscNew(&sc));
+  sc->comm        = comm;
+  sc->rain_factor = 1.0;
+  PetscCall(RslRegistryGet(RslScenarioComponentList, &n, &names, &create));
+  PetscCall(PetscCalloc1(n, &sc->c));
+  for (PetscInt k = 0; k < n; k++) {
+    RslScenarioComponent c;
+    PetscCall(PetscNew(&c));
+    sc->c[sc->n++] = c;
+    PetscCall(PetscStrncpy(c->name, names[k], sizeof c->name));
+    c->sc          = sc;
+    c->rain_factor = 1.0;
+    PetscCall(((PetscErrorCode(*)(RslScenarioComponent))create[k])(c));
+  }
+  PetscCall(PetscFree(names));
+  PetscCall(PetscFree(create));
+  *scenario = sc;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* "none, climate, ..." */
+static PetscErrorCode Names(RslScenario sc, char *buf, size_t len)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(buf, "none", len));
+  for (PetscInt k = 0; k < sc->n; k++) {
+    PetscCall(PetscStrlcat(buf, ", ", len));
+    PetscCall(PetscStrlcat(buf, sc->c[k]->name, len));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Find(RslScenario sc, const char name[], RslScenarioComponent *c)
+{
+  PetscFunctionBegin;
+  *c = NULL;
+  for (PetscInt k = 0; k < sc->n && !*c; k++)
+    if (!strcmp(name, sc->c[k]->name) || (sc->c[k]->alias && !strcmp(name, sc->c[k]->alias))) *c = sc->c[k];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslScenarioSetFromOptions(RslScenario sc)
+{
+  MPI_Comm  comm      = sc->comm;
+  char      list[256] = "", names[256], help[320], view[PETSC_MAX_PATH_LEN] = "", *tok, *save = NULL;
+  PetscBool given, viewset;
+
+  PetscFunctionBegin;
+  PetscCall(Names(sc, names, sizeof names));
+  PetscCall(PetscSNPrintf(help, sizeof help, "Scenario components, comma-separated: %s", names));
+  PetscCall(PetscViewerDestroy(&sc->viewer));
   PetscOptionsBegin(comm, NULL, "Scenario components", "scenario");
-  PetscCall(PetscOptionsString("-scenario_type", "Scenario components, comma-separated: none, climate, artificialise, zan, desealing", "RslScenarioGetTypes", list, list, sizeof list, &given));
+  PetscCall(PetscOptionsString("-scenario_type", help, "RslScenarioSetFromOptions", list, list, sizeof list, &given));
+  PetscCall(PetscOptionsString("-scenario_view", "Print the scenario: components on and what they change (ASCII viewer: stdout, or :FILE)", "RslScenarioView", view, view, sizeof view, &viewset));
   PetscOptionsEnd();
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_warming", &warm));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_artificialise_ha", &art));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_zan", &zan));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-scenario_desealing_pct", &des));
-  if (!given) {
-    types->climate       = warm;
-    types->artificialise = art;
-    types->zan           = zan;
-    types->desealing     = des;
-    PetscFunctionReturn(PETSC_SUCCESS);
+  if (viewset) PetscCall(PetscOptionsGetViewer(comm, NULL, NULL, "-scenario_view", &sc->viewer, &sc->format, NULL));
+  for (PetscInt k = 0; k < sc->n; k++) {
+    RslScenarioComponent c = sc->c[k];
+    PetscOptionsBegin(comm, NULL, c->title, "scenario");
+    PetscCall(c->ops.options(c, PetscOptionsObject));
+    PetscOptionsEnd();
+    c->on = c->given;
   }
-  for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-    if (!strcmp(tok, "none") || !strcmp(tok, "today")) continue;
-    else if (!strcmp(tok, "climate")) types->climate = PETSC_TRUE;
-    else if (!strcmp(tok, "artificialise") || !strcmp(tok, "artificialisation")) types->artificialise = PETSC_TRUE;
-    else if (!strcmp(tok, "zan")) types->zan = PETSC_TRUE;
-    else if (!strcmp(tok, "desealing")) types->desealing = PETSC_TRUE;
-    else RSLCHECK(comm, 0, "-scenario_type: unknown scenario '%s' (expected a comma-separated list of none, climate, artificialise, zan, desealing)", tok);
+  if (given) {
+    for (PetscInt k = 0; k < sc->n; k++) sc->c[k]->on = PETSC_FALSE;
+    for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+      RslScenarioComponent c;
+      if (!strcmp(tok, "none") || !strcmp(tok, "today")) continue;
+      PetscCall(Find(sc, tok, &c));
+      RSLCHECK(comm, c, "-scenario_type: unknown scenario '%s' (expected a comma-separated list of %s)", tok, names);
+      c->on = PETSC_TRUE;
+    }
+  }
+  sc->rain_factor = 1.0;
+  for (PetscInt k = 0; k < sc->n; k++) {
+    RslScenarioComponent c = sc->c[k];
+    if (!c->on) continue;
+    if (c->ops.setup) PetscCall(c->ops.setup(c));
+    sc->rain_factor *= c->rain_factor;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslScenarioClimateFactor(MPI_Comm comm, PetscReal *factor, PetscReal *dT, PetscReal *rate)
+PetscErrorCode RslScenarioIsOn(RslScenario sc, const char name[], PetscBool *on)
 {
-  RslScenarioTypes types;
-  PetscReal        level = 2.7, ref = 1.7, dt, r = 0.07;
-  PetscBool        set;
+  RslScenarioComponent c;
 
   PetscFunctionBegin;
-  PetscCall(RslScenarioGetTypes(comm, &types));
-  PetscOptionsBegin(comm, NULL, "Climate factor on rain intensities: (1 + rate)^dT", "scenario");
-  PetscCall(PetscOptionsReal("-scenario_warming_level", "Warming of the scenario vs pre-industrial (°C; TRACC 2050: 2.7)", "RslScenarioClimateFactor", level, &level, NULL));
-  PetscCall(PetscOptionsReal("-scenario_warming_ref", "Warming of the rain input's reference climate vs pre-industrial (°C; present ~1.7)", "RslScenarioClimateFactor", ref, &ref, NULL));
-  dt = level - ref;
-  PetscCall(PetscOptionsReal("-scenario_warming", "Warming dT (°C) of the scenario relative to the rain input's climate (default level - ref)", "RslScenarioClimateFactor", dt, &dt, &set));
-  PetscCall(PetscOptionsReal("-scenario_cc_rate", "Intensity change per °C (0.07 Clausius-Clapeyron; 0.14 sub-daily super-CC)", "RslScenarioClimateFactor", r, &r, NULL));
-  PetscOptionsEnd();
-  RSLCHECK(comm, r > -1.0, "-scenario_cc_rate: %g must be > -1", (double)r);
-  if (!types.climate) dt = 0;
-  if (factor) *factor = types.climate ? pow(1.0 + r, dt) : 1.0;
-  if (dT) *dT = dt;
-  if (rate) *rate = r;
+  PetscCall(Find(sc, name, &c));
+  *on = (PetscBool)(c && c->on);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-double RslZANHectares(double R, double base_year, double year)
+PetscErrorCode RslScenarioGetRainFactor(RslScenario sc, PetscReal *factor)
 {
-  /* annual rate as a fraction of R on [edges[k], edges[k+1]) */
-  static const double edges[] = {2021, 2031, 2041, 2050}, frac[] = {0.5, 0.25, 0.125};
-  double              ha      = 0;
+  PetscFunctionBegin;
+  *factor = sc->rain_factor;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  for (int k = 0; k < 3; k++) {
-    double a = PetscMax(base_year, edges[k]), b = PetscMin(year, edges[k + 1]);
-    if (b > a) ha += frac[k] * R * (b - a);
+PetscErrorCode RslScenarioView(RslScenario sc, PetscViewer viewer)
+{
+  char      on[256] = "";
+  PetscBool ascii;
+
+  PetscFunctionBegin;
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(sc->comm, &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  if (!ascii) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k < sc->n; k++)
+    if (sc->c[k]->on) {
+      if (on[0]) PetscCall(PetscStrlcat(on, ", ", sizeof on));
+      PetscCall(PetscStrlcat(on, sc->c[k]->name, sizeof on));
+    }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Scenario: %s\n", on[0] ? on : "none (today)"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  for (PetscInt k = 0; k < sc->n; k++)
+    if (sc->c[k]->on) PetscCall(sc->c[k]->ops.view(sc->c[k], viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "factor on rain intensities %.17g\n", (double)sc->rain_factor));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslScenarioViewFromOptions(RslScenario sc)
+{
+  PetscFunctionBegin;
+  if (!sc->viewer) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscViewerPushFormat(sc->viewer, sc->format));
+  PetscCall(RslScenarioView(sc, sc->viewer));
+  PetscCall(PetscViewerPopFormat(sc->viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslScenarioDestroy(RslScenario *sc)
+{
+  PetscFunctionBegin;
+  if (!*sc) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k < (*sc)->n; k++) {
+    PetscCall(PetscFree((*sc)->c[k]->data));
+    PetscCall(PetscFree((*sc)->c[k]));
   }
-  /* before 2021 the reference rate applies */
-  if (base_year < 2021 && year > base_year) ha += R * (PetscMin(year, 2021.0) - base_year);
-  return ha;
+  PetscCall(PetscFree((*sc)->c));
+  PetscCall(PetscViewerDestroy(&(*sc)->viewer));
+  PetscCall(PetscFree(*sc));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,48 +1,40 @@
-/* scenario: what a "scenario" changes with respect to today — the list of scenario
- * components (-scenario_type), the 2050 climate factor on rain intensities and the ZAN
- * land-consumption law. The rain forcing (rain.h) and the land-use change (landuse.h)
- * read these; nothing else does. Options are prefixed -scenario_.
+/* scenario: what a "scenario" changes with respect to today, as a list of components
+ * (-scenario_type) each modifying the rain intensities or the land use. The object reads
+ * -scenario_type and every component's options once (RslScenarioSetFromOptions); the rain
+ * (rain.h: RslRainSetScenario) and the land-use change (landuse.h: RslLanduseSetScenario)
+ * take what they need from it. Options are prefixed -scenario_.
  *
- * Climate factor (applied to rain intensities exactly once, in RslRainGetRate):
- *   factor = (1 + rate)^dT
- *   rate: -scenario_cc_rate, default 0.07 /°C (Clausius-Clapeyron: saturation vapour
- *         pressure +6-7 %/°C; Trenberth et al. 2003, BAMS 84:1205). Sub-daily extremes can
- *         scale at about twice that, "super-CC" 0.14 /°C (Lenderink & van Meijgaard 2008,
- *         Nat. Geosci. 1:511): -scenario_cc_rate 0.14.
- *   dT:   -scenario_warming DT (°C, warming of the scenario relative to the climate the rain
- *         input represents). Default when the "climate" component is on:
- *         -scenario_warming_level (2.7 °C, France's reference warming trajectory TRACC for
- *         2050 vs pre-industrial 1900-1930; Ministère de la Transition écologique, 2023/2024)
- *         minus -scenario_warming_ref (1.7 °C, warming France had already reached around
- *         2020, the present climate of observed rain and IDF statistics; Météo-France /
- *         TRACC), i.e. dT = 1.0 °C for "2050 vs today".
- * The climate component is on when -scenario_type lists "climate", or, without
- * -scenario_type, when -scenario_warming is given; -scenario_warming 0 gives factor 1
- * exactly.
+ * Components are a registry (PetscFunctionList, RslScenarioRegister), one file each:
+ *   climate        scenario_climate.c        factor on rain intensities (1 + rate)^dT
+ *   artificialise  scenario_artificialise.c  X ha of agricultural/natural land -> urban
+ *   zan            scenario_zan.c            the same, X from the ZAN law
+ *   desealing      scenario_desealing.c      Y % of the sealed area -> pervious
+ * They act in this (registration) order. Their formulas and options are in their files;
+ * docs/user-guide.md lists the options and docs/developer.md how to add one.
  *
- * ZAN (zéro artificialisation nette), loi n° 2021-1104 du 22 août 2021 "Climat et
- * Résilience", art. 191 & 194: land consumption over 2021-2031 at most half that of
- * 2011-2021, net zero from 2050. The law leaves 2031-2050 to the regional plans (SRADDET);
- * we use the common assumption of halving again each decade. With R the territory's mean
- * 2011-2021 consumption (ha/yr, -scenario_zan_ref_rate), the annual rate is
- *   R/2 over [2021,2031), R/4 over [2031,2041), R/8 over [2041,2050), 0 from 2050,
- * and RslZANHectares integrates it from -scenario_zan_base_year (default 2021, the year of
- * the land-cover map) to the target year -scenario_zan YEAR. */
+ * -scenario_type LIST (comma-separated registered names, or none): exactly the listed
+ * components are on (so members of an ensemble can share an options file); without it,
+ * the components whose main option is given (-scenario_warming, -scenario_artificialise_ha,
+ * -scenario_zan, -scenario_desealing_pct). Unknown names: collective error. Every
+ * component's options are read whether it is on or not (-help lists them; an options file
+ * may hold them all). -scenario_view [VIEWER]: RslScenarioViewFromOptions prints the
+ * components on and what they change. (Ensemble members each read their own copy of the
+ * options: app/ensemble.c.) */
 #pragma once
 #include "core/rsl.h"
 
-typedef struct {
-  PetscBool climate, artificialise, zan, desealing;
-} RslScenarioTypes;
+typedef struct _p_RslScenario          *RslScenario;
+typedef struct _p_RslScenarioComponent *RslScenarioComponent;
 
-/* -scenario_type LIST (comma-separated: none, climate, artificialise, zan, desealing):
- * exactly the listed components are on (so members of an ensemble can share an options
- * file); without it, the components whose options are given. Unknown names: collective
- * error. (Ensemble members each read their own copy of the options: app/ensemble.c.) */
-PetscErrorCode RslScenarioGetTypes(MPI_Comm comm, RslScenarioTypes *types);
-/* The climate factor from the options (1 when the climate component is off); dT and rate
- * may be NULL. */
-PetscErrorCode RslScenarioClimateFactor(MPI_Comm comm, PetscReal *factor, PetscReal *dT, PetscReal *rate);
-/* Hectares artificialised from base_year to year under the ZAN law above (0 when
- * year <= base_year). */
-double RslZANHectares(double ref_rate_ha_per_year, double base_year, double year);
+/* Add a component to the registry: create fills the component's operations
+ * (scenario_impl.h). The built-in ones (registry.c) are registered on the first
+ * RslScenarioCreate. */
+PetscErrorCode RslScenarioRegister(const char name[], PetscErrorCode (*create)(RslScenarioComponent));
+PetscErrorCode RslScenarioCreate(MPI_Comm comm, RslScenario *sc);
+PetscErrorCode RslScenarioSetFromOptions(RslScenario sc);
+/* The factor on rain intensities: the product of the components' (1 when none is on). */
+PetscErrorCode RslScenarioGetRainFactor(RslScenario sc, PetscReal *factor);
+PetscErrorCode RslScenarioView(RslScenario sc, PetscViewer viewer);
+/* View with the viewer of -scenario_view, when given (collective). */
+PetscErrorCode RslScenarioViewFromOptions(RslScenario sc);
+PetscErrorCode RslScenarioDestroy(RslScenario *sc);

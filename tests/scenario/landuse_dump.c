@@ -7,6 +7,7 @@
 int main(int argc, char **argv)
 {
   RslClassMap  *map;
+  RslScenario   sc;
   RslLanduse    lu;
   RslRasterInfo info;
   char          in[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "";
@@ -30,14 +31,19 @@ int main(int argc, char **argv)
   PetscCall(RslRasterReadWindow(in, 1, c0, r0, c1 - c0, r1 - r0, 255, buf));
   for (PetscInt k = 0; k < (c1 - c0) * (r1 - r0); k++) map->data[k] = (unsigned char)buf[k];
   PetscCall(PetscFree(buf));
+  PetscCall(RslScenarioCreate(PETSC_COMM_WORLD, &sc));
+  PetscCall(RslScenarioSetFromOptions(sc));
   PetscCall(RslLanduseCreate(PETSC_COMM_WORLD, &lu));
+  PetscCall(RslLanduseSetScenario(lu, sc));
   PetscCall(RslLanduseSetFromOptions(lu));
   PetscCall(RslLanduseApply(lu, map));
   PetscCall(RslLanduseView(lu, NULL));
+  PetscCall(RslScenarioViewFromOptions(sc));
   PetscCall(RslLanduseGetChanges(lu, &art, &des));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "changes %.17g %.17g\n", (double)art, (double)des));
   PetscCall(RslClassMapWrite(map, "-out", out, PETSC_TRUE, 255));
   PetscCall(RslLanduseDestroy(&lu));
+  PetscCall(RslScenarioDestroy(&sc));
   PetscCall(RslClassMapDestroy(&map));
   PetscCall(RslRasterInfoFree(&info));
   PetscCall(PetscFinalize());

@@ -1,5 +1,5 @@
-/* Test driver for RslRain: builds a grid from -grid_* options, sets the rain up from the
- * command line and prints, for every interval between breaks up to -dump_tmax, the
+/* Test driver for RslRain: builds a grid from -grid_* options, sets the scenario and the
+ * rain up from the command line (-rain_view to see them) and prints, for every interval between breaks up to -dump_tmax, the
  * interval and the mean, min and max of the per-cell rate (m/s); -dump_fields FILE also
  * writes each interval's field (natural ordering, PETSc binary) for rank-count checks. */
 #include "scenario/rain.h"
@@ -7,6 +7,7 @@
 int main(int argc, char **argv)
 {
   RslGrid    *grid;
+  RslScenario sc;
   RslRain     rain;
   Vec         rate;
   PetscInt    nx = 20, ny = 16, n = 0;
@@ -28,11 +29,14 @@ int main(int argc, char **argv)
     double gt[6] = {x0, dx, 0, y0, 0, -dx};
     PetscCall(RslGridCreate(PETSC_COMM_WORLD, nx, ny, gt, crs, 1, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &grid));
   }
+  PetscCall(RslScenarioCreate(PETSC_COMM_WORLD, &sc));
+  PetscCall(RslScenarioSetFromOptions(sc));
   PetscCall(RslRainCreate(PETSC_COMM_WORLD, &rain));
+  PetscCall(RslRainSetScenario(rain, sc));
   PetscCall(RslRainSetFromOptions(rain));
   PetscCall(RslRainSetUp(rain, grid));
-  PetscCall(RslRainView(rain, NULL));
-  PetscCall(RslRainGetClimateFactor(rain, &factor));
+  PetscCall(RslRainViewFromOptions(rain));
+  PetscCall(RslScenarioGetRainFactor(sc, &factor));
   PetscCall(RslRainIsUniform(rain, &uniform));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "factor %.17g uniform %d\n", (double)factor, (int)uniform));
   PetscCall(DMCreateGlobalVector(grid->da1, &rate));
@@ -57,6 +61,7 @@ int main(int argc, char **argv)
   PetscCall(PetscViewerDestroy(&bin));
   PetscCall(VecDestroy(&rate));
   PetscCall(RslRainDestroy(&rain));
+  PetscCall(RslScenarioDestroy(&sc));
   PetscCall(RslGridDestroy(&grid));
   PetscCall(PetscFinalize());
   return 0;

@@ -2,8 +2,10 @@
 1, 2, 3 and 4 ranks (bitwise); the area changed equals the request to one pixel;
 artificialised pixels were convertible and lie next to the urban fabric (every convertible
 pixel closer than the last ring is taken); de-sealing takes Y % of the sealed pixels;
-the ZAN area follows the law; the seed changes the draw."""
+the ZAN area follows the law, and -scenario_view shows it with the components on; the seed
+changes the draw."""
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -89,11 +91,25 @@ with tempfile.TemporaryDirectory() as d:
     m4, art4, _ = run(d, "z2", 1, ["-scenario_zan", 2031, "-scenario_zan_ref_rate", 0.01])
     check(abs(art4 - 0.05) <= 1e-4, f"ZAN 2031: {art4} ha, expected half the 2011-2021 rate over 10 years (0.05)")
     print(f"ZAN: 2050 -> {art3} ha, 2031 -> {art4} ha")
+    # -scenario_view: the components on (in their order, not the list's), the ZAN hectares of
+    # the law, the factor (1 + rate)^dT; artificialise's option given but not listed: off
+    r = subprocess.run(MPI + ["-n", "2", EXE, "-in", os.path.join(d, "lc.tif"), "-out", os.path.join(d, "v.tif"), "-scenario_view",
+                              "-scenario_type", "desealing,zan,climate", "-scenario_zan", "2050", "-scenario_zan_ref_rate", "0.01",
+                              "-scenario_desealing_pct", "20", "-scenario_warming", "2", "-scenario_artificialise_ha", "5"], capture_output=True, text=True, timeout=120)
+    v = r.stdout
+    req = re.search(r"zan: .*: (\S+) ha requested, (\S+) ha done", v)
+    fac = re.search(r"factor on rain intensities (\S+)", v)
+    check(r.returncode == 0 and "Scenario: climate, zan, desealing\n" in v and "artificialise:" not in v, f"-scenario_view components:\n{v}{r.stderr[-1500:]}")
+    check(req is not None and abs(float(req.group(1)) - zan) <= 1e-6 * zan and abs(float(req.group(2)) - zan) <= 1e-4, f"-scenario_view ZAN hectares: {v}")
+    check(fac is not None and abs(float(fac.group(1)) - 1.07**2) <= 1e-15, f"-scenario_view factor: {v}")
+    print("-scenario_view ok:", req.group(0), "|", fac.group(0))
 
     # errors
     for args, text in ((["-scenario_type", "sprawl"], "-scenario_type: unknown scenario 'sprawl'"),
                        (["-scenario_artificialise_ha", 50], "only"),
-                       (["-scenario_type", "zan"], "-scenario_zan YEAR needs -scenario_zan_ref_rate")):
+                       (["-scenario_type", "zan"], "-scenario_zan YEAR needs -scenario_zan_ref_rate"),
+                       (["-scenario_artificialise_ha", 1, "-scenario_zan", 2050, "-scenario_zan_ref_rate", 1], "-scenario_artificialise_ha and -scenario_zan: give one of them"),
+                       (["-scenario_type", "desealing"], "-scenario_desealing_pct: required by -scenario_type desealing")):
         r = subprocess.run(MPI + ["-n", "2", EXE, "-in", os.path.join(d, "lc.tif"), "-out", os.path.join(d, "e.tif")] + [str(a) for a in args], capture_output=True, text=True, timeout=120)
         check(r.returncode != 0 and text in r.stdout + r.stderr, f"expected error '{text}'")
         print("error ok:", text)
