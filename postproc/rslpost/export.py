@@ -72,6 +72,7 @@ def write_raster(path, blocks, georef, shape, rows, dtype, description, unit="",
     if c.rank == 0:
         vrt_path = stem + ".vrt" if fmt == "vrt" else path + ".part.vrt"
         vrt = gdal.BuildVRT(vrt_path, parts)
+        vrt.SetGeoTransform(gt)  # the grid's own numbers, not the mosaic's extent / size (off by round-off)
         _band_style(gdal, vrt.GetRasterBand(1), description, unit, nodata, colours)
         vrt = None
         out = vrt_path
