@@ -22,7 +22,7 @@ import h5py
 import numpy as np
 from osgeo import osr
 
-from rslpost.export import write_raster
+from rslpost.export import limit_gdal_cache, write_raster
 from rslpost.result import BLOCK_MB, NODATA_Z as Z_NODATA, ResultError, block_rows, grid, open_h5, read_rows
 
 DEFAULT_DATASETS = ["/max/h", "/fields/h"]
@@ -110,6 +110,9 @@ def export(f, args, dset, gt, wkt, ny, nx, single):
 
 def main(argv=None):
     args = parse_args(argv)
+    if not (args.block_mb > 0 and np.isfinite(args.block_mb)):
+        sys.exit(f"h5_to_geotiff: --block-mb {args.block_mb:g} must be > 0")
+    limit_gdal_cache(args.block_mb)
     try:
         with open_h5(args.result) as f:
             gt, wkt, ny, nx = georef(f)

@@ -78,11 +78,16 @@ FIELDS = {"z": ("fields/z", np.float64), "h": ("fields/h", np.float64), "max_h":
 BLOCK_MB = 256.0  # --block-mb's default
 
 
+def row_bytes(nx, nfields, step=1):
+    """Memory of one row of a block: nfields float64 fields read (every step-th column) and
+    the arrays computed from them (masks, float32 copies: counted as as many again, plus 2)."""
+    return (2 * max(1, nfields) + 2) * 8 * -(-nx // step)
+
+
 def block_rows(nx, nfields, block_mb=BLOCK_MB, step=1):
-    """Rows per block (a multiple of step) such that nfields float64 fields of a block, read
-    every step-th row and column, fit in block_mb MiB; at least step."""
-    per_row = max(1, nfields) * 8 * -(-nx // step)
-    return max(1, int(block_mb * 2**20 // per_row)) * step
+    """Rows per block (a multiple of step) such that a block of nfields fields, read every
+    step-th row and column, and its temporaries fit in block_mb MiB; at least step."""
+    return max(1, int(block_mb * 2**20 // row_bytes(nx, nfields, step))) * step
 
 
 def read_rows(ds, r0, r1, step=1, dtype=None):

@@ -21,7 +21,7 @@ SRC = os.environ.get("RUISSEL_SOURCE_DIR", os.path.join(os.path.dirname(os.path.
 sys.path.insert(0, os.path.join(SRC, "postproc"))
 sys.path.insert(0, os.path.join(SRC, "tests"))
 from rslpost import compare, export, indicators, maps, synthetic  # noqa: E402
-from rslpost.result import Result, block_rows  # noqa: E402
+from rslpost.result import Result, block_rows, row_bytes  # noqa: E402
 from rsltest import Checks  # noqa: E402
 
 check = Checks()
@@ -99,7 +99,7 @@ def main():
     close(ref_all["all"]["volume_m3"], 12.6, "whole arrays: volume 12.6 m3", 1e-12)
     check(ref_all["all"]["cells"] == 23 * REFINE * REFINE, "whole arrays: 207 active cells")
 
-    row_mb = NFIELDS * 8 * res.nx / 2**20  # the budget of one row of the fields read
+    row_mb = row_bytes(res.nx, NFIELDS) / 2**20  # the budget of one row of the fields read
     for rows in (1, 2, 7, res.ny):
         mb = (rows + 0.5) * row_mb
         check(block_rows(res.nx, NFIELDS, mb) == rows, f"--block-mb {mb:.3g}: blocks of {rows} rows")
@@ -113,7 +113,7 @@ def main():
     # Rasters written by blocks of 1 row and of the whole grid are the same pixels.
     outs = {}
     for rows in (1, res.ny):
-        r = Result(path, block_mb=(rows + 0.5) * 2 * 8 * res.nx / 2**20)
+        r = Result(path, block_mb=(rows + 0.5) * row_bytes(res.nx, 2) / 2**20)
         outs[rows] = export.export_rasters(r, os.path.join(tmp, f"gis{rows}"))
     from osgeo import gdal
 
