@@ -29,7 +29,7 @@ def post(ranks, *args):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
-def main():
+def main(tmp):
     try:
         import mpi4py  # noqa: F401
     except ImportError:
@@ -37,7 +37,6 @@ def main():
         return 77
     from osgeo import gdal, ogr
 
-    tmp = tempfile.mkdtemp(prefix="rsl_post_mpi_")
     res = os.path.join(tmp, "fine.h5")
     synthetic.write_synthetic(res, refine=5)
     zones = os.path.join(tmp, "zones.tif")  # zone = 1 + column // 7 of the 30 columns
@@ -92,13 +91,9 @@ def main():
     check(r.returncode != 0 and "--landcover" in r.stderr, f"bad --landcover on 3 ranks: fails naming it ({r.stderr.strip()[-200:]})")
     r = post(3, "indicators", res, "--out", os.path.join(tmp, "bad"), "--block-mb", "0")
     check(r.returncode != 0 and "--block-mb" in r.stderr, "--block-mb 0 on 3 ranks: fails naming it")
-
-    if not check.failures:
-        import shutil
-
-        shutil.rmtree(tmp)
     return check.status()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with tempfile.TemporaryDirectory(prefix="rsl_post_mpi_") as work:
+        sys.exit(main(work))
