@@ -6,7 +6,8 @@ arrays with numpy (counts, areas, maxima and minima exactly; sums exactly with o
 to 1e-12 otherwise, and the same bits for every block size of a given run on any rank
 count, see test_mpi.py), for the domain and for zones given as a raster; the figures also
 equal the hand-computed ones of the unrefined synthetic result. The rasters written by
-blocks of one row equal the whole-array ones pixel for pixel. And no reader of postproc
+blocks of one row equal the whole-array ones pixel for pixel; a map's view of a field wider
+than maps.MAX_PIXELS is every step-th cell of it. And no reader of postproc
 reads more of a 2D field at once than the --block-mb budget: every h5py read is recorded
 while indicators, export, maps, compare and h5_to_geotiff run on a field 8 times larger
 than the budget."""
@@ -126,9 +127,17 @@ def main(tmp):
     want = np.where(act & (mh > synthetic.THRESHOLD), mh, np.float32(export.NODATA))
     check(np.array_equal(gdal.Open(outs[1][0]).ReadAsArray(), want), "fine_max_depth.tif: max depth where flooded, nodata elsewhere")
 
-    # No read of a 2D field larger than the budget.
+    # Maps of a field wider than maps.MAX_PIXELS: every step-th cell, read by blocks of rows.
     big = os.path.join(tmp, "big.h5")
     synthetic.write_synthetic(big, refine=10)  # 40 x 60 cells: 19200 bytes per float64 field
+    maps.MAX_PIXELS = 25
+    v = maps.view(Result(big, block_mb=1e-9), "max_h", "hazard")
+    with h5py.File(big, "r") as f:
+        check(v["step"] == 3 and np.array_equal(v["max_h"], f["max/h"][()][::3, ::3]) and
+              np.array_equal(v["hazard"], f["max/hazard"][()][::3, ::3]), f"map view: every 3rd cell of 40 x 60 (step {v['step']})")
+    maps.MAX_PIXELS = 2000
+
+    # No read of a 2D field larger than the budget.
     budget_mb = 2400 / 2**20
     largest = []
     get = h5py.Dataset.__getitem__
