@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """postproc under mpiexec: `ruissel_post.py export` and `indicators` on 1 and 3 ranks, and
 without mpiexec, on the synthetic result split into 5 x 5 cells per cell (20 x 30 cells)
-read by blocks of one row, give the same COGs byte for byte, the same indicator tables
+read by blocks of one row (and a land-cover raster), give the same COGs byte for byte, the same indicator tables
 (text-identical JSON: same bits whatever the rank count) and the same GeoPackage
 polygons; --vrt keeps a VRT over one tiled GeoTIFF per rank with the same pixels; a bad
 input fails on every rank with exit status 1 and no hang. Skipped (77) without mpi4py."""
@@ -47,18 +47,24 @@ def main(tmp):
 
     ds.GetRasterBand(1).WriteArray((1 + np.arange(30)[None, :] // 7).repeat(20, axis=0).astype(np.uint8))
     ds = None
+    lc = os.path.join(tmp, "landcover.tif")  # classes 0..18 on a finer grid, its own row blocks
+    ds = gdal.GetDriverByName("GTiff").Create(lc, 120, 80, 1, gdal.GDT_Byte)
+    ds.SetGeoTransform((synthetic.GT[0], 0.1, 0.0, synthetic.GT[3], 0.0, -0.15))
+    ds.SetProjection(synthetic._wkt())
+    ds.GetRasterBand(1).WriteArray((np.arange(9600).reshape(80, 120) % 19).astype(np.uint8))
+    ds = None
 
     runs = {}
     for ranks in (None, 1, 3):
         tag = "plain" if ranks is None else f"n{ranks}"
-        r = post(ranks, "export", res, "--out", os.path.join(tmp, tag, "gis"), "--block-mb", ONE_ROW)
+        r = post(ranks, "export", res, "--out", os.path.join(tmp, tag, "gis"), "--landcover", lc, "--block-mb", ONE_ROW)
         check(r.returncode == 0, f"export, {tag}: exit 0 ({r.stderr.strip()[-300:]})")
         r = post(ranks, "indicators", res, "--zones", zones, "--out", os.path.join(tmp, tag, "ind"), "--block-mb", ONE_ROW)
         check(r.returncode == 0, f"indicators, {tag}: exit 0 ({r.stderr.strip()[-300:]})")
         runs[tag] = os.path.join(tmp, tag)
     base = runs["plain"]
     tifs = sorted(f for f in os.listdir(os.path.join(base, "gis")) if f.endswith(".tif"))
-    check(len(tifs) == 9, f"9 rasters exported ({tifs})")
+    check(len(tifs) == 10, f"10 rasters exported ({tifs})")
     with open(os.path.join(base, "ind", "indicators.json")) as f:
         table = f.read()
     check(table.count('"zone"') == 6, "indicators: the domain and 5 zones")
@@ -66,6 +72,9 @@ def main(tmp):
         for t in tifs:
             check(filecmp.cmp(os.path.join(base, "gis", t), os.path.join(runs[tag], "gis", t), shallow=False),
                   f"{tag}: {t} byte-identical to the plain run's")
+        for side in ("fine_landcover.qml", "fine_landcover.tif.aux.xml"):  # classes present, class names
+            check(filecmp.cmp(os.path.join(base, "gis", side), os.path.join(runs[tag], "gis", side), shallow=False),
+                  f"{tag}: {side} identical to the plain run's")
         with open(os.path.join(runs[tag], "ind", "indicators.json")) as f:
             check(f.read() == table, f"{tag}: indicators.json identical to the plain run's")
         areas = []
@@ -89,6 +98,17 @@ def main(tmp):
     # a bad input on 3 ranks: exit 1, the message, no hang (the timeout would raise)
     r = post(3, "export", res, "--out", os.path.join(tmp, "bad"), "--landcover", zones + ".nope", "--block-mb", ONE_ROW)
     check(r.returncode != 0 and "--landcover" in r.stderr, f"bad --landcover on 3 ranks: fails naming it ({r.stderr.strip()[-200:]})")
+    frac = os.path.join(tmp, "fractions.tif")  # class codes but a 2.5 in the last row: only the last rank sees it
+    ds = gdal.GetDriverByName("GTiff").Create(frac, 120, 80, 1, gdal.GDT_Float32)
+    ds.SetGeoTransform((synthetic.GT[0], 0.1, 0.0, synthetic.GT[3], 0.0, -0.15))
+    ds.SetProjection(synthetic._wkt())
+    a = np.ones((80, 120), np.float32)
+    a[-1, 7] = 2.5
+    ds.GetRasterBand(1).WriteArray(a)
+    ds = None
+    r = post(3, "export", res, "--out", os.path.join(tmp, "bad2"), "--landcover", frac, "--block-mb", ONE_ROW)
+    check(r.returncode != 0 and r.stderr.count("not a class raster") == 3 and not os.listdir(os.path.join(tmp, "bad2")),
+          f"--landcover with a bad value in the last rank's rows: every rank fails with the message, nothing exported ({r.returncode})")
     r = post(3, "indicators", res, "--out", os.path.join(tmp, "bad"), "--block-mb", "0")
     check(r.returncode != 0 and "--block-mb" in r.stderr, "--block-mb 0 on 3 ranks: fails naming it")
     return check.status()
