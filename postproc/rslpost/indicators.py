@@ -23,7 +23,11 @@ neighbour; nodata ignored). The columns (per zone, on the cells inside the domai
                                    scenario's land-use change (run zones only)
 Whole domain only (zone "all"): outflow_m3, runoff_coefficient = outflow / rain (the
 event runoff coefficient at the outlets), budget_relative_error, peak_outflow_m3s and its
-time. A quantity the result does not hold is left empty."""
+time. A quantity the result does not hold is left empty.
+
+Computed by blocks of rows (Result.blocks): each block's per-zone partials (cell counts,
+maxima, minima, sums) are folded in block order (rslpost.parallel.Fold), on one process or
+under mpiexec, with the same bits on any rank count."""
 import csv
 import json
 
@@ -42,7 +46,8 @@ assert len(HAZARD_COLUMNS) == len(HAZARD_NAMES) - 1
 
 
 NONE = np.iinfo(np.int64).min  # zone key of a cell in no zone
-# Per-zone partials of a block: (fold key, field, reduction) for the float and integer ones
+# Per-zone partials of a block besides the counts: maxima and minima (fold key, field, numpy
+# reduction; fmin skips NaN), float sums (fold key, field); the fields a block reads
 MAXMIN = (("max_depth", "max_h", np.maximum), ("max_hv", "max_hv", np.maximum), ("first_arrival", "arrival", np.fmin))
 SUMS = (("volume", "h"), ("rain", "rain"), ("losses", "losses"))
 NAMES = ("max_h", "h", "hazard", "max_hv", "arrival", "rain", "losses")
