@@ -159,6 +159,7 @@ def main(tmp):
         h5_to_geotiff.main([big, "-d", "/max/h", "-o", os.path.join(tmp, "h.tif"), "--block-mb", str(budget_mb)])
     finally:
         h5py.Dataset.__getitem__ = get
+    check("mpi4py" not in sys.modules, "a plain run never imports mpi4py")
     check(len(largest) > 100, f"{len(largest)} reads of 2D fields recorded")
     check(max(largest) <= budget_mb * 2**20 < 19200,
           f"largest read of a field {max(largest)} bytes <= budget {budget_mb * 2**20:.0f} bytes < field 19200 bytes")
