@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""postproc under mpiexec: `ruissel_post.py export` and `indicators` on 1 and 3 ranks, and
+"""postproc under mpiexec: `ruissel_post.py export`, `indicators` and `compare` on 1 and 3 ranks, and
 without mpiexec, on the synthetic result split into 5 x 5 cells per cell (20 x 30 cells)
 read by blocks of one row (and a land-cover raster), give the same COGs byte for byte, the same indicator tables
 (text-identical JSON: same bits whatever the rank count) and the same GeoPackage
@@ -39,6 +39,8 @@ def main(tmp):
 
     res = os.path.join(tmp, "fine.h5")
     synthetic.write_synthetic(res, refine=5)
+    other = os.path.join(tmp, "y2050.h5")
+    synthetic.write_synthetic(other, depth_factor=2.0, outflow_m3=30.0, refine=5)
     zones = os.path.join(tmp, "zones.tif")  # zone = 1 + column // 7 of the 30 columns
     ds = gdal.GetDriverByName("GTiff").Create(zones, 30, 20, 1, gdal.GDT_Byte)
     ds.SetGeoTransform((synthetic.GT[0], synthetic.DX / 5, 0.0, synthetic.GT[3], 0.0, -synthetic.DY / 5))
@@ -61,6 +63,8 @@ def main(tmp):
         check(r.returncode == 0, f"export, {tag}: exit 0 ({r.stderr.strip()[-300:]})")
         r = post(ranks, "indicators", res, "--zones", zones, "--out", os.path.join(tmp, tag, "ind"), "--block-mb", ONE_ROW)
         check(r.returncode == 0, f"indicators, {tag}: exit 0 ({r.stderr.strip()[-300:]})")
+        r = post(ranks, "compare", res, other, "--out", os.path.join(tmp, tag, "cmp"), "--block-mb", ONE_ROW)
+        check(r.returncode == 0, f"compare, {tag}: exit 0 ({r.stderr.strip()[-300:]})")
         runs[tag] = os.path.join(tmp, tag)
     base = runs["plain"]
     tifs = sorted(f for f in os.listdir(os.path.join(base, "gis")) if f.endswith(".tif"))
@@ -77,6 +81,9 @@ def main(tmp):
                   f"{tag}: {side} identical to the plain run's")
         with open(os.path.join(runs[tag], "ind", "indicators.json")) as f:
             check(f.read() == table, f"{tag}: indicators.json identical to the plain run's")
+        for t in ("compare.csv", "zones_by_scenario.csv"):
+            check(filecmp.cmp(os.path.join(base, "cmp", t), os.path.join(runs[tag], "cmp", t), shallow=False),
+                  f"{tag}: {t} identical to the plain run's")
         areas = []
         for d in (base, runs[tag]):
             g = ogr.Open(os.path.join(d, "gis", "fine.gpkg"))
