@@ -7,7 +7,8 @@ styles, GeoPackage) use `ruissel_post.py export`.
 
 Georeferencing comes from the /grid attributes (geotransform, crs_wkt); arrays are stored
 north row first, as GDAL expects, so they are written unchanged. Cells outside the domain
-(where /fields/z holds its nodata value) and NaNs become the output nodata value.
+(where /fields/z holds its nodata value) and NaNs become the output nodata value. Datasets
+are read and written by blocks of rows (--block-mb), never whole.
 
 Examples:
   h5_to_geotiff.py run.h5                       # /max/h and /fields/h -> run_max_h.tif, run_fields_h.tif
@@ -21,8 +22,8 @@ import h5py
 import numpy as np
 from osgeo import osr
 
-from rslpost.export import write_cog
-from rslpost.result import NODATA_Z as Z_NODATA, ResultError, grid, open_h5
+from rslpost.export import limit_gdal_cache, write_raster
+from rslpost.result import BLOCK_MB, NODATA_Z as Z_NODATA, ResultError, block_rows, grid, open_h5, read_rows
 
 DEFAULT_DATASETS = ["/max/h", "/fields/h"]
 UNITS = {"/max/h": "m", "/fields/h": "m", "/fields/z": "m", "/xdmf/z": "m", "/max/speed": "m/s", "/max/hv": "m2/s",
@@ -41,6 +42,7 @@ def parse_args(argv):
     p.add_argument("--float64", action="store_true", help="keep float64 datasets in double precision")
     p.add_argument("--nodata", type=float, default=Z_NODATA, help="nodata value of float outputs (default %(default)g)")
     p.add_argument("--no-mask", action="store_true", help="keep the values of cells outside the domain")
+    p.add_argument("--block-mb", type=float, default=BLOCK_MB, help="memory budget of the rows read at once (MiB, default %(default)g)")
     return p.parse_args(argv)
 
 
@@ -55,13 +57,13 @@ def georef(f):
     return gt, wkt, ny, nx
 
 
-def outside_mask(f, args, dset):
-    """Boolean mask of the cells outside the domain, or None."""
+def outside(f, args, dset, r0, r1):
+    """Boolean mask of the cells of rows [r0, r1) outside the domain, or None."""
     if args.no_mask or dset == "/fields/z" or "/fields/z" not in f:
         return None
     z = f["/fields/z"]
     nodata = float(z.attrs.get("nodata", Z_NODATA))
-    return z[()] == nodata
+    return read_rows(z, r0, r1) == nodata
 
 
 def output_path(args, dset, single):
@@ -79,29 +81,38 @@ def export(f, args, dset, gt, wkt, ny, nx, single):
     d = f[dset]
     if d.shape != (ny, nx):
         return f"{dset} has shape {d.shape}, not the grid's ({ny}, {nx})"
-    arr = d[()]
     nodata = None
-    if arr.dtype.kind == "f":
-        arr = arr.astype(np.float64 if arr.dtype == np.float64 and args.float64 else np.float32)
-        nodata = args.nodata
-        bad = np.isnan(arr)
-        mask = outside_mask(f, args, dset)
-        if mask is not None:
-            bad |= mask
-        if dset == "/fields/z":
-            bad |= arr == Z_NODATA
-        arr[bad] = nodata
-    elif arr.dtype != np.uint8:
-        arr = arr.astype(np.float64 if args.float64 else np.float32)
+    if d.dtype.kind == "f":
+        dtype, nodata = (np.float64 if d.dtype == np.float64 and args.float64 else np.float32), args.nodata
+    else:
+        dtype = np.uint8 if d.dtype == np.uint8 else (np.float64 if args.float64 else np.float32)
+
+    def blocks():  # rows read by blocks within --block-mb (the field and the domain mask)
+        rows = block_rows(nx, 2, args.block_mb)
+        for r0 in range(0, ny, rows):
+            r1 = min(ny, r0 + rows)
+            arr = read_rows(d, r0, r1).astype(dtype)
+            if nodata is not None:
+                bad = np.isnan(arr)
+                mask = outside(f, args, dset, r0, r1)
+                if mask is not None:
+                    bad |= mask
+                if dset == "/fields/z":
+                    bad |= arr == Z_NODATA
+                arr[bad] = nodata
+            yield r0, arr
     path = output_path(args, dset, single)
-    write_cog(path, arr, (gt, wkt), dset, UNITS.get(dset, ""), nodata, resampling="NEAREST" if arr.dtype == np.uint8 else "AVERAGE",
-              cog=not args.gtiff)
+    write_raster(path, blocks(), (gt, wkt), (ny, nx), (0, ny), dtype, dset, UNITS.get(dset, ""), nodata,
+                 resampling="NEAREST" if dtype == np.uint8 else "AVERAGE", fmt="gtiff" if args.gtiff else "cog")
     print(f"h5_to_geotiff: {dset} -> {path}")
     return None
 
 
 def main(argv=None):
     args = parse_args(argv)
+    if not (args.block_mb > 0 and np.isfinite(args.block_mb)):
+        sys.exit(f"h5_to_geotiff: --block-mb {args.block_mb:g} must be > 0")
+    limit_gdal_cache(args.block_mb)
     try:
         with open_h5(args.result) as f:
             gt, wkt, ny, nx = georef(f)

@@ -12,6 +12,10 @@ and reports from ruissel HDF5 results. Needs Debian's python3 (numpy, h5py, matp
 Zones: the run's own (-zones), or --zones Z: a polygon layer (any OGR source and CRS, with
 --zones-field NAME) or a zone raster (any resolution and CRS). The flooded depth is the
 run's -hazard_threshold (0.01 m by default) unless --depth-threshold is given.
+Fields are read by blocks of rows within --block-mb MiB (default 256), never whole. Under
+mpiexec (or with --mpi) indicators, compare and export split the blocks among the ranks:
+  mpiexec -n 4 /usr/bin/python3 ruissel_post.py export RESULT.h5 --out DIR [--vrt]
+gives the same files and numbers as one process.
 Exit status 0 on success, 1 with a one-line message on bad input."""
 import argparse
 import math
@@ -20,11 +24,15 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rslpost import compare, export, hydrograph, indicators, maps, report  # noqa: E402
-from rslpost.result import Result, ResultError  # noqa: E402
+from rslpost import parallel  # noqa: E402
+from rslpost.result import BLOCK_MB, Result, ResultError  # noqa: E402
 
 
 def _common(p, out_default=None):
     p.add_argument("--out", default=out_default, required=out_default is None, help="output directory")
+    p.add_argument("--block-mb", type=float, default=BLOCK_MB,
+                   help="memory budget of the fields read at once (MiB, default %(default)g): fields are read by blocks of rows")
+    p.add_argument("--mpi", action="store_true", help="use MPI (mpi4py) even when not launched by mpiexec")
     p.add_argument("--depth-threshold", type=float, help="flooded = max depth above this (m); default: the run's -hazard_threshold (0.01)")
     p.add_argument("--min-depth", type=float, help="maps leave cells whose max depth stayed below this (m) transparent; default: the flood depth")
 
@@ -56,6 +64,8 @@ def parser():
     p.add_argument("result")
     p.add_argument("--compare", nargs="*", default=[], metavar="OTHER.h5", help="scenarios whose zone tables join the GeoPackage")
     p.add_argument("--landcover", help="land-cover class raster to export (default: the one the run used)")
+    p.add_argument("--vrt", action="store_true",
+                   help="keep each raster as a VRT mosaic of per-rank tiled GeoTIFFs instead of translating it into one COG")
     _zones(p)
     _common(p)
     p = sub.add_parser("report", help="everything above into report.md + report.html")
@@ -75,30 +85,47 @@ def check_depths(a):
 
 
 def run(a):
+    """The subcommand's output paths. indicators, compare and export are collective under
+    MPI (blocks split among ranks, files written by rank 0 or each rank's tiles); maps,
+    hydrograph and report run on rank 0 alone."""
     check_depths(a)
+    c = parallel.comm(a.mpi)
+    if a.cmd in ("maps", "hydrograph", "report") and c.rank != 0:
+        return []
+    if a.cmd in ("maps", "hydrograph", "report"):
+        c = parallel.SERIAL
+
+    def result(path):
+        return Result(path, a.block_mb, c)
+
     if a.cmd == "maps":
-        res = Result(a.result)
+        res = result(a.result)
         outlines = maps.zone_outlines(res, a.zones, a.zones_field) if a.zones else None
         return maps.make_maps(res, a.out, a.min_depth, outlines)
     if a.cmd == "hydrograph":
-        return hydrograph.make_hydrograph(Result(a.result), a.out, a.observed)
+        return hydrograph.make_hydrograph(result(a.result), a.out, a.observed)
     if a.cmd == "indicators":
-        rows = indicators.compute(Result(a.result), a.zones, a.depth_threshold, a.zones_field)
+        rows = indicators.compute(result(a.result), a.zones, a.depth_threshold, a.zones_field)
+        if c.rank != 0:
+            return []
         os.makedirs(a.out, exist_ok=True)
         paths = [os.path.join(a.out, "indicators.csv"), os.path.join(a.out, "indicators.json")]
         indicators.write(rows, *paths)
         print(compare.markdown(report.display(rows)), end="")
         return paths
     if a.cmd == "compare":
-        rows, zrows, paths = compare.make_compare([Result(p) for p in a.results], a.out, a.depth_threshold, a.min_depth)
-        print(compare.markdown(report.display(rows)), end="")
-        if zrows:
-            print(compare.markdown(report.display(zrows)), end="")
+        rows, zrows, paths = compare.make_compare([result(p) for p in a.results], a.out, a.depth_threshold, a.min_depth)
+        if c.rank == 0:
+            print(compare.markdown(report.display(rows)), end="")
+            if zrows:
+                print(compare.markdown(report.display(zrows)), end="")
         return paths
     if a.cmd == "export":
-        return export.export(Result(a.result), a.out, [Result(p) for p in a.compare], a.landcover, a.zones, a.zones_field)
-    return list(report.make_report(Result(a.result), a.out, a.zones, a.depth_threshold, a.min_depth,
-                                   [Result(p) for p in a.compare], a.observed, a.zones_field))
+        paths = export.export(result(a.result), a.out, [result(p) for p in a.compare], a.landcover, a.zones, a.zones_field,
+                              "vrt" if a.vrt else "cog")
+        return paths if c.rank == 0 else []
+    return list(report.make_report(result(a.result), a.out, a.zones, a.depth_threshold, a.min_depth,
+                                   [result(p) for p in a.compare], a.observed, a.zones_field))
 
 
 def main(argv=None):

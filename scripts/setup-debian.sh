@@ -13,6 +13,7 @@ PKGS=(
   libdnnl-dev libopenblas-dev
   python3-numpy python3-scipy python3-h5py python3-matplotlib python3-gdal
   python3-torch python3-torchvision
+  python3-mpi4py  # postproc under mpiexec (ruissel_post.py export/indicators/compare)
   # the `slurm` test label: a one-node Slurm the test starts itself (no systemd, no service)
   slurmctld slurmd slurm-client munge
   # the `fuzz` test label: libFuzzer targets built with clang

@@ -62,12 +62,13 @@ def diff_maps(results, out_dir, min_depth=None, outlines=None):
     for res in results[1:]:
         if (res.nx, res.ny) != (ref.nx, ref.ny) or not np.allclose(res.gt, ref.gt):
             raise ResultError(f"compare: {res.path} is not on the grid of {ref.path}")
-        d = res.max_h - ref.max_h
-        show = res.active & ((res.max_h > min_depth) | (ref.max_h > min_depth))
+        a, v = maps.view(ref, "max_h"), maps.view(res, "max_h")
+        d = v["max_h"] - a["max_h"]
+        show = v["active"] & ((v["max_h"] > min_depth) | (a["max_h"] > min_depth))
         d = np.where(show, d, np.nan)
         lim = max(float(np.nanmax(np.abs(d))) if show.any() else 0.0, 1e-3)
         p = os.path.join(out_dir, f"diff_max_depth_{res.name}_vs_{ref.name}.png")
-        paths.append(maps.draw_map(res, d, f"Maximum depth: {res.name} − {ref.name}", "depth difference (m)", p,
+        paths.append(maps.draw_map(res, v["shade"], d, f"Maximum depth: {res.name} − {ref.name}", "depth difference (m)", p,
                                    cmap="RdBu_r", norm=Normalize(vmin=-lim, vmax=lim), outlines=outlines))
     return paths
 
@@ -98,8 +99,10 @@ def make_compare(results, out_dir, threshold=None, min_depth=None):
     difference maps in out_dir. Returns (rows, zone rows, paths)."""
     if len(results) < 2:
         raise ResultError("compare: give at least two result files (the first is the reference)")
+    rows = table(results, threshold)  # collective under MPI; the files are rank 0's
+    if results[0].comm.rank != 0:
+        return rows, [], []
     os.makedirs(out_dir, exist_ok=True)
-    rows = table(results, threshold)
     paths = [write_csv(rows, os.path.join(out_dir, "compare.csv"))]
     md_path = os.path.join(out_dir, "compare.md")
     with open(md_path, "w") as f:

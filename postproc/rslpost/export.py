@@ -14,7 +14,8 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 
 from . import vectors
-from .result import HAZARD_COLOURS, ResultError
+from .parallel import SERIAL
+from .result import BLOCK_MB, HAZARD_COLOURS, ResultError, block_rows
 
 NODATA = -9999.0
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,19 +30,78 @@ def _gdal():
     return gdal
 
 
-def write_cog(path, arr, res, description, unit="", nodata=None, colours=None, names=None, resampling="AVERAGE", cog=True):
-    """arr (ny x nx, uint8, float32 or float64) as a COG at path (cog=False: a plain tiled
-    GeoTIFF), on the result's grid (or on the geotransform/CRS of `res` when it is a
-    (gt, wkt) pair). colours: {value: '#rrggbb'} for a colour table, names: category names
-    (index = value). Written as PATH.part.tif, then renamed."""
+def limit_gdal_cache(block_mb):
+    """GDAL's block cache (5 % of the RAM by default: 12 GB on a 256 GB node) bounded by the
+    block budget, unless GDAL_CACHEMAX is set: the memory of an export stays near it."""
+    if "GDAL_CACHEMAX" not in os.environ:
+        _gdal().SetCacheMax(int(block_mb * 2**20))
+
+
+def write_raster(path, blocks, georef, shape, rows, dtype, description, unit="", nodata=None, colours=None, names=None,
+                 resampling="AVERAGE", fmt="cog", c=None):
+    """A raster of shape (ny, nx) written by blocks: `blocks` yields this rank's (r0, array)
+    in row order, covering its rows [rows[0], rows[1]) (none when equal); georef is
+    (geotransform, CRS WKT); dtype uint8, float32 or float64. Each rank writes its rows into
+    a tiled GeoTIFF, rank 0 mosaics them with a VRT and, for fmt 'cog' (GDAL's COG driver:
+    DEFLATE, 256-pixel tiles, internal overviews by `resampling`) or 'gtiff' (plain tiled
+    GeoTIFF), translates it into one file at path (written as PATH.part.tif, then renamed)
+    and removes the pieces; fmt 'vrt' keeps them: PATH without .tif + '.vrt' and its
+    '_rNNNN.tif' tiles. colours: {value: '#rrggbb'}, names: category names (index = value).
+    Collective under MPI (c); returns the product's path on every rank."""
     gdal = _gdal()
-    gt, wkt = (res.gt, res.crs_wkt) if hasattr(res, "gt") else res
-    gtype = {np.dtype(np.uint8): gdal.GDT_Byte, np.dtype(np.float64): gdal.GDT_Float64}.get(arr.dtype, gdal.GDT_Float32)
-    mem = gdal.GetDriverByName("MEM").Create("", arr.shape[1], arr.shape[0], 1, gtype)
-    mem.SetGeoTransform(gt)
-    if wkt:
-        mem.SetProjection(wkt)
-    b = mem.GetRasterBand(1)
+    c = c or SERIAL
+    gt, wkt = georef
+    gtype = {np.dtype(np.uint8): gdal.GDT_Byte, np.dtype(np.float64): gdal.GDT_Float64}.get(np.dtype(dtype), gdal.GDT_Float32)
+    stem = path[:-4] if path.lower().endswith(".tif") else path
+    part = f"{stem}_r{c.rank:04d}.tif" if fmt == "vrt" else f"{path}.r{c.rank}.part.tif"
+    r0, r1 = rows
+    err = None
+    if r1 > r0:
+        ds = gdal.GetDriverByName("GTiff").Create(part, shape[1], r1 - r0, 1, gtype,
+                                                  ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER"])
+        ds.SetGeoTransform((gt[0] + r0 * gt[2], gt[1], gt[2], gt[3] + r0 * gt[5], gt[4], gt[5]))
+        if wkt:
+            ds.SetProjection(wkt)
+        _band_style(gdal, ds.GetRasterBand(1), description, unit, nodata, colours)
+        try:
+            for b0, a in blocks:
+                ds.GetRasterBand(1).WriteArray(np.asarray(a, dtype), 0, b0 - r0)
+        except ResultError as e:  # bad input found in a block: every rank stops, none waits
+            err = str(e)
+        ds = None
+    got = c.allgather((part if r1 > r0 else None, err))
+    parts = [p for p, _ in got if p]
+    errs = [e for _, e in got if e]
+    if errs:
+        if r1 > r0:
+            os.remove(part)
+        raise ResultError(errs[0])
+    if c.rank == 0:
+        vrt_path = stem + ".vrt" if fmt == "vrt" else path + ".part.vrt"
+        vrt = gdal.BuildVRT(vrt_path, parts)
+        vrt.SetGeoTransform(gt)  # the grid's own numbers, not the mosaic's extent / size (off by round-off)
+        _band_style(gdal, vrt.GetRasterBand(1), description, unit, nodata, colours)
+        vrt = None
+        out = vrt_path
+        if fmt != "vrt":
+            tmp = path + ".part.tif"  # nothing half-written under the final name
+            if fmt == "cog":
+                opts = ["COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEW_RESAMPLING=" + resampling, "BIGTIFF=IF_SAFER"]
+            else:
+                opts = ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER"]
+            gdal.Translate(tmp, vrt_path, format="COG" if fmt == "cog" else "GTiff", creationOptions=opts)
+            os.replace(tmp, path)
+            for p in parts + [vrt_path]:
+                os.remove(p)
+            out = path
+        if names:  # category names are not a TIFF tag: GDAL keeps them in PATH.aux.xml
+            ds = gdal.Open(out, gdal.GA_Update if fmt == "vrt" else gdal.GA_ReadOnly)
+            ds.GetRasterBand(1).SetCategoryNames(list(names))
+            ds = None
+    return c.bcast(out if c.rank == 0 else None)
+
+
+def _band_style(gdal, b, description, unit, nodata, colours):
     b.SetDescription(description)
     if unit:
         b.SetUnitType(unit)
@@ -49,23 +109,10 @@ def write_cog(path, arr, res, description, unit="", nodata=None, colours=None, n
         b.SetNoDataValue(nodata)
     if colours:
         ct = gdal.ColorTable()
-        for v, c in colours.items():
-            ct.SetColorEntry(int(v), tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) + (0 if v == nodata else 255,))
+        for v, col in colours.items():
+            ct.SetColorEntry(int(v), tuple(int(col[i:i + 2], 16) for i in (1, 3, 5)) + (0 if v == nodata else 255,))
         b.SetRasterColorTable(ct)
         b.SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
-    b.WriteArray(arr)
-    part = path + ".part.tif"  # nothing half-written under the final name
-    if cog:
-        gdal.GetDriverByName("COG").CreateCopy(part, mem, options=["COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEW_RESAMPLING=" + resampling])
-    else:
-        gdal.GetDriverByName("GTiff").CreateCopy(part, mem, options=["TILED=YES", "COMPRESS=DEFLATE"])
-    mem = None
-    os.replace(part, path)
-    if names:  # category names are not a TIFF tag: GDAL keeps them in PATH.aux.xml
-        ds = gdal.Open(path)
-        ds.GetRasterBand(1).SetCategoryNames(list(names))
-        ds = None
-    return path
 
 
 def nomenclature(path=NOMENCLATURE):
@@ -99,80 +146,118 @@ def qml(path, kind, classes=None, vmax=1.0, unit=""):
     return path
 
 
-def _masked(res, a, valid=None):
+def _masked(active, a, valid=None):
     """Float32 copy of a with NODATA outside the domain, on NaN and where not valid."""
     out = np.asarray(a, np.float32).copy()
-    bad = ~res.active | ~np.isfinite(out)
+    bad = ~active | ~np.isfinite(out)
     if valid is not None:
         bad |= ~valid
     out[bad] = NODATA
     return out
 
 
-def export_rasters(res, out_dir, landcover=None, nomenclature_path=NOMENCLATURE):
-    """The result's rasters as COGs (+ .qml styles) in out_dir; returns the paths."""
+# The continuous rasters: (file name, fields read, value of a block, valid cells of a block
+# or None, description (thr = the flood depth), unit, with a QGIS style)
+CONTINUOUS = (
+    ("max_depth", ("max_h",), lambda b: b["max_h"], lambda b, thr: b["max_h"] > thr,
+     "maximum water depth (cells above {thr:g} m)", "m", True),
+    ("max_speed", ("max_speed", "max_h"), lambda b: b["max_speed"], lambda b, thr: b["max_h"] > thr, "maximum flow speed", "m/s", False),
+    ("max_hv", ("max_hv", "max_h"), lambda b: b["max_hv"], lambda b, thr: b["max_h"] > thr, "maximum of depth x speed h|u|", "m2/s", False),
+    ("arrival", ("arrival",), lambda b: b["arrival"], None, "arrival time of {thr:g} m of water (s from the start)", "s", False),
+    ("duration", ("duration",), lambda b: b["duration"], lambda b, thr: b["duration"] > 0, "time above {thr:g} m of water", "s", False),
+    ("depth_final", ("h",), lambda b: b["h"], None, "water depth at the end of the run", "m", True),
+    ("bed", ("z",), lambda b: b["z"], None, "bed elevation", "m", False),
+    ("net_runoff", ("rain", "losses"), lambda b: b["rain"] - (b["losses"] if b["losses"] is not None else 0.0), None,
+     "rain - losses (net runoff depth)", "m", False),
+)
+
+
+def _blocks_of(res, names, value):
+    """This rank's (r0, value(block)) and its rows, for write_raster."""
+    return ((b.r0, value(b)) for b in res.blocks(*names)), res.my_rows(*names)
+
+
+def export_rasters(res, out_dir, landcover=None, nomenclature_path=NOMENCLATURE, fmt="cog"):
+    """The result's rasters as COGs (or VRTs of per-rank tiles, fmt 'vrt') with .qml styles
+    in out_dir, written by row blocks; returns the paths. Collective under MPI."""
+    from .parallel import Fold
+
     os.makedirs(out_dir, exist_ok=True)
     thr = res.flood_depth
-    wet = res.max_h > thr
     paths = []
+    georef = (res.gt, res.crs_wkt)
+    for name, fields, value, valid, desc, unit, style in CONTINUOUS:
+        if not res.has(fields[0]) and fields[0] != "h":
+            continue
+        vmax = Fold(res.comm)
 
-    def cont(name, a, desc, unit, valid=None, style=False):
-        if a is None:
-            return
-        p = os.path.join(out_dir, f"{res.name}_{name}.tif")
-        arr = _masked(res, a, valid)
-        paths.append(write_cog(p, arr, res, desc, unit, NODATA))
-        if style:
+        def masked(b):
+            arr = _masked(b.active, value(b), None if valid is None else valid(b, thr))
             good = arr[arr != NODATA]
-            paths.append(qml(p[:-4] + ".qml", "ramp", vmax=float(good.max()) if good.size and good.max() > 0 else 1.0, unit=unit))
-
-    cont("max_depth", res.max_h, f"maximum water depth (cells above {thr:g} m)", "m", wet, style=True)
-    cont("max_speed", res.max_speed, "maximum flow speed", "m/s", wet)
-    cont("max_hv", res.max_hv, "maximum of depth x speed h|u|", "m2/s", wet)
-    cont("arrival", res.arrival, f"arrival time of {thr:g} m of water (s from the start)", "s")
-    cont("duration", res.duration, f"time above {thr:g} m of water", "s", res.duration > 0 if res.duration is not None else None)
-    cont("depth_final", res.h, "water depth at the end of the run", "m", style=True)
-    cont("bed", res.z, "bed elevation", "m")
-    if res.rain is not None:
-        cont("net_runoff", res.rain - (res.losses if res.losses is not None else 0.0), "rain - losses (net runoff depth)", "m")
-    if res.hazard is not None:
+            if good.size:
+                vmax.add(b.index, "vmax", float(good.max()), "max")
+            return arr
+        blocks, rows = _blocks_of(res, fields, masked)
+        p = os.path.join(out_dir, f"{res.name}_{name}.tif")
+        paths.append(write_raster(p, blocks, georef, (res.ny, res.nx), rows, np.float32, desc.format(thr=thr), unit, NODATA,
+                                  fmt=fmt, c=res.comm))
+        if style:
+            top = vmax.result().get("vmax")
+            paths.append(qml(p[:-4] + ".qml", "ramp", vmax=top if top is not None and top > 0 else 1.0, unit=unit))
+    if res.has("hazard"):
         p = os.path.join(out_dir, f"{res.name}_hazard.tif")
-        hz = np.where(res.active, res.hazard, 0).astype(np.uint8)
         names = res.hazard_names()
         cls = {k: (names[k] if k < len(names) else str(k), HAZARD_COLOURS[k]) for k in range(1, len(HAZARD_COLOURS))}
         desc = ", ".join(f"{k} {n}" for k, n in enumerate(names))
-        paths.append(write_cog(p, hz, res, f"flood hazard class ({desc})", "", 0,
-                               {k: c for k, (_, c) in cls.items()} | {0: "#ffffff"}, names, "NEAREST"))
+        blocks, rows = _blocks_of(res, ("hazard",), lambda b: np.where(b.active, b["hazard"], 0).astype(np.uint8))
+        paths.append(write_raster(p, blocks, georef, (res.ny, res.nx), rows, np.uint8, f"flood hazard class ({desc})", "", 0,
+                                  {k: c for k, (_, c) in cls.items()} | {0: "#ffffff"}, names, "NEAREST", fmt, res.comm))
         paths.append(qml(p[:-4] + ".qml", "classes", cls))
     lc = landcover or res.landcover_path()
     if lc:
-        paths += export_classes(lc, os.path.join(out_dir, f"{res.name}_landcover.tif"), nomenclature_path)
+        paths += export_classes(lc, os.path.join(out_dir, f"{res.name}_landcover.tif"), nomenclature_path, res.block_mb, fmt, res.comm)
     return paths
 
 
-def export_classes(src, path, nomenclature_path=NOMENCLATURE):
+def export_classes(src, path, nomenclature_path=NOMENCLATURE, block_mb=BLOCK_MB, fmt="cog", c=None):
     """A class raster (e.g. the land cover) as a COG with the nomenclature's colours and class
-    names, overviews by mode, and its .qml."""
+    names, overviews by mode, and its .qml; read and written by row blocks, split among
+    ranks under MPI."""
+    from .parallel import my_blocks
+
+    c = c or SERIAL
     gdal = _gdal()
     try:
         ds = gdal.Open(src)
         band = ds.GetRasterBand(1)
-        raw = band.ReadAsArray()
     except RuntimeError as e:
         raise ResultError(f"--landcover {src}: not a raster GDAL can read ({e})") from None
     nodata = band.GetNoDataValue()
-    valid = raw if nodata is None else raw[raw != nodata]
-    if not np.all(np.isfinite(valid)) or np.any(valid != np.round(valid)) or np.any((valid < 0) | (valid > 255)):
-        raise ResultError(f"--landcover {src}: not a class raster (values must be integer class codes 0..255)")
-    arr = raw.astype(np.uint8)
+    nx, ny = ds.RasterXSize, ds.RasterYSize
+    rows = block_rows(nx, 1, block_mb)
+    mine = my_blocks(-(-ny // rows), c)
+    seen = set()
+
+    def blocks():
+        for i in mine:
+            r0, r1 = i * rows, min(ny, (i + 1) * rows)
+            raw = band.ReadAsArray(0, r0, nx, r1 - r0)
+            valid = raw if nodata is None else raw[raw != nodata]
+            if not np.all(np.isfinite(valid)) or np.any(valid != np.round(valid)) or np.any((valid < 0) | (valid > 255)):
+                raise ResultError(f"--landcover {src}: not a class raster (values must be integer class codes 0..255)")
+            arr = raw.astype(np.uint8)
+            seen.update(np.unique(arr).tolist())
+            yield r0, arr
     nom = nomenclature(nomenclature_path)
     names = [nom[v][0] if v in nom else "" for v in range(max(nom) + 1)]
-    colours = {v: c for v, (_, c) in nom.items()}
+    colours = {v: col for v, (_, col) in nom.items()}
     if nodata is not None and 0 <= nodata <= 255:
         colours[int(nodata)] = "#000000"
-    write_cog(path, arr, (ds.GetGeoTransform(), ds.GetProjection()), f"land cover ({os.path.basename(nomenclature_path)})", "",
-              nodata, colours, names, "MODE")
-    return [path, qml(path[:-4] + ".qml", "classes", {v: nom[v] for v in np.unique(arr) if v in nom})]
+    rng = (min(ny, mine.start * rows), min(ny, mine.stop * rows))
+    write_raster(path, blocks(), (ds.GetGeoTransform(), ds.GetProjection()), (ny, nx), rng, np.uint8,
+            f"land cover ({os.path.basename(nomenclature_path)})", "", nodata, colours, names, "MODE", fmt, c)
+    present = sorted(set().union(*c.allgather(seen)))
+    return [path if fmt != "vrt" else path[:-4] + ".vrt", qml(path[:-4] + ".qml", "classes", {v: nom[v] for v in present if v in nom})]
 
 
 # ---- GeoPackage ---------------------------------------------------------------------------
@@ -193,8 +278,33 @@ def geopackage(res, path, others=(), zones_path=None, zones_field=None):
     per-zone indicators), `zone_indicators` (a table: one row per zone and scenario, res and
     others), `gauges` (points with their maximum depth), `flood_extent` (cells whose maximum
     depth exceeded the flood depth) and `hazard` (one polygon per class area), all in the
-    result's CRS. Returns path."""
-    from osgeo import ogr
+    result's CRS. The polygons come from class rasters written by blocks (every rank its
+    rows) and polygonised by GDAL line by line on rank 0, which writes the file. Collective
+    under MPI; returns path."""
+    from .parallel import checked
+
+    work = tempfile.mkdtemp(prefix=".classes-", dir=os.path.dirname(path)) if res.comm.rank == 0 else None
+    work = res.comm.bcast(work)
+    try:
+        blocks, rows = _blocks_of(res, ("max_h",), lambda b: (b.active & (b["max_h"] > res.flood_depth)).astype(np.uint8))
+        extent = write_raster(os.path.join(work, "flooded.tif"), blocks, (res.gt, res.crs_wkt), (res.ny, res.nx), rows,
+                              np.uint8, "flooded", nodata=0, fmt="vrt", c=res.comm)
+        hazard = None
+        if res.has("hazard"):
+            blocks, rows = _blocks_of(res, ("hazard",), lambda b: np.where(b.active, b["hazard"], 0).astype(np.uint8))
+            hazard = write_raster(os.path.join(work, "hazard.tif"), blocks, (res.gt, res.crs_wkt), (res.ny, res.nx), rows,
+                                  np.uint8, "hazard", nodata=0, fmt="vrt", c=res.comm)
+        checked(res.comm, lambda: _geopackage(res, path, others, zones_path, zones_field, extent, hazard) if res.comm.rank == 0 else None)
+    finally:
+        res.comm.barrier()
+        if res.comm.rank == 0:
+            shutil.rmtree(work, ignore_errors=True)
+    return path
+
+
+def _geopackage(res, path, others, zones_path, zones_field, extent, hazard):
+    """geopackage()'s file, on one rank; extent and hazard: the class rasters (VRT paths)."""
+    from osgeo import gdal, ogr
 
     ogr.UseExceptions()
     part = path + ".part.gpkg"
@@ -260,31 +370,40 @@ def geopackage(res, path, others=(), zones_path=None, zones_field=None):
             lay.CreateFeature(f)
     lay = ds.CreateLayer("flood_extent", srs, ogr.wkbPolygon)
     lay.CreateField(ogr.FieldDefn("flooded", ogr.OFTInteger))
-    vectors.polygonise(res, res.active & (res.max_h > res.flood_depth), lay, "flooded")
-    if res.hazard is not None:
+    vectors.polygonise(gdal.Open(extent), lay, "flooded")
+    if hazard:
         lay = ds.CreateLayer("hazard", srs, ogr.wkbPolygon)
         lay.CreateField(ogr.FieldDefn("class", ogr.OFTInteger))
         lay.CreateField(ogr.FieldDefn("class_name", ogr.OFTString))
         names = res.hazard_names()
-        vectors.polygonise(res, np.where(res.active, res.hazard, 0), lay, "class", names + [str(k) for k in range(len(names), 256)])
+        vectors.polygonise(gdal.Open(hazard), lay, "class", names + [str(k) for k in range(len(names), 256)])
     ds = None
     os.replace(part, path)
-    return path
 
 
-def export(res, out_dir, others=(), landcover=None, zones_path=None, zones_field=None):
-    """Rasters (COG + .qml) and the GeoPackage of res (with others' per-zone tables)."""
+def export(res, out_dir, others=(), landcover=None, zones_path=None, zones_field=None, fmt="cog"):
+    """Rasters (COG, or VRT of per-rank tiles with fmt 'vrt'; + .qml) and the GeoPackage of
+    res (with others' per-zone tables). Collective under MPI: every rank writes its rows."""
+    c = res.comm
+    limit_gdal_cache(res.block_mb)
     if not os.path.isdir(out_dir) and os.path.exists(out_dir):
         raise ResultError(f"--out {out_dir}: not a directory")
     # written into a staging directory and moved into out_dir only when all succeeded: a bad
     # --landcover or --zones leaves no partial export behind
-    os.makedirs(out_dir, exist_ok=True)
-    stage = tempfile.mkdtemp(prefix=".export-", dir=out_dir)
+    stage = None
+    if c.rank == 0:
+        os.makedirs(out_dir, exist_ok=True)
+        stage = tempfile.mkdtemp(prefix=".export-", dir=out_dir)
+    stage = c.bcast(stage)
     try:
-        paths = export_rasters(res, stage, landcover)
+        paths = export_rasters(res, stage, landcover, fmt=fmt)
         paths.append(geopackage(res, os.path.join(stage, f"{res.name}.gpkg"), others, zones_path, zones_field))
-        for name in os.listdir(stage):
-            os.replace(os.path.join(stage, name), os.path.join(out_dir, name))
+        c.barrier()
+        if c.rank == 0:
+            for name in os.listdir(stage):
+                os.replace(os.path.join(stage, name), os.path.join(out_dir, name))
         return [os.path.join(out_dir, os.path.basename(p)) for p in paths]
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        c.barrier()
+        if c.rank == 0:
+            shutil.rmtree(stage, ignore_errors=True)

@@ -23,7 +23,11 @@ neighbour; nodata ignored). The columns (per zone, on the cells inside the domai
                                    scenario's land-use change (run zones only)
 Whole domain only (zone "all"): outflow_m3, runoff_coefficient = outflow / rain (the
 event runoff coefficient at the outlets), budget_relative_error, peak_outflow_m3s and its
-time. A quantity the result does not hold is left empty."""
+time. A quantity the result does not hold is left empty.
+
+Computed by blocks of rows (Result.blocks): each block's per-zone partials (cell counts,
+maxima, minima, sums) are folded in block order (rslpost.parallel.Fold), on one process or
+under mpiexec, with the same bits on any rank count."""
 import csv
 import json
 
@@ -41,32 +45,87 @@ COLUMNS = ZONE_COLUMNS + DOMAIN_COLUMNS
 assert len(HAZARD_COLUMNS) == len(HAZARD_NAMES) - 1
 
 
+NONE = np.iinfo(np.int64).min  # zone key of a cell in no zone
+# Per-zone partials of a block besides the counts: maxima and minima (fold key, field, numpy
+# reduction; fmin skips NaN), float sums (fold key, field); the fields a block reads
+MAXMIN = (("max_depth", "max_h", np.maximum), ("max_hv", "max_hv", np.maximum), ("first_arrival", "arrival", np.fmin))
+SUMS = (("volume", "h"), ("rain", "rain"), ("losses", "losses"))
+NAMES = ("max_h", "h", "hazard", "max_hv", "arrival", "rain", "losses")
+
+
 def _none(v):
     """None for NaN (empty in CSV, null in JSON)."""
     return None if v is None or (isinstance(v, float) and not np.isfinite(v)) else v
 
 
-def _zone_row(res, mask, name, threshold):
-    cells = int(mask.sum())
+def block_partials(fold, b, keys, threshold):
+    """Per-zone partials of block b into fold (rslpost.parallel.Fold): keys = zone key of each
+    cell of the block (None: one zone, 0). A zone's cells are taken in row-major order and
+    float sums by numpy's sum over them, as a whole-array v[mask].sum() does: one block gives
+    the whole-array numbers bit for bit; more blocks add the blocks' sums in block order."""
+    m = b.active if keys is None else b.active & (keys != NONE)
+    k = np.zeros(int(m.sum()), np.int64) if keys is None else keys[m]
+    if k.size == 0:
+        return
+    order = np.argsort(k, kind="stable")
+    ks = k[order]
+    start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    end = np.r_[start[1:], ks.size]
+    ids = ks[start]
+
+    def cells(name):
+        return b[name][m][order]
+
+    fold.add(b.index, "cells", (ids, end - start))
+    fold.add(b.index, "flooded", (ids, np.add.reduceat((cells("max_h") > threshold).astype(np.int64), start)))
+    if b["hazard"] is not None:
+        hz = cells("hazard")
+        for c in range(1, len(HAZARD_COLUMNS) + 1):
+            fold.add(b.index, f"hazard{c}", (ids, np.add.reduceat((hz == c).astype(np.int64), start)))
+    for key, name, op in MAXMIN:
+        if b[name] is not None:
+            v = op.reduceat(cells(name), start)
+            ok = np.isfinite(v) if op is np.fmin else np.ones(v.size, bool)
+            fold.add(b.index, key, (ids[ok], v[ok]), "min" if op is np.fmin else "max")
+    for key, name in SUMS:
+        if b[name] is not None:
+            v = cells(name)
+            fold.add(b.index, key, (ids, np.array([v[s:e].sum() for s, e in zip(start, end)])))
+
+
+def zone_rows(res, keys_of, name_of, threshold):
+    """Rows of the zones found in the result's active cells (zone "all" when keys_of is
+    None), by zone key: keys_of(block) -> zone key per cell. Collective under MPI."""
+    from .parallel import Fold, checked
+
+    fold = Fold(res.comm)
+
+    def scan():
+        for b in res.blocks(*NAMES):
+            block_partials(fold, b, None if keys_of is None else keys_of(b), threshold)
+
+    checked(res.comm, scan)
+    t = fold.result()
     a = res.cell_area
-    row = {"zone": name, "cells": cells, "area_m2": cells * a,
-           "flooded_area_m2": float((res.max_h[mask] > threshold).sum()) * a,
-           "max_depth_m": float(res.max_h[mask].max()) if cells else None,
-           "volume_m3": float(res.h[mask].sum()) * a}
-    if res.hazard is not None:
-        for k, col in enumerate(HAZARD_COLUMNS):
-            row[col] = float((res.hazard[mask] == k + 1).sum()) * a
-    if res.max_hv is not None and cells:
-        row["max_hv_m2s"] = float(res.max_hv[mask].max())
-    if res.arrival is not None:
-        t = res.arrival[mask]
-        row["first_arrival_s"] = float(np.nanmin(t)) if np.isfinite(t).any() else None
-    if res.rain is not None:
-        rain = float(res.rain[mask].sum()) * a
-        losses = float(res.losses[mask].sum()) * a if res.losses is not None else 0.0
-        row.update(rain_m3=rain, losses_m3=losses, net_runoff_m3=rain - losses,
-                   net_runoff_coefficient=(rain - losses) / rain if rain > 0 else None)
-    return row
+    rows = []
+    for k in sorted(t.get("cells", {0: 0} if keys_of is None else {})):
+        n = int(t.get("cells", {}).get(k, 0))
+        row = {"zone": name_of(k), "cells": n, "area_m2": n * a, "flooded_area_m2": float(t.get("flooded", {}).get(k, 0)) * a,
+               "max_depth_m": t["max_depth"][k] if n else None, "volume_m3": float(t.get("volume", {}).get(k, 0.0)) * a}
+        if res.has("hazard"):
+            for c, col in enumerate(HAZARD_COLUMNS):
+                row[col] = float(t.get(f"hazard{c + 1}", {}).get(k, 0)) * a
+        if res.has("max_hv") and n:
+            row["max_hv_m2s"] = t["max_hv"][k]
+        if res.has("arrival"):
+            row["first_arrival_s"] = t.get("first_arrival", {}).get(k)
+        if res.has("rain"):
+            rain = float(t.get("rain", {}).get(k, 0.0)) * a
+            losses = float(t.get("losses", {}).get(k, 0.0)) * a if res.has("losses") else 0.0
+            row.update(rain_m3=rain, losses_m3=losses, net_runoff_m3=rain - losses,
+                       net_runoff_coefficient=(rain - losses) / rain if rain > 0 else None)
+        rows.append(row)
+    return rows
 
 
 def peak_outflow(res):
@@ -84,7 +143,7 @@ def peak_outflow(res):
 def domain_row(res, threshold=None):
     """The zone-"all" row: footprint indicators plus the budget-derived ones."""
     threshold = res.flood_depth if threshold is None else threshold
-    row = _zone_row(res, res.active, "all", threshold)
+    row = zone_rows(res, None, lambda k: "all", threshold)[0]
     b = res.budget
     rain = b.get("rain_m3")
     if rain is not None:  # the budget's totals (exact to round-off) over the per-cell sums
@@ -103,9 +162,11 @@ def domain_row(res, threshold=None):
     return row
 
 
-def zones_on_grid(res, path, field=None, layer=None):
-    """(zone index per cell, ny x nx int, -1 = none; list of zone names) of a polygon layer
-    (by cell centre, the later feature winning) or of a zone raster (nearest neighbour)."""
+def zone_keys(res, path, field=None, layer=None):
+    """(keys_of, name_of) of a polygon layer (by cell centre, the later feature winning; key
+    = index of the zone name in sorted order) or of a zone raster (nearest neighbour; key =
+    the integer zone id, nodata ignored): keys_of(block) gives the zone key of each cell of a
+    Block (NONE outside every zone), rasterised or warped onto the block's rows only."""
     from osgeo import gdal
 
     gdal.UseExceptions()
@@ -118,37 +179,41 @@ def zones_on_grid(res, path, field=None, layer=None):
             d = vec.GetLayer(0).GetLayerDefn()
             raise ResultError(f"--zones {path}: a polygon layer needs --zones-field "
                               f"(one of {', '.join(d.GetFieldDefn(i).GetName() for i in range(d.GetFieldCount()))})")
-        return vectors.rasterise(res, vectors.read_polygons(res, path, field, layer))
+        feats = vectors.read_polygons(res, path, field, layer)
+        ids = sorted({v for v, _, _ in feats})
+
+        def polygons(b):
+            k = vectors.rasterise(res, feats, ids, b.r0, b.r1)
+            return np.where(k >= 0, k, NONE)
+        return polygons, ids.__getitem__
     try:
         src = gdal.Open(path)
     except RuntimeError as e:
         raise ResultError(f"--zones {path}: neither a polygon layer nor a raster GDAL can open ({e})") from e
     nodata = src.GetRasterBand(1).GetNoDataValue()
-    ds = vectors.grid_dataset(res, gdal.GDT_Float64)
-    ds.GetRasterBand(1).Fill(np.nan)
-    ds.GetRasterBand(1).SetNoDataValue(np.nan)
-    gdal.Warp(ds, src, resampleAlg="near", srcNodata=nodata, dstNodata=np.nan)
-    z = ds.GetRasterBand(1).ReadAsArray()
-    ok = np.isfinite(z)
-    if not np.all(np.mod(z[ok], 1) == 0):
-        raise ResultError(f"--zones {path}: values must be integers (zone ids)")
-    vals = np.unique(z[ok]).astype(np.int64)
-    zid = np.full(z.shape, -1, np.int64)
-    zid[ok] = np.searchsorted(vals, z[ok].astype(np.int64))
-    return zid, [str(v) for v in vals]
+
+    def raster(b):
+        ds = vectors.grid_dataset(res, gdal.GDT_Float64, rows=(b.r0, b.r1))
+        ds.GetRasterBand(1).Fill(np.nan)
+        ds.GetRasterBand(1).SetNoDataValue(np.nan)
+        gdal.Warp(ds, src, resampleAlg="near", srcNodata=nodata, dstNodata=np.nan)
+        z = ds.GetRasterBand(1).ReadAsArray()
+        ok = np.isfinite(z)
+        if not np.all(np.mod(z[ok], 1) == 0):
+            raise ResultError(f"--zones {path}: values must be integers (zone ids)")
+        k = np.full(z.shape, NONE, np.int64)
+        k[ok] = z[ok].astype(np.int64)
+        return k
+    return raster, str
 
 
 def compute(res, zones_path=None, threshold=None, zones_field=None, zones_layer=None):
     """List of rows (dicts with COLUMNS keys, missing = None): "all" first, then each zone:
-    those of --zones when given, else the run's own /zones table."""
+    those of --zones when given, else the run's own /zones table. Collective under MPI."""
     threshold = res.flood_depth if threshold is None else threshold
     rows = [domain_row(res, threshold)]
     if zones_path:
-        zid, ids = zones_on_grid(res, zones_path, zones_field, zones_layer)
-        for k, name in enumerate(ids):
-            mask = res.active & (zid == k)
-            if mask.any():
-                rows.append(_zone_row(res, mask, name, threshold))
+        rows += zone_rows(res, *zone_keys(res, zones_path, zones_field, zones_layer), threshold)
     else:
         rows += [dict(z) for z in res.zones]
     return [{c: _none(r.get(c)) for c in COLUMNS} for r in rows]

@@ -2,7 +2,8 @@
 terrain, each with its legend and units, a scale bar, a north arrow, the CRS, the zones'
 outlines and names (when the run had -zones or --zones is given) and the gauges:
 maximum depth, maximum speed, maximum h|u|, flood hazard (/max/hazard, the solver's
-classes: faible, modéré, fort, très fort), arrival time and duration of flooding."""
+classes: faible, modéré, fort, très fort), arrival time and duration of flooding. A field
+larger than MAX_PIXELS on a side is drawn from every step-th cell, read by blocks."""
 import os
 
 import matplotlib
@@ -19,16 +20,31 @@ from .result import HAZARD_COLOURS  # noqa: E402
 DEPTH_CMAP = ListedColormap(plt.get_cmap("Blues")(np.linspace(0.3, 1.0, 256)))
 
 
-def hillshade(res, azimuth=315.0, altitude=45.0):
-    """Lambertian shading n.L in [0, 1] of the terrain lit from `azimuth` (degrees clockwise
-    from north) and `altitude`; a flat cell gets sin(altitude). NaN outside the domain."""
-    z = np.where(res.active, res.z, res.z[res.active].mean() if res.active.any() else 0.0)
-    dzdrow, dzdcol = np.gradient(z, res.dy, res.dx) if min(z.shape) > 1 else (np.zeros_like(z), np.zeros_like(z))
+MAX_PIXELS = 2000  # the longer side of a map's raster: a figure is about 900 pixels wide
+
+
+def view(res, *names):
+    """The named fields, z, `active` and the hillshade `shade` every `step`-th row and column,
+    step such that the longer side stays within MAX_PIXELS: read by blocks, so a map of a
+    huge field never loads it whole."""
+    step = max(1, -(-max(res.ny, res.nx) // MAX_PIXELS))
+    v = res.decimated("z", *names, step=step)
+    v["step"] = step
+    v["shade"] = hillshade(v["z"], v["active"], res.dx * step, res.dy * step)
+    return v
+
+
+def hillshade(z, active, dx, dy, azimuth=315.0, altitude=45.0):
+    """Lambertian shading n.L in [0, 1] of the terrain z (cells dx x dy) lit from `azimuth`
+    (degrees clockwise from north) and `altitude`; a flat cell gets sin(altitude). NaN
+    outside the domain."""
+    z = np.where(active, z, z[active].mean() if active.any() else 0.0)
+    dzdrow, dzdcol = np.gradient(z, dy, dx) if min(z.shape) > 1 else (np.zeros_like(z), np.zeros_like(z))
     gx, gy = dzdcol, -dzdrow  # row 0 is north: northward derivative is minus the row one
     az, alt = np.radians(azimuth), np.radians(altitude)
     light = (np.sin(az) * np.cos(alt), np.cos(az) * np.cos(alt), np.sin(alt))
     shade = (-gx * light[0] - gy * light[1] + light[2]) / np.sqrt(1.0 + gx * gx + gy * gy)
-    return np.where(res.active, np.clip(shade, 0.0, 1.0), np.nan)
+    return np.where(active, np.clip(shade, 0.0, 1.0), np.nan)
 
 
 def nice_length(span):
@@ -87,12 +103,13 @@ def _figure(res):
     return plt.subplots(figsize=(width, min(max(width * aspect * 0.85, 3.5), 12.0)), dpi=110)
 
 
-def draw_map(res, data, title, label, path, cmap="viridis", norm=None, legend=None, outlines=()):
-    """One north-up map of `data` (ny x nx, NaN = transparent) over the hillshade, saved to
+def draw_map(res, shade, data, title, label, path, cmap="viridis", norm=None, legend=None, outlines=()):
+    """One north-up map of `data` (the result's grid, maybe decimated: view(); NaN =
+    transparent) over the hillshade `shade` (the same cells), saved to
     path; a colour bar labelled `label` (with its units), or the class `legend`
     [(colour, text)] for class maps."""
     fig, ax = _figure(res)
-    ax.imshow(np.ma.masked_invalid(hillshade(res)), cmap="gray", vmin=-0.6, vmax=1.1, extent=res.extent,
+    ax.imshow(np.ma.masked_invalid(shade), cmap="gray", vmin=-0.6, vmax=1.1, extent=res.extent,
               origin="upper", interpolation="nearest")
     im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, extent=res.extent, origin="upper",
                    interpolation="nearest", alpha=0.9)
@@ -144,7 +161,8 @@ def make_maps(res, out_dir, min_depth=None, outlines=None):
     os.makedirs(out_dir, exist_ok=True)
     min_depth = res.flood_depth if min_depth is None else min_depth
     outlines = zone_outlines(res) if outlines is None else outlines
-    wet = res.active & (res.max_h > min_depth)
+    v = view(res, "max_h", "max_speed", "max_hv", "hazard", "arrival", "duration")
+    wet = v["active"] & (v["max_h"] > min_depth)
 
     def shown(a):
         return np.where(wet, a, np.nan)
@@ -153,29 +171,29 @@ def make_maps(res, out_dir, min_depth=None, outlines=None):
         return max(float(np.nanmax(a)) if np.isfinite(a).any() else 0.0, floor)
 
     paths = []
-    d = shown(res.max_h)
-    paths.append(draw_map(res, d, f"Maximum water depth (cells > {min_depth:g} m)", "depth (m)",
+    d = shown(v["max_h"])
+    paths.append(draw_map(res, v["shade"], d, f"Maximum water depth (cells > {min_depth:g} m)", "depth (m)",
                           os.path.join(out_dir, "max_depth.png"), DEPTH_CMAP, Normalize(0, vmax(d, min_depth)), outlines=outlines))
-    if res.max_speed is not None:
-        s = shown(res.max_speed)
-        paths.append(draw_map(res, s, "Maximum flow speed", "speed (m/s)", os.path.join(out_dir, "max_speed.png"),
+    if v["max_speed"] is not None:
+        s = shown(v["max_speed"])
+        paths.append(draw_map(res, v["shade"], s, "Maximum flow speed", "speed (m/s)", os.path.join(out_dir, "max_speed.png"),
                               "magma_r", Normalize(0, vmax(s, 0.1)), outlines=outlines))
-    if res.max_hv is not None:
-        q = shown(res.max_hv)
-        paths.append(draw_map(res, q, "Maximum depth × speed h|u|", "h|u| (m²/s)", os.path.join(out_dir, "max_hv.png"),
+    if v["max_hv"] is not None:
+        q = shown(v["max_hv"])
+        paths.append(draw_map(res, v["shade"], q, "Maximum depth × speed h|u|", "h|u| (m²/s)", os.path.join(out_dir, "max_hv.png"),
                               "YlOrRd", Normalize(0, vmax(q, 0.1)), outlines=outlines))
-    if res.hazard is not None:
-        hz = np.where(res.active & (res.hazard > 0), res.hazard.astype(float), np.nan)
+    if v["hazard"] is not None:
+        hz = np.where(v["active"] & (v["hazard"] > 0), v["hazard"].astype(float), np.nan)
         names = res.hazard_names()
-        present = [k for k in range(1, len(HAZARD_COLOURS)) if (res.hazard[res.active] == k).any()] or [1]
-        paths.append(draw_map(res, hz, "Flood hazard (aléa: depth × velocity)", "hazard class",
+        present = [k for k in range(1, len(HAZARD_COLOURS)) if (v["hazard"][v["active"]] == k).any()] or [1]
+        paths.append(draw_map(res, v["shade"], hz, "Flood hazard (aléa: depth × velocity)", "hazard class",
                               os.path.join(out_dir, "hazard.png"), ListedColormap(HAZARD_COLOURS),
                               Normalize(-0.5, len(HAZARD_COLOURS) - 0.5),
                               legend=[(HAZARD_COLOURS[k], names[k] if k < len(names) else str(k)) for k in present], outlines=outlines))
-    for data, name, title in ((res.arrival, "arrival", f"Arrival time of {res.flood_depth:g} m of water"),
-                              (res.duration, "duration", f"Duration above {res.flood_depth:g} m")):
+    for data, name, title in ((v["arrival"], "arrival", f"Arrival time of {res.flood_depth:g} m of water"),
+                              (v["duration"], "duration", f"Duration above {res.flood_depth:g} m")):
         if data is not None:
-            m = np.where(res.active & np.isfinite(data) & (data > 0 if name == "duration" else True), data / 60.0, np.nan)
-            paths.append(draw_map(res, m, title, "time (min)", os.path.join(out_dir, name + ".png"),
+            m = np.where(v["active"] & np.isfinite(data) & (data > 0 if name == "duration" else True), data / 60.0, np.nan)
+            paths.append(draw_map(res, v["shade"], m, title, "time (min)", os.path.join(out_dir, name + ".png"),
                                   "viridis_r" if name == "arrival" else "viridis", Normalize(0, vmax(m, 1.0)), outlines=outlines))
     return paths

@@ -72,7 +72,7 @@ def _sections(res, out_dir, zones, threshold, min_depth, others, observed, zones
     run = res.run
     info = [f"grid {res.nx} × {res.ny} cells of {res.dx:g} × {res.dy:g} m, {res.crs_name() or 'CRS unknown'}",
             f"flooded = maximum depth above {thr:g} m (-hazard_threshold)"]
-    if res.hazard is not None:
+    if res.has("hazard"):
         info.append("hazard classes (/max/hazard): " + ", ".join(res.hazard_names()[1:]) + "; " +
                     "; ".join(res.hazard_attrs[k] for k in ("definition", "source") if k in res.hazard_attrs))
     if res.scenario:

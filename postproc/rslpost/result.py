@@ -3,8 +3,11 @@ reader of postproc/ (Result for the report tools, open_h5 and grid for tools tha
 any dataset, such as h5_to_geotiff.py).
 
 Only the documented layout is used, never the solver's internals. Arrays are ny x nx with
-row 0 = north edge, as GDAL reads rasters. Optional datasets (hazard, timing, rain and
-losses per cell, zones) are None / empty when the run did not write them."""
+row 0 = north edge, as GDAL reads rasters. 2D fields are read only by blocks of rows
+(Result.blocks, read_rows), whose height comes from a memory budget (--block-mb), so a
+field larger than the memory is never read whole. Optional datasets (hazard, timing, rain
+and losses per cell, zones) are absent from Result.fields / empty when the run did not
+write them."""
 import os
 import shlex
 
@@ -67,35 +70,70 @@ def grid(f):
             float(g["dx"]), float(g["dy"]))
 
 
-def _field(f, name, dtype=np.float64):
-    return np.asarray(f[name][()], dtype=dtype) if name in f else None
+# The 2D fields of a result by name: (dataset, dtype read as). Read only by row blocks.
+FIELDS = {"z": ("fields/z", np.float64), "h": ("fields/h", np.float64), "max_h": ("max/h", np.float64),
+          "max_speed": ("max/speed", np.float64), "max_hv": ("max/hv", np.float64), "hazard": ("max/hazard", np.uint8),
+          "arrival": ("timing/arrival", np.float64), "duration": ("timing/duration", np.float64),
+          "rain": ("fields/rain", np.float64), "losses": ("fields/losses", np.float64)}
+BLOCK_MB = 256.0  # --block-mb's default
+
+
+def row_bytes(nx, nfields, step=1):
+    """Memory of one row of a block: nfields float64 fields read (every step-th column) and
+    the arrays computed from them (masks, float32 copies: counted as as many again, plus 2)."""
+    return (2 * max(1, nfields) + 2) * 8 * -(-nx // step)
+
+
+def block_rows(nx, nfields, block_mb=BLOCK_MB, step=1):
+    """Rows per block (a multiple of step) such that a block of nfields fields, read every
+    step-th row and column, and its temporaries fit in block_mb MiB; at least step."""
+    return max(1, int(block_mb * 2**20 // row_bytes(nx, nfields, step))) * step
+
+
+def read_rows(ds, r0, r1, step=1, dtype=None):
+    """Rows [r0, r1) of a 2D dataset (every step-th row and column): the one read of a 2D
+    field in postproc, never the whole dataset at once unless it fits in a block."""
+    a = ds[r0:r1, :] if step == 1 else ds[r0:r1:step, ::step]
+    return a if dtype is None else np.asarray(a, dtype=dtype)
+
+
+class Block:
+    """Rows [r0, r1) of a result: block number `index`, fields by name (None when the result
+    lacks one, h zeros), `active` (inside the domain)."""
+
+    def __init__(self, index, r0, r1, data, active):
+        self.index, self.r0, self.r1, self.data, self.active = index, r0, r1, data, active
+
+    def __getitem__(self, name):
+        return self.data[name]
 
 
 class Result:
-    """One run's result: grid, final fields, maxima, hazard, timing, budget, time series,
-    per-zone indicators."""
+    """One run's result: grid, which fields it holds (read by row blocks: blocks(),
+    decimated()), hazard, timing, budget, time series, per-zone indicators. block_mb bounds
+    the memory of the fields read at once; comm (rslpost.parallel) splits the blocks among
+    ranks."""
 
-    def __init__(self, path):
+    def __init__(self, path, block_mb=BLOCK_MB, comm=None):
+        from .parallel import SERIAL
+
+        if not (block_mb > 0 and np.isfinite(block_mb)):
+            raise ResultError(f"--block-mb: {block_mb:g} must be > 0")
         f = open_h5(path)
         self.path = path
         self.name = os.path.splitext(os.path.basename(path))[0]
+        self.block_mb, self.comm = float(block_mb), comm or SERIAL
         with f:
             for need in ("grid", "fields/z", "max/h"):
                 if need not in f:
                     raise ResultError(f"{path}: missing /{need} (not a ruissel result?)")
             self.gt, self.crs_wkt, self.ny, self.nx, self.dx, self.dy = grid(f)
-            self.z = _field(f, "fields/z")
-            self.h = _field(f, "fields/h") if "fields/h" in f else np.zeros_like(self.z)
-            self.max_h = _field(f, "max/h")
-            self.max_speed = _field(f, "max/speed")
-            self.max_hv = _field(f, "max/hv")
-            self.hazard = _field(f, "max/hazard", np.uint8)
+            self.fields = {n for n, (d, _) in FIELDS.items() if d in f}
+            for n in sorted(self.fields):
+                if f[FIELDS[n][0]].shape != (self.ny, self.nx):
+                    raise ResultError(f"{path}: /{FIELDS[n][0]} is {f[FIELDS[n][0]].shape}, grid says ny x nx = {self.ny} x {self.nx}")
             self.hazard_attrs = {k: _text(v) for k, v in f["max/hazard"].attrs.items()} if "max/hazard" in f else {}
             self.timing_attrs = {k: _text(v) for k, v in f["timing"].attrs.items()} if "timing" in f else {}
-            self.arrival = _field(f, "timing/arrival")
-            self.duration = _field(f, "timing/duration")
-            self.rain = _field(f, "fields/rain")
-            self.losses = _field(f, "fields/losses")
             self.budget = {k: float(np.ravel(v)[0]) for k, v in f["budget"].attrs.items()} if "budget" in f else {}
             self.run = {k: float(np.ravel(v)[0]) for k, v in f["run"].attrs.items()} if "run" in f else {}
             self.scenario = {k: _text(v) for k, v in f["scenario"].attrs.items()} if "scenario" in f else {}
@@ -111,9 +149,46 @@ class Result:
                 ids = [i.decode() if isinstance(i, bytes) else str(i) for i in f["zones/id"][()]]
                 self.zones = [{"zone": i, **dict(zip(cols, map(float, row)))} for i, row in zip(ids, tab)]
                 self.zone_attrs = {k: _text(v) for k, v in f["zones"].attrs.items()}
-        if self.z.shape != (self.ny, self.nx):
-            raise ResultError(f"{path}: /fields/z is {self.z.shape}, grid says ny x nx = {self.ny} x {self.nx}")
-        self.active = np.isfinite(self.z) & (self.z != NODATA_Z)
+
+    def has(self, name):
+        """Whether the result holds field `name` (a key of FIELDS)."""
+        return name in self.fields
+
+    def _layout(self, names, step, split):
+        """(fields read, rows per block, indices of the blocks read) of blocks(*names)."""
+        from .parallel import my_blocks
+
+        read = sorted(set(names) | {"z"})
+        rows = block_rows(self.nx, len(read), self.block_mb, step)
+        nblocks = -(-self.ny // rows)
+        return read, rows, (my_blocks(nblocks, self.comm) if split else range(nblocks))
+
+    def my_rows(self, *names):
+        """Rows [r0, r1) covered by this rank's blocks(*names) (r0 == r1: none)."""
+        _, rows, mine = self._layout(names, 1, True)
+        return min(self.ny, mine.start * rows), min(self.ny, mine.stop * rows)
+
+    def blocks(self, *names, step=1, split=True):
+        """Blocks of rows (Block) with the named fields and `active`, in row order: this rank's
+        contiguous run of them (split) or all. Block height from block_mb and the number of
+        fields read, never from the rank count; step > 1 reads every step-th row and column."""
+        read, rows, mine = self._layout(names, step, split)
+        with open_h5(self.path) as f:
+            for i in mine:
+                r0, r1 = i * rows, min(self.ny, (i + 1) * rows)
+                data = {n: read_rows(f[FIELDS[n][0]], r0, r1, step, FIELDS[n][1]) if n in self.fields else None for n in read}
+                z = data["z"]
+                if "h" in data and data["h"] is None:
+                    data["h"] = np.zeros_like(z)
+                yield Block(i, r0, r1, data, np.isfinite(z) & (z != NODATA_Z))
+
+    def decimated(self, *names, step=1):
+        """{name: every step-th row and column of the field (None when absent), 'active': ...}
+        gathered from blocks of all rows: a map of a huge field never reads it whole."""
+        parts = list(self.blocks(*names, step=step, split=False))
+        out = {n: (None if parts[0][n] is None else np.concatenate([b[n] for b in parts])) for n in parts[0].data}
+        out["active"] = np.concatenate([b.active for b in parts])
+        return out
 
     @property
     def cell_area(self):

@@ -1,7 +1,7 @@
 """A small synthetic ruissel result with the documented HDF5 layout and hand-checkable values,
 for tests of postproc (and of anything else reading results).
 
-  /usr/bin/python3 -m rslpost.synthetic OUT.h5 [--depth-factor F] [--outflow M3]
+  /usr/bin/python3 -m rslpost.synthetic OUT.h5 [--depth-factor F] [--outflow M3] [--refine K]
 
 Grid: 6 x 4 cells of 2 m (x) by 3 m (y) in EPSG:2154, west edge x = 1000, north edge
 y = 5000; the north-west cell is outside the domain (z = -9999; its max depth is set to 5 m
@@ -23,7 +23,9 @@ the sum of the fields: tests check each against its own literal). Outflow hydrog
 60 s to 600 s: east side a triangle peaking at 0.5 m3/s at 300 s, south 0.1 m3/s constant.
 Gauges g1 and g2 at two cell centres. /zones, as a run with -zones would write it: zone "A"
 = columns 0-2 (11 active cells, flooded 24 m2 at depth factor 1) and "B" = columns 3-5 (12
-cells, 18 m2), with artificialised areas 100 and 50 m2 (before the scenario: 80 and 50)."""
+cells, 18 m2), with artificialised areas 100 and 50 m2 (before the scenario: 80 and 50).
+--refine K splits every cell into K x K cells of the same values (cells K times smaller,
+so areas, volumes and the zones' figures stay those above; cell counts times K^2)."""
 import argparse
 
 import h5py
@@ -62,8 +64,10 @@ def _table(f, name, data, columns):
     ds.attrs["columns"] = columns
 
 
-def write_synthetic(path, depth_factor=1.0, outflow_m3=25.0):
-    """Write the synthetic result to path (see the module docstring)."""
+def write_synthetic(path, depth_factor=1.0, outflow_m3=25.0, refine=1):
+    """Write the synthetic result to path (see the module docstring); refine > 1 splits each
+    cell into refine x refine cells of the same values (written by rows: large grids for
+    trials of the block-wise readers and writers)."""
     jj, ii = np.mgrid[0:NY, 0:NX]
     z = 50.0 - 0.1 * ii + 0.05 * jj
     z[0, 0] = -9999.0
@@ -79,24 +83,31 @@ def write_synthetic(path, depth_factor=1.0, outflow_m3=25.0):
     zero = np.zeros_like(t)
     with h5py.File(path, "w") as f:
         g = f.create_group("grid")
-        g.attrs["nx"], g.attrs["ny"] = NX, NY
-        g.attrs["dx"], g.attrs["dy"] = DX, DY
-        g.attrs["geotransform"] = np.array(GT)
+        g.attrs["nx"], g.attrs["ny"] = NX * refine, NY * refine
+        g.attrs["dx"], g.attrs["dy"] = DX / refine, DY / refine
+        g.attrs["geotransform"] = np.array((GT[0], DX / refine, 0.0, GT[3], 0.0, -DY / refine))
         g.attrs["crs_wkt"] = _wkt()
-        f["fields/z"] = z
-        f["fields/h"] = h
-        f["fields/hu"] = 0.1 * h
-        f["fields/hv"] = -0.05 * h
-        f["fields/rain"] = np.where(active, 0.5, 0.0)
-        f["fields/losses"] = np.where(active, np.where(ii < 3, 0.2, 0.1), 0.0)
-        f["max/h"] = max_h
-        f["max/speed"] = speed
-        f["max/hv"] = max_h * speed
-        f["max/hazard"] = HAZARD
+
+        def field(name, a):
+            ds = f.create_dataset(name, (NY * refine, NX * refine), a.dtype)
+            for j in range(NY):  # one row of cells at a time: refine rows of the file
+                ds[j * refine:(j + 1) * refine, :] = np.repeat(np.repeat(a[j:j + 1], refine, 0), refine, 1)
+            return ds
+
+        field("fields/z", z)
+        field("fields/h", h)
+        field("fields/hu", 0.1 * h)
+        field("fields/hv", -0.05 * h)
+        field("fields/rain", np.where(active, 0.5, 0.0))
+        field("fields/losses", np.where(active, np.where(ii < 3, 0.2, 0.1), 0.0))
+        field("max/h", max_h)
+        field("max/speed", speed)
+        field("max/hv", max_h * speed)
+        field("max/hazard", HAZARD)
         f["max/hazard"].attrs["threshold_m"] = THRESHOLD
         f["max/hazard"].attrs["class_names"] = "none,faible,modéré,fort,très fort"
-        f["timing/arrival"] = np.where(flooded, 60.0 * (ii + 1), np.nan)
-        f["timing/duration"] = np.where(flooded, 30.0, 0.0)
+        field("timing/arrival", np.where(flooded, 60.0 * (ii + 1), np.nan))
+        field("timing/duration", np.where(flooded, 30.0, 0.0))
         f["timing"].attrs["threshold_m"] = THRESHOLD
         b = f.create_group("budget")
         storage = 100.0 - outflow_m3 - 10.0
@@ -118,6 +129,7 @@ def write_synthetic(path, depth_factor=1.0, outflow_m3=25.0):
         # depth factor 1, the flooded area follows the depth factor
         zt = np.array([[11, 66, 24, 12, 6, 6, 0, 1.2, 0.6, 60, 9.0, 33, 13.2, 19.8, 0.6, 100, 80, 20],
                        [12, 72, 18, 12, 0, 0, 6, 2.0, 2.0, 240, 3.6, 36, 7.2, 28.8, 0.8, 50, 50, 0]], dtype=float)
+        zt[:, 0] *= refine * refine
         for k, cols in enumerate((ii < 3, ii >= 3)):
             zt[k, 2] = float((max_h[active & cols] > THRESHOLD).sum()) * DX * DY
         _table(f, "zones/table", zt, ZONE_COLUMNS)
@@ -138,8 +150,9 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--depth-factor", type=float, default=1.0)
     ap.add_argument("--outflow", type=float, default=25.0)
+    ap.add_argument("--refine", type=int, default=1, help="split each cell into REFINE x REFINE cells")
     a = ap.parse_args()
-    write_synthetic(a.out, a.depth_factor, a.outflow)
+    write_synthetic(a.out, a.depth_factor, a.outflow, a.refine)
 
 
 if __name__ == "__main__":

@@ -72,12 +72,11 @@ def zone_names(res, path=None, field=None):
     return {v: str(a[key]) for v, _, a in feats if a.get(key) is not None} if key else {}
 
 
-def rasterise(res, feats):
-    """(zone index per cell, ny x nx, -1 = none; sorted zone names) of polygons by cell
-    centre, the later feature winning where they overlap (as the solver's -zones)."""
+def rasterise(res, feats, ids, r0, r1):
+    """Index in ids of the polygon holding each cell centre of rows [r0, r1) (-1 = none),
+    the later feature winning where they overlap (as the solver's -zones)."""
     from osgeo import gdal, ogr
 
-    ids = sorted({v for v, _, _ in feats})
     mem = ogr.GetDriverByName("Memory").CreateDataSource("")
     ml = mem.CreateLayer("z", grid_srs(res), ogr.wkbUnknown)
     ml.CreateField(ogr.FieldDefn("zid", ogr.OFTInteger))
@@ -86,35 +85,35 @@ def rasterise(res, feats):
         f.SetField("zid", ids.index(v) + 1)
         f.SetGeometry(g)
         ml.CreateFeature(f)
-    ds = grid_dataset(res, gdal.GDT_Int32)
+    ds = grid_dataset(res, gdal.GDT_Int32, rows=(r0, r1))
     gdal.RasterizeLayer(ds, [1], ml, options=["ATTRIBUTE=zid"])
-    return ds.GetRasterBand(1).ReadAsArray().astype(np.int64) - 1, ids
+    return ds.GetRasterBand(1).ReadAsArray().astype(np.int64) - 1
 
 
-def grid_dataset(res, gdal_type, bands=1):
-    """An in-memory raster on the result's grid (geotransform and CRS)."""
+def grid_dataset(res, gdal_type, bands=1, rows=None):
+    """An in-memory raster on the result's grid (geotransform and CRS), or on its rows
+    [r0, r1) when rows = (r0, r1)."""
     from osgeo import gdal
 
-    ds = gdal.GetDriverByName("MEM").Create("", res.nx, res.ny, bands, gdal_type)
-    ds.SetGeoTransform(res.gt)
+    r0, r1 = rows or (0, res.ny)
+    gt = list(res.gt)
+    gt[0], gt[3] = gt[0] + r0 * gt[2], gt[3] + r0 * gt[5]
+    ds = gdal.GetDriverByName("MEM").Create("", res.nx, r1 - r0, bands, gdal_type)
+    ds.SetGeoTransform(gt)
     if res.crs_wkt:
         ds.SetProjection(res.crs_wkt)
     return ds
 
 
-def polygonise(res, classes, layer, field, names=None):
-    """Polygons of the cells of each class value > 0 of `classes` (ny x nx ints) added to
-    the OGR layer, with the class value in `field` (and its name in `field`_name)."""
+def polygonise(src, layer, field, names=None):
+    """Polygons of the cells of each class value > 0 of the one-band Byte raster src (a GDAL
+    dataset, read by GDAL line by line) added to the OGR layer, with the class value in
+    `field` (and its name in `field`_name)."""
     from osgeo import gdal
 
-    ds = grid_dataset(res, gdal.GDT_Byte)
-    b = ds.GetRasterBand(1)
-    b.WriteArray(np.asarray(classes, np.uint8))
-    b.SetNoDataValue(0)
+    b = src.GetRasterBand(1)
     gdal.Polygonize(b, b.GetMaskBand(), layer, layer.GetLayerDefn().GetFieldIndex(field))
     if names:
         for f in layer:
             f.SetField(field + "_name", names[f.GetField(field)])
             layer.SetFeature(f)
-
-
