@@ -301,9 +301,11 @@ static PetscErrorCode Rasterise(RslZones z, const char *buf, size_t n, char ***i
   for (PetscInt k = 0; k < nf; k++) PetscCall(PetscFree(all[k]));
   for (PetscInt k = 0; k < g->xm * g->ym; k++) zone[k] = 0;
   if (ng > 0) {
-    GDALDatasetH mem  = GDALCreate(GDALGetDriverByName("MEM"), "", (int)g->xm, (int)g->ym, 1, GDT_Int32, NULL);
+    GDALDatasetH mem;
     int          band = 1;
     int32_t     *v;
+    RslGDALRegister(); /* this rank may not have opened a raster yet (the seg stage reads only where it computes) */
+    mem = GDALCreate(GDALGetDriverByName("MEM"), "", (int)g->xm, (int)g->ym, 1, GDT_Int32, NULL);
     CPLErr       e;
     PetscCheck(mem, PETSC_COMM_SELF, PETSC_ERR_MEM, "-zones: cannot create a %" PetscInt_FMT " x %" PetscInt_FMT " in-memory raster", g->xm, g->ym);
     PetscCall(PetscArraycpy(bx.gt, g->gt, 6));
