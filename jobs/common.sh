@@ -120,7 +120,7 @@ rsl_scaling_header() {
 rsl_scaling_point() {
   local np=$1 nodes=$2 dem=$3 dir=$4 csv=$5
   local log=$dir/run_$np.log ups per eff
-  if ! rsl_launch "$np" "$nodes" "$EXE" -stages swe -dem "$dem" -rain_rate 50 -swe_tfinal 1e9 \
+  if ! rsl_launch "$np" "$nodes" "$EXE" -stages swe -dem "$dem" -rain_rate 50 -swe_tfinal 1e7 \
       -swe_max_steps "${STEPS:-100}" -swe_order "${ORDER:-1}" -out_file "$dir/run_$np.h5" \
       -out_interval 0 -progress_interval 0 -log_view ":$dir/log_view_$np.txt" > "$log" 2>&1; then
     echo "scaling: run on $np ranks failed, see $log" >&2

@@ -45,7 +45,7 @@ for n in ${N:-1000 2000}; do
   [ -f "$dem" ] || $PY "$ROOT/jobs/bench/make_dem.py" "$dem" --n "$n"
   for np in ${RANKS:-1 2}; do
     log=$BENCH_DIR/ckpt_${n}_$np.log
-    rsl_launch "$np" 1 "$EXE" -stages swe -dem "$dem" -rain_rate 50 -swe_tfinal 1e9 -swe_max_steps "${STEPS:-12}" \
+    rsl_launch "$np" 1 "$EXE" -stages swe -dem "$dem" -rain_rate 50 -swe_tfinal 1e7 -swe_max_steps "${STEPS:-12}" \
       -checkpoint_interval 1e-6 -out_file "$BENCH_DIR/ckpt_${n}_$np.h5" -progress_interval 0 > "$log" 2>&1 ||
       { echo "bench_checkpoint: run failed, see $log" >&2; continue; }
     rm -f "$BENCH_DIR/ckpt_${n}_$np".{h5,xmf} "$BENCH_DIR/ckpt_${n}_${np}_summary.csv"

@@ -61,7 +61,7 @@ for size in $SIZES; do
     seg=(-stages seg -seg_image "$scene/image.tif" -dem "$scene/dem.tif" -seg_weights "$ROOT/input/demo/demo_model.safetensors"
       -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_classes 19 -seg_backend cpu -out_file "$run/job.h5")
     stage "$size" "$np" seg "${seg[@]}"
-    tiles=$(sed -n 's/.*seg: \([0-9]*\) tile evaluations.*/\1/p' "$LOG" | tail -1)
+    tiles=$(sed -n "s/.*seg: \([0-9]*\) tiles computed.*/\1/p" "$LOG" | tail -1)
     rd=$(bytes "$scene/image.tif" "$scene/dem.tif") wr=$(bytes "$run"/job_classes*)
     spt=$(awk -v t="$WALL" -v n="${tiles:-0}" -v p="$np" 'BEGIN {printf "%.4g", (n > 0 ? t * p / n : 0)}')
     echo "$size,$pixels,$cells,$np,seg,$WALL,$RSSMAX,$RSSMEAN,$rd,$wr,$tiles,$spt,," >>"$CSV"
