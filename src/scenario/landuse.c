@@ -102,7 +102,50 @@ uint64_t RslLanduseMix(uint64_t x)
   return x ^ (x >> 31);
 }
 
-uint64_t RslLanduseKey(PetscInt seed, uint64_t stream, uint64_t idx) { return (RslLanduseMix(RslLanduseMix((uint64_t)seed * 0x100000001b3ULL + stream) ^ idx) & 0xffffffff00000000ULL) | idx; }
+uint64_t RslLanduseKey(PetscInt seed, uint64_t stream, uint64_t idx, int bits)
+{
+  uint64_t low = bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+  return (RslLanduseMix(RslLanduseMix((uint64_t)seed * 0x100000001b3ULL + stream) ^ idx) & ~low) | idx;
+}
+
+/* Index bits of a map of npix pixels: 32 up to 2^32 pixels (the keys of every map so far),
+ * more beyond, so keys stay unique; the hash keeps the other bits. */
+static int IndexBits(double npix)
+{
+  int b = 32;
+  while (b < 63 && npix > ldexp(1.0, b)) b++;
+  return b;
+}
+
+/* The DMDA's (PETSc) index of each pixel of the block [r0, r0+nr) x [c0, c0+nc) in natural
+ * order, computed from the ownership ranges: what DMDAGetAO gives, without an AO holding
+ * the whole map's ordering on every rank. */
+static PetscErrorCode PetscIndices(DM da, PetscInt c0, PetscInt nc, PetscInt r0, PetscInt nr, PetscInt *idx)
+{
+  const PetscInt *lx, *ly;
+  PetscInt        mp, np, nx, *xs, *ys;
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, NULL, &nx, NULL, NULL, &mp, &np, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(da, &lx, &ly, NULL));
+  PetscCall(PetscMalloc2(mp + 1, &xs, np + 1, &ys));
+  xs[0] = ys[0] = 0; /* first column / row of each block column / row */
+  for (PetscInt p = 0; p < mp; p++) xs[p + 1] = xs[p] + lx[p];
+  for (PetscInt p = 0; p < np; p++) ys[p + 1] = ys[p] + ly[p];
+  for (PetscInt r = 0, pj = 0; r < nr; r++) {
+    PetscInt j = r0 + r;
+    while (j >= ys[pj + 1]) pj++;
+    for (PetscInt q = 0, pi = 0; q < nc; q++) {
+      PetscInt i = c0 + q;
+      while (i >= xs[pi + 1]) pi++;
+      /* ranks own blocks in row-major block order: the block rows above, then the blocks to the
+       * left in this block row, then the pixel's place in its block */
+      idx[r * nc + q] = ys[pj] * nx + ly[pj] * xs[pi] + (j - ys[pj]) * lx[pi] + (i - xs[pi]);
+    }
+  }
+  PetscCall(PetscFree2(xs, ys));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode RslLanduseThreshold(MPI_Comm comm, PetscInt n, const uint64_t *keys, PetscInt64 need, uint64_t *T)
 {
@@ -184,11 +227,11 @@ PetscErrorCode RslLanduseGrow(RslLanduseMap *m, PetscReal ha, PetscReal *done_ha
   PetscCall(PetscMalloc1(xm * ym, &keys));
   for (PetscInt j = ys; j < ys + ym; j++)
     for (PetscInt i = xs; i < xs + xm; i++)
-      if (d[j][i] == K && m->conv[(int)c[j][i]]) keys[nk++] = RslLanduseKey(m->seed, 1, (uint64_t)j * m->nx + i);
+      if (d[j][i] == K && m->conv[(int)c[j][i]]) keys[nk++] = RslLanduseKey(m->seed, 1, (uint64_t)j * m->nx + i, m->idxbits);
   if (need > 0) PetscCall(RslLanduseThreshold(m->comm, nk, keys, need - prev, &T));
   for (PetscInt j = ys; j < ys + ym && need > 0; j++)
     for (PetscInt i = xs; i < xs + xm; i++) {
-      uint64_t key = RslLanduseKey(m->seed, 1, (uint64_t)j * m->nx + i);
+      uint64_t key = RslLanduseKey(m->seed, 1, (uint64_t)j * m->nx + i, m->idxbits);
       if (!m->conv[(int)c[j][i]] || d[j][i] < 1 || d[j][i] > K || (d[j][i] == K && key > T)) continue;
       c[j][i] = m->newc[(RslLanduseMix(key) >> 40) % (uint64_t)m->nnew];
     }
@@ -203,7 +246,6 @@ PetscErrorCode RslLanduseGrow(RslLanduseMap *m, PetscReal ha, PetscReal *done_ha
 PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
 {
   MPI_Comm      comm = map->comm;
-  AO            ao;
   Vec           blk, g, gorig;
   IS            isfrom, isto;
   VecScatter    sc;
@@ -217,7 +259,7 @@ PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
   PetscCall(RslLanduseIsActive(lu, &active));
   if (!active) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscLogEventBegin(RSL_Landuse, 0, 0, 0, 0));
-  RSLCHECK(comm, (double)map->nx * (double)map->ny < 4294967296.0, "land-use scenario: the class map has more than 2^32 pixels");
+  m.idxbits = IndexBits((double)map->nx * (double)map->ny);
   Mark(m.urban, lu->urban, lu->nurban), Mark(m.conv, lu->conv, lu->nconv), Mark(m.sealed, lu->sealed, lu->nsealed);
   m.urban[255] = m.conv[255] = m.sealed[255] = PETSC_FALSE;
   /* the map's blocks -> a DMDA over the whole map (i = column, j = row from the north) */
@@ -228,14 +270,9 @@ PetscErrorCode RslLanduseApply(RslLanduse lu, RslClassMap *map)
   PetscCall(VecGetOwnershipRange(blk, &rstart, NULL));
   PetscCall(PetscMalloc1(n, &idx));
   PetscCall(VecGetArray(blk, &b));
-  for (PetscInt r = 0; r < map->nr; r++)
-    for (PetscInt q = 0; q < map->nc; q++) {
-      idx[r * map->nc + q] = (map->r0 + r) * map->nx + map->c0 + q;
-      b[r * map->nc + q]   = map->data[r * map->nc + q];
-    }
+  for (PetscInt k = 0; k < n; k++) b[k] = map->data[k];
   PetscCall(VecRestoreArray(blk, &b));
-  PetscCall(DMDAGetAO(m.da, &ao));
-  PetscCall(AOApplicationToPetsc(ao, n, idx));
+  PetscCall(PetscIndices(m.da, map->c0, map->nc, map->r0, map->nr, idx));
   PetscCall(ISCreateGeneral(comm, n, idx, PETSC_OWN_POINTER, &isto));
   PetscCall(ISCreateStride(comm, n, rstart, 1, &isfrom));
   PetscCall(VecScatterCreate(blk, isfrom, g, isto, &sc));

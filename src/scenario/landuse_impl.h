@@ -15,11 +15,13 @@ typedef struct {
   PetscBool       urban[256], conv[256], sealed[256]; /* the class sets, as masks */
   const PetscInt *newc;      /* classes given to urbanised pixels */
   PetscInt        nnew, desealed;
+  int             idxbits;   /* low bits of a key holding the pixel index (RslLanduseKey) */
 } RslLanduseMap;
 
-/* Priority of global pixel idx (< 2^32) in a random stream of the seed: a hash in the high
- * bits, the index in the low bits, so keys are unique and ties impossible. */
-uint64_t RslLanduseKey(PetscInt seed, uint64_t stream, uint64_t idx);
+/* Priority of global pixel idx in a random stream of the seed: a hash in the high bits, the
+ * index in the low `bits` bits (32 for maps up to 2^32 pixels, more beyond), so keys are
+ * unique and ties impossible. */
+uint64_t RslLanduseKey(PetscInt seed, uint64_t stream, uint64_t idx, int bits);
 uint64_t RslLanduseMix(uint64_t x);
 /* Smallest T with #{keys <= T} >= need over comm (keys unique: exactly need of them). */
 PetscErrorCode RslLanduseThreshold(MPI_Comm comm, PetscInt n, const uint64_t *keys, PetscInt64 need, uint64_t *T);

@@ -34,7 +34,7 @@ static PetscErrorCode Landuse(RslScenarioComponent c, RslLanduseMap *m)
   PetscCall(PetscMalloc1(xm * ym, &keys));
   for (PetscInt j = ys; j < ys + ym; j++)
     for (PetscInt i = xs; i < xs + xm; i++)
-      if (m->sealed[(int)m->orig[j][i]]) keys[nk++] = RslLanduseKey(m->seed, 2, (uint64_t)j * m->nx + i);
+      if (m->sealed[(int)m->orig[j][i]]) keys[nk++] = RslLanduseKey(m->seed, 2, (uint64_t)j * m->nx + i, m->idxbits);
   total = nk;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPIU_INT64, MPI_SUM, m->comm));
   need = (PetscInt64)llround(*(PetscReal *)c->data / 100.0 * (double)total);
@@ -42,7 +42,7 @@ static PetscErrorCode Landuse(RslScenarioComponent c, RslLanduseMap *m)
     PetscCall(RslLanduseThreshold(m->comm, nk, keys, need, &T));
     for (PetscInt j = ys; j < ys + ym; j++)
       for (PetscInt i = xs; i < xs + xm; i++)
-        if (m->sealed[(int)m->orig[j][i]] && RslLanduseKey(m->seed, 2, (uint64_t)j * m->nx + i) <= T) m->c[j][i] = m->desealed;
+        if (m->sealed[(int)m->orig[j][i]] && RslLanduseKey(m->seed, 2, (uint64_t)j * m->nx + i, m->idxbits) <= T) m->c[j][i] = m->desealed;
   }
   PetscCall(PetscFree(keys));
   c->changed_ha = need * m->pixel_ha;
