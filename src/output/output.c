@@ -53,10 +53,13 @@ PetscErrorCode RslOutputCreate(RslSWE swe, RslOutput *out)
 PetscErrorCode RslOutputSetFromOptions(RslOutput out)
 {
   PetscErrorCode (*create)(RslOutput) = NULL;
+  char text[320];
 
   PetscFunctionBegin;
+  /* a string option: PETSc prints an FList's help straight to stdout, past ruissel's -help */
+  PetscCall(PetscSNPrintf(text, sizeof text, "Result file format: %s (hdf5: FILE.h5 with its FILE.xmf sidecar)", Names));
   PetscOptionsBegin(out->comm, NULL, "Result file", "Output");
-  PetscCall(PetscOptionsFList("-out_type", "Result file format", "RslOutputSetFromOptions", Types, out->type, out->type, sizeof out->type, NULL));
+  PetscCall(PetscOptionsString("-out_type", text, "", out->type, out->type, sizeof out->type, NULL));
   PetscOptionsEnd();
   PetscCall(PetscFunctionListFind(Types, out->type, &create));
   RSLCHECK(out->comm, create, "-out_type: unknown type '%s' (registered: %s)", out->type, Names);
