@@ -32,7 +32,7 @@ PetscErrorCode RslSWESetManning(RslSWE swe, Vec n);
 PetscErrorCode RslSWESetRain(RslSWE swe, const RslSWERain *rain);
 PetscErrorCode RslSWESetSoil(RslSWE swe, const RslSWESoil *soil);
 PetscErrorCode RslSWESetUp(RslSWE swe);
-/* Called at each snapshot time (every -swe_out_interval, and at t = 0 of a run not resumed)
+/* Called at each snapshot time (every -out_interval, and at t = 0 of a run not resumed)
  * with the snapshot's index k, its time t and the state U (the da Vec of h, hu, hv, read
  * only; valid during the call); and with k = -1 just before a checkpoint is written, so
  * that what the monitor wrote so far is on disk when the checkpoint counts it. */
