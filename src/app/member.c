@@ -5,6 +5,7 @@
 #include "core/signal.h"
 #include "hydro/hydro.h"
 #include "io/h5out.h"
+#include "output/output.h"
 #include "output/zones.h"
 #include "scenario/landuse.h"
 #include "scenario/rain.h"
@@ -24,7 +25,8 @@ typedef struct {
   RslSWE        swe;
   RslZones      zones;
   RslCheckpoint ck;
-  RslH5         out;
+  RslOutput     output; /* the result writer (-out_type) */
+  RslH5         out;    /* its HDF5 file, for what the run adds beside the solver's results */
 } Member;
 
 #define FIGURE(name, field) {name, offsetof(RslMemberSummary, field)}
@@ -194,29 +196,8 @@ static PetscErrorCode CompletedResult(MPI_Comm comm, Member *m, const char out_f
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The result file: new, or the .part the interrupted run left when resuming. */
-static PetscErrorCode OpenResult(MPI_Comm comm, Member *m, const char out_file[])
-{
-  PetscBool resumed, ok = PETSC_FALSE;
-  PetscReal t;
-  PetscInt  nsnap;
-
-  PetscFunctionBegin;
-  PetscCall(RslSWEGetResumed(m->swe, &resumed, &t, &nsnap));
-  if (resumed) {
-    PetscCall(RslH5Resume(comm, out_file, &m->out));
-    if (m->out) PetscCall(RslSWEResumeResult(m->swe, m->out, &ok));
-    if (m->out && !ok) PetscCall(RslH5Suspend(&m->out));
-    RSLCHECK(comm, ok || !nsnap, "-out_file: cannot resume '%s.part' (missing, damaged, or not this run's): it holds the %d snapshots written before t = %g s; remove the checkpoint %s to run again from t = 0", out_file, (int)nsnap, (double)t, RslCheckpointRestartFile(m->ck));
-    if (ok) PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(RslH5Create(comm, "-out_file", out_file, &m->out));
-  PetscCall(RslH5WriteGrid(m->out, m->grid->nx, m->grid->ny, m->grid->gt, m->grid->crs_wkt));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Cumulative rain per cell (/fields/rain, m; 0 outside the domain), the bed for viewers,
- * then the per-zone indicators, which read the solver's fields back from the file. */
+/* Cumulative rain per cell (/fields/rain, m; 0 outside the domain), then the per-zone
+ * indicators, which read the solver's fields back from the file. */
 static PetscErrorCode WriteRainAndZones(Member *m, double nodata)
 {
   Vec                depth;
@@ -238,7 +219,6 @@ static PetscErrorCode WriteRainAndZones(Member *m, double nodata)
   PetscCall(VecRestoreArray(depth, &d));
   PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid->da1, depth));
   PetscCall(DMRestoreGlobalVector(m->grid->da1, &depth));
-  PetscCall(RslXdmfWriteBed(m->out, m->grid->da1, m->z, nodata));
   PetscCall(RslSWEGetHazardThreshold(m->swe, &flood_depth)); /* the run's one "flooded" depth */
   PetscCall(RslZonesWrite(m->zones, m->out, m->z, nodata, flood_depth));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -253,12 +233,12 @@ static PetscErrorCode Stopped(MPI_Comm comm, Member *m, const char out_file[], R
   PetscFunctionBegin;
   PetscCall(RslSWEGetStop(m->swe, &s->stop, &t, &step));
   if (RslCheckpointActive(m->ck)) {
-    PetscCall(RslH5Suspend(&m->out));
+    PetscCall(RslOutputFinish(m->output, RSL_OUTPUT_SUSPEND));
     s->status = RSL_MEMBER_CHECKPOINTED;
     s->saved  = PETSC_TRUE;
     PetscCall(PetscPrintf(comm, "ruissel: [%s] stopped by %s at t = %.6g s (step %d): checkpoint %s, partial result %s.part; resume with -restart auto\n", s->name, RslStopName(s->stop), (double)t, (int)step, RslCheckpointFile(m->ck), out_file));
   } else {
-    PetscCall(RslH5Close(&m->out, PETSC_FALSE));
+    PetscCall(RslOutputFinish(m->output, RSL_OUTPUT_DISCARD));
     s->status = RSL_MEMBER_STOPPED;
     PetscCall(PetscPrintf(comm, "ruissel: [%s] terminated by %s at t = %.6g s (no checkpoint requested); removed %s.part\n", s->name, RslStopName(s->stop), (double)t, out_file));
   }
@@ -269,8 +249,9 @@ static PetscErrorCode MemberDestroy(Member *m)
 {
   PetscFunctionBegin;
   /* a failed run removes its partial result, unless a checkpoint may resume it */
-  if (m->out && m->ck && RslCheckpointActive(m->ck)) PetscCall(RslH5Suspend(&m->out));
-  if (m->out) PetscCall(RslH5Close(&m->out, PETSC_FALSE));
+  if (m->output && m->ck && RslCheckpointActive(m->ck)) PetscCall(RslOutputFinish(m->output, RSL_OUTPUT_SUSPEND));
+  PetscCall(RslOutputDestroy(&m->output));
+  m->out = NULL;
   PetscCall(RslCheckpointDestroy(&m->ck));
   PetscCall(RslZonesDestroy(&m->zones));
   PetscCall(RslSWEDestroy(&m->swe));
@@ -297,6 +278,8 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslGridCreateFromDEM(comm, dem, 2, &m->grid, &m->z, &nodata));
   PetscCall(RslSWECreate(m->grid, &m->swe));
   PetscCall(RslSWESetFromOptions(m->swe));
+  PetscCall(RslOutputCreate(m->swe, &m->output));
+  PetscCall(RslOutputSetFromOptions(m->output));
   PetscCall(RslZonesCreate(comm, &m->zones));
   PetscCall(RslZonesSetFromOptions(m->zones));
   PetscCall(RslZonesSetUp(m->zones, m->grid));
@@ -336,14 +319,15 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   }
   PetscCall(RslSWEView(m->swe, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(RslZonesView(m->zones, PETSC_VIEWER_STDOUT_(comm)));
-  PetscCall(OpenResult(comm, m, out_file));
-  PetscCall(RslSWESolve(m->swe, m->out));
+  PetscCall(RslOutputSetUp(m->output, out_file)); /* a resumed run reopens its .part */
+  PetscCall(RslOutputHDF5GetFile(m->output, &m->out));
+  PetscCall(RslSWESolve(m->swe));
   PetscCall(RslSWEGetStop(m->swe, &s->stop, NULL, NULL));
   if (s->stop) {
     PetscCall(Stopped(comm, m, out_file, s));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(RslSWEWriteResults(m->swe, m->out));
+  PetscCall(RslOutputResults(m->output));
   PetscCall(WriteParameters(m, s));
   PetscCall(WriteRainAndZones(m, nodata));
   PetscCall(RslSWEGetSummary(m->swe, &s->swe));
@@ -351,9 +335,9 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(Provenance(comm, m->out, s->wall_s));
   PetscCall(WriteRecord(m, s));
   PetscCall(WriteBalance(comm, m, s));
-  PetscCall(RslH5Close(&m->out, PETSC_TRUE));
+  PetscCall(RslOutputFinish(m->output, RSL_OUTPUT_COMPLETE)); /* and the .xmf sidecar */
+  m->out = NULL;
   PetscCall(RslCheckpointRemove(m->ck));
-  PetscCall(RslSWEWriteXdmf(m->swe, out_file));
   s->saved = PETSC_TRUE;
   {
     PetscInt nact, steps;
@@ -405,6 +389,8 @@ PetscErrorCode RslMemberCheckOptions(MPI_Comm comm)
   else PetscCall(RslGridCreate(PETSC_COMM_SELF, 4, 4, gt, "", 2, PETSC_DECIDE, PETSC_DECIDE, NULL, NULL, &m.grid)); /* per rank: fits any rank count */
   PetscCall(RslSWECreate(m.grid, &m.swe));
   PetscCall(RslSWESetFromOptions(m.swe));
+  PetscCall(RslOutputCreate(m.swe, &m.output));
+  PetscCall(RslOutputSetFromOptions(m.output));
   PetscCall(RslScenarioCreate(comm, &m.scenario));
   PetscCall(RslScenarioSetFromOptions(m.scenario));
   PetscCall(RslLanduseCreate(comm, &m.landuse));

@@ -1,4 +1,4 @@
-foreach(f swe.c swe_bc.c swe_files.c swe_residual.c swe_step.c swe_solve.c swe_diag.c swe_output.c swe_losses.c swe_checkpoint.c swe_hazard.c swe_backend.c swe_backend_cpu.c swe_backend_cuda.c swe_cells_host.c)
+foreach(f swe.c swe_bc.c swe_files.c swe_residual.c swe_step.c swe_solve.c swe_diag.c swe_results.c swe_losses.c swe_checkpoint.c swe_hazard.c swe_backend.c swe_backend_cpu.c swe_backend_cuda.c swe_cells_host.c)
   list(APPEND RSL_SWE_SOURCES ${CMAKE_CURRENT_LIST_DIR}/${f})
 endforeach()
 # The face, MUSCL and source loops are written with selects so that they vectorize; GCC also needs

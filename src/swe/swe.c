@@ -255,6 +255,7 @@ PetscErrorCode RslSWEDestroy(RslSWE *swe)
   PetscCall(RslSWEBCDestroy(s));
   PetscCall(PetscFree2(s->ts_hydro, s->ts_gauge));
   PetscCall(PetscFree(s->snap_t));
+  if (s->monitor_destroy) PetscCall(s->monitor_destroy(&s->monitor_ctx));
   PetscCall(PetscFree(*swe));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -115,7 +115,7 @@ static PetscErrorCode Transfer(RslSWE swe, RslH5 f, PetscBool write)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out)
+PetscErrorCode RslSWECheckpointWrite(RslSWE swe)
 {
   RslGrid    *g = swe->grid;
   RslH5       f;
@@ -125,9 +125,9 @@ PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out)
   double     *row, *rows;
 
   PetscFunctionBegin;
-  /* the result file holds every snapshot up to now: make it consistent on disk first, so
-   * that a restart from this checkpoint finds them */
-  if (out) PetscCall(RslH5Flush(out));
+  /* the monitor wrote every snapshot up to now: it makes them durable first, so that a
+   * restart from this checkpoint finds them */
+  if (swe->monitor) PetscCall(swe->monitor(swe, -1, swe->t, swe->U, swe->monitor_ctx));
   PetscCall(RslCheckpointWriteBegin(swe->ck, swe->t, swe->step, &f));
   PetscCall(Transfer(swe, f, PETSC_TRUE));
   /* series so far */

@@ -1,7 +1,7 @@
 /* Flood-hazard records of the run: the "flooded" threshold, arrival time and duration above it,
  * maximum unit discharge h|u| (updated in the fused step sweep, swe_step.c) and, at output, the
- * hazard class map of the French PPRi grid from the maximum depth and speed. HDF5: /max/hv,
- * /timing/arrival, /timing/duration, /max/hazard (docs/user-guide.md, docs/theory.md §13). */
+ * hazard class map of the French PPRi grid from the maximum depth and speed (docs/theory.md
+ * §13); written by the output writer (output/output_hdf5.c: /max/hv, /timing, /max/hazard). */
 #include "swe/swe_impl.h"
 #include "kernels/swe_hazard.h"
 
@@ -17,7 +17,6 @@
 static const double        DepthBreaks[] = {0.5, 1.0, 2.0};
 static const double        SpeedBreaks[] = {0.2, 0.5};
 static const unsigned char Matrix[]      = {1, 2, 3, 2, 2, 3, 3, 3, 4, 4, 4, 4};
-static const char          ClassNames[]  = "none,faible,modéré,fort,très fort";
 static const double        SpeedDepth    = 0.1;
 
 static PetscErrorCode Breaks(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, const char opt[], const char what[], PetscReal *b, PetscInt *n)
@@ -97,54 +96,58 @@ PetscErrorCode RslSWEHazardInit(RslSWE swe)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWEHazardWrite(RslSWE swe, RslH5 out)
+PetscErrorCode RslSWEGetHazardTiming(RslSWE swe, Vec duration, Vec arrival)
 {
-  Vec                w;
-  PetscScalar       *pw;
-  const PetscScalar *ta, *tu, *du, *hm, *sm;
-  PetscInt           n, mat[81], nm = (swe->hz_nd + 1) * (swe->hz_ns + 1);
-  char               grid[320];
+  PetscScalar       *pd, *pa;
+  const PetscScalar *ta, *tu, *du;
+  PetscInt           n;
 
   PetscFunctionBegin;
-  PetscCall(RslH5WriteField(out, "/max/hv", swe->grid->da1, swe->qmax));
-  PetscCall(DMGetGlobalVector(swe->grid->da1, &w));
-  PetscCall(VecGetLocalSize(w, &n));
-  PetscCall(VecGetArray(w, &pw));
+  PetscCall(VecGetLocalSize(duration, &n));
+  PetscCall(VecGetArray(duration, &pd));
+  PetscCall(VecGetArray(arrival, &pa));
   PetscCall(VecGetArrayRead(swe->tup, &tu));
   PetscCall(VecGetArrayRead(swe->dur, &du));
-  for (PetscInt c = 0; c < n; c++) pw[c] = du[c] + (tu[c] < 0 ? 0.0 : swe->t - tu[c]); /* with the interval still open */
+  PetscCall(VecGetArrayRead(swe->tarr, &ta));
+  for (PetscInt c = 0; c < n; c++) {
+    pd[c] = du[c] + (tu[c] < 0 ? 0.0 : swe->t - tu[c]); /* with the interval still open */
+    pa[c] = ta[c] < 0 ? (PetscScalar)NAN : ta[c];
+  }
+  PetscCall(VecRestoreArrayRead(swe->tarr, &ta));
   PetscCall(VecRestoreArrayRead(swe->dur, &du));
   PetscCall(VecRestoreArrayRead(swe->tup, &tu));
-  PetscCall(VecRestoreArray(w, &pw));
-  PetscCall(RslH5WriteField(out, "/timing/duration", swe->grid->da1, w));
-  PetscCall(VecGetArray(w, &pw));
-  PetscCall(VecGetArrayRead(swe->tarr, &ta));
-  for (PetscInt c = 0; c < n; c++) pw[c] = ta[c] < 0 ? (PetscScalar)NAN : ta[c];
-  PetscCall(VecRestoreArrayRead(swe->tarr, &ta));
-  PetscCall(VecRestoreArray(w, &pw));
-  PetscCall(RslH5WriteField(out, "/timing/arrival", swe->grid->da1, w));
-  PetscCall(RslH5SetAttrDouble(out, "/timing", "threshold_m", 1, &swe->hazard_threshold));
-  PetscCall(RslH5SetAttrString(out, "/timing", "definition", "arrival: first time (s) the depth exceeds threshold_m, NaN if never; duration: time (s) above it; depth linear in time within a step"));
+  PetscCall(VecRestoreArray(arrival, &pa));
+  PetscCall(VecRestoreArray(duration, &pd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  PetscCall(VecGetArray(w, &pw));
+PetscErrorCode RslSWEGetHazardClass(RslSWE swe, Vec cls)
+{
+  PetscScalar       *pw;
+  const PetscScalar *hm, *sm;
+  PetscInt           n;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(cls, &n));
+  PetscCall(VecGetArray(cls, &pw));
   PetscCall(VecGetArrayRead(swe->hmax, &hm));
   PetscCall(VecGetArrayRead(swe->smax, &sm));
   for (PetscInt c = 0; c < n; c++) pw[c] = rsl_hazard_class(hm[c], sm[c], swe->hazard_threshold, swe->hz_speed_depth, (int)swe->hz_nd, swe->hz_depth, (int)swe->hz_ns, swe->hz_speed, swe->hz_matrix);
   PetscCall(VecRestoreArrayRead(swe->smax, &sm));
   PetscCall(VecRestoreArrayRead(swe->hmax, &hm));
-  PetscCall(VecRestoreArray(w, &pw));
-  PetscCall(RslH5WriteFieldByte(out, "/max/hazard", swe->grid->da1, w));
-  PetscCall(DMRestoreGlobalVector(swe->grid->da1, &w));
+  PetscCall(VecRestoreArray(cls, &pw));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  for (PetscInt k = 0; k < nm; k++) mat[k] = swe->hz_matrix[k];
-  PetscCall(PetscSNPrintf(grid, sizeof grid, "class = matrix[i][j], i = number of depth_breaks_m <= max depth, j = number of speed_breaks_m_per_s <= max speed, 0 where max depth < speed_depth_m (matrix %d x %d, row-major); 0 where max depth <= threshold_m", (int)swe->hz_nd + 1, (int)swe->hz_ns + 1));
-  PetscCall(RslH5SetAttrDouble(out, "/max/hazard", "threshold_m", 1, &swe->hazard_threshold));
-  PetscCall(RslH5SetAttrDouble(out, "/max/hazard", "depth_breaks_m", swe->hz_nd, swe->hz_depth));
-  PetscCall(RslH5SetAttrDouble(out, "/max/hazard", "speed_breaks_m_per_s", swe->hz_ns, swe->hz_speed));
-  PetscCall(RslH5SetAttrDouble(out, "/max/hazard", "speed_depth_m", 1, &swe->hz_speed_depth));
-  PetscCall(RslH5SetAttrInt(out, "/max/hazard", "matrix", nm, mat));
-  PetscCall(RslH5SetAttrString(out, "/max/hazard", "definition", grid));
-  PetscCall(RslH5SetAttrString(out, "/max/hazard", "class_names", ClassNames));
-  PetscCall(RslH5SetAttrString(out, "/max/hazard", "source", "arrêté du 5 juillet 2019 (PPR débordement de cours d'eau, art. 2) depth classes; speed breaks of the PPRi guide (MATE/METL 1999), speed not counted below speed_depth_m; from max depth and max speed, which need not be simultaneous"));
+PetscErrorCode RslSWEGetHazardGrid(RslSWE swe, RslSWEHazardGrid *hg)
+{
+  PetscFunctionBegin;
+  hg->threshold   = swe->hazard_threshold;
+  hg->speed_depth = swe->hz_speed_depth;
+  hg->nd          = swe->hz_nd;
+  hg->ns          = swe->hz_ns;
+  PetscCall(PetscArraycpy(hg->depth, swe->hz_depth, 8));
+  PetscCall(PetscArraycpy(hg->speed, swe->hz_speed, 8));
+  PetscCall(PetscArraycpy(hg->matrix, swe->hz_matrix, 81));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -109,6 +109,9 @@ struct _p_RslSWE {
   /* snapshots */
   PetscInt  nsnap;
   double   *snap_t;
+  RslSWEMonitorFn monitor; /* RslSWEMonitorSet */
+  void           *monitor_ctx;
+  PetscErrorCode (*monitor_destroy)(void **);
   double    next_out, next_ts; /* next snapshot and series times */
 
   /* checkpoint/restart (swe_checkpoint.c): stop agreed in the time-step reduction */
@@ -160,19 +163,11 @@ PetscErrorCode RslSWEStep(RslSWE swe, PetscReal tnext_limit);
 PetscErrorCode RslSWEDiagInit(RslSWE swe);
 PetscErrorCode RslSWEDiagStep(RslSWE swe);
 PetscErrorCode RslSWEStorage(RslSWE swe, double *vol, PetscInt *wet);
-/* The water budget summed over ranks (m3): boundary outflow and inflow per side (W, E, S, N,
- * nodata edges), rain, point sources, infiltration, initial and current storage, and the
- * relative error of storage = initial + rain + sources + inflow - outflow - infiltration. */
-typedef struct {
-  double out[RSL_NSIDES], in[RSL_NSIDES], rain, sources, infiltration, storage0, storage, relative_error;
-} RslSWEBudgetT;
-PetscErrorCode RslSWEBudget(RslSWE swe, RslSWEBudgetT *b);
 PetscErrorCode RslSWESampleSeries(RslSWE swe);
-PetscErrorCode RslSWEWriteSnapshot(RslSWE swe, RslH5 out);
+PetscErrorCode RslSWESnapshot(RslSWE swe);
 /* Depth removed from each cell so far (initial abstraction taken + infiltration over the
- * pervious part), the per-cell counterpart of /budget infiltration_m3. Needs soil. */
+ * pervious part), the per-cell counterpart of the budget's infiltration. Needs soil. */
 PetscErrorCode RslSWELossDepth(RslSWE swe, Vec loss);
-PetscErrorCode RslSWECheckpointWrite(RslSWE swe, RslH5 out);
+PetscErrorCode RslSWECheckpointWrite(RslSWE swe);
 PetscErrorCode RslSWEHazardSetFromOptions(RslSWE swe);
 PetscErrorCode RslSWEHazardInit(RslSWE swe);
-PetscErrorCode RslSWEHazardWrite(RslSWE swe, RslH5 out);

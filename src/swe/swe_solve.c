@@ -27,7 +27,7 @@ static PetscErrorCode Progress(RslSWE swe, double wall0)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
+PetscErrorCode RslSWESolve(RslSWE swe)
 {
   PetscReal   rain_until = -1, eps = 1e-9 * swe->tfinal;
   double      wall0 = RslWallTime(), last_print = wall0;
@@ -38,8 +38,8 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
   if (!swe->resumed) { /* a resumed run has them from its checkpoint */
     swe->next_out = PETSC_MAX_REAL;
     swe->next_ts  = swe->ts_interval;
-    if (out && swe->out_interval > 0) {
-      PetscCall(RslSWEWriteSnapshot(swe, out));
+    if (swe->monitor && swe->out_interval > 0) {
+      PetscCall(RslSWESnapshot(swe));
       swe->next_out = swe->out_interval;
     }
   }
@@ -59,9 +59,9 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
       PetscCall(RslSWESampleSeries(swe));
       while (swe->next_ts <= swe->t + eps) swe->next_ts += swe->ts_interval;
     }
-    if (out && swe->t >= swe->next_out - eps) {
+    if (swe->monitor && swe->t >= swe->next_out - eps) {
       PetscCall(RslSWEBackendDownload(swe));
-      PetscCall(RslSWEWriteSnapshot(swe, out));
+      PetscCall(RslSWESnapshot(swe));
       while (swe->next_out <= swe->t + eps) swe->next_out += swe->out_interval;
     }
     /* checkpoints never shorten a step: a run with checkpoints gives the same results */
@@ -71,7 +71,7 @@ PetscErrorCode RslSWESolve(RslSWE swe, RslH5 out)
     }
     if (swe->ck && (swe->stop ? RslCheckpointActive(swe->ck) : RslCheckpointDue(swe->ck, swe->t))) {
       PetscCall(RslSWEBackendDownload(swe));
-      PetscCall(RslSWECheckpointWrite(swe, out));
+      PetscCall(RslSWECheckpointWrite(swe));
     }
     if (swe->stop) break;
     /* rank 0's clock decides, so every rank enters the collective progress together */

@@ -300,6 +300,7 @@ def cases(f, d):
                      ("out_interval", -1), ("swe_init_depth", "-inf"), ("grid_partial_overlap", "maybe"), ("hydro_impervious", 2),
                      ("out_ts_interval", 1e-9), ("swe_max_steps", -7)):
         add(f"-{opt} {val}", swe, {opt: val}, f"-{opt}")
+    add("-out_type unknown", swe, {"out_type": "netcdf"}, "-out_type: unknown type 'netcdf' (registered: hdf5)")
     add("restart file missing", swe, {"restart": d / "no_such.ckpt.h5"}, "no_such.ckpt.h5")
     add("restart file not HDF5", swe, {"restart": f["hy_nan"]}, n("hy_nan"))
     add("unwritable output directory", swe, {"out_file": d / "no_such_dir" / "r.h5"}, "no_such_dir")
