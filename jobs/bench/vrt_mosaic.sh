@@ -20,21 +20,7 @@ DEM=$OUT/dem_$N.tif
 VRT=$OUT/dem_${N}_${TILES}x${TILES}.vrt
 if [ ! -f "$VRT" ]; then
   rm -f "$OUT"/tiles/*.tif
-  $PY - "$DEM" "$OUT/tiles" "$TILES" "$VRT" <<'EOF'
-import sys
-from osgeo import gdal
-src, out, t, vrt = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-ds = gdal.Open(src)
-nx, ny = ds.RasterXSize, ds.RasterYSize
-names = []
-for j in range(t):
-    for i in range(t):
-        x0, x1 = i * nx // t, (i + 1) * nx // t
-        y0, y1 = j * ny // t, (j + 1) * ny // t
-        names.append(f"{out}/dalle_{j:03d}_{i:03d}.tif")
-        gdal.Translate(names[-1], ds, srcWin=[x0, y0, x1 - x0, y1 - y0], creationOptions=["TILED=YES"])
-gdal.BuildVRT(vrt, names)
-EOF
+  $PY "$ROOT/jobs/bench/make_mosaic.py" "$DEM" "$OUT/tiles" "$TILES" "$VRT"
 fi
 rsl_launcher "$NP" 1
 run() { # name dem

@@ -147,7 +147,7 @@ static PetscErrorCode WriteBalance(MPI_Comm comm, Member *m, RslMemberSummary *s
 {
   static const char *const what[3] = {"active_cells", "solve_time", "rss_peak"}, *const stat[3] = {"min", "mean", "max"};
   PetscInt    nact;
-  double      v[3], spread[3][3];
+  double      v[3], spread[3][3], rss0;
   char        name[64];
   PetscMPIInt size;
 
@@ -163,7 +163,12 @@ static PetscErrorCode WriteBalance(MPI_Comm comm, Member *m, RslMemberSummary *s
       PetscCall(RslH5SetAttrDouble(m->out, "/run", name, 1, &spread[k][q]));
     }
   }
-  PetscCall(PetscPrintf(comm, "ruissel: [%s] balance over %d ranks (min/mean/max, max/mean): active cells %.0f/%.0f/%.0f %.3f, solve time %.2f/%.2f/%.2f s %.3f, peak RSS %.0f/%.0f/%.0f MiB %.3f\n", s->name, size, spread[0][0], spread[0][1], spread[0][2], spread[0][2] / spread[0][1], spread[1][0], spread[1][1], spread[1][2], spread[1][1] > 0 ? spread[1][2] / spread[1][1] : 1.0, spread[2][0] / 1048576, spread[2][1] / 1048576, spread[2][2] / 1048576, spread[2][2] / spread[2][1]));
+  /* Rank 0 on its own: it writes the XML and attributes, so a rank-0 bottleneck (a gathered
+   * array) would show as rank 0 above the others. */
+  rss0 = v[2];
+  PetscCallMPI(MPI_Bcast(&rss0, 1, MPI_DOUBLE, 0, comm));
+  PetscCall(RslH5SetAttrDouble(m->out, "/run", "rss_peak_rank0", 1, &rss0));
+  PetscCall(PetscPrintf(comm, "ruissel: [%s] balance over %d ranks (min/mean/max, max/mean): active cells %.0f/%.0f/%.0f %.3f, solve time %.2f/%.2f/%.2f s %.3f, peak RSS %.0f/%.0f/%.0f MiB %.3f, rank 0 %.0f MiB\n", s->name, size, spread[0][0], spread[0][1], spread[0][2], spread[0][2] / spread[0][1], spread[1][0], spread[1][1], spread[1][2], spread[1][1] > 0 ? spread[1][2] / spread[1][1] : 1.0, spread[2][0] / 1048576, spread[2][1] / 1048576, spread[2][2] / 1048576, spread[2][2] / spread[2][1], rss0 / 1048576));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
