@@ -11,7 +11,8 @@
 #   SIZE=16000 TILES=16 NP=16 sbatch -n 16 jobs/bench/mosaic_job.sh
 #
 # Environment: SIZE (scene side, m; 2 m cells), TILES (tiles per side), NP, STEPS (SWE steps,
-# 20), TOL (rank-0 tolerance, 0.10), plus jobs/common.sh's. Timings at more ranks than
+# 20), TOL (rank-0 tolerance, 0.10), EXTRA (more ruissel options, e.g. "-out_compress 0"), plus
+# jobs/common.sh's. Timings at more ranks than
 # cores are not speed figures; memory figures are.
 set -euo pipefail
 ROOT=${RUISSEL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -19,6 +20,7 @@ ROOT=${RUISSEL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 source "$ROOT/jobs/common.sh"
 rsl_require_exe
 SIZE=${SIZE:-8000} TILES=${TILES:-8} NP=${NP:-4} STEPS=${STEPS:-20} TOL=${TOL:-0.10}
+read -r -a EXTRA <<<"${EXTRA:-}"
 OUT=$BUILD/bench/mosaic_job
 SCENE=$OUT/scene_$SIZE
 [ -f "$SCENE/dem.tif" ] || $PY "$ROOT/input/demo/make_scene.py" --out "$SCENE" --width "$SIZE" --height "$SIZE" --dem-res 2 --img-res 2 >/dev/null
@@ -42,12 +44,13 @@ timed job "$RUN/job.log" "$EXE" -dem "$SCENE/dem_$TILES.vrt" -seg_image "$SCENE/
   -seg_weights "$ROOT/input/demo/demo_model.safetensors" -seg_arch unet_resnet18 -seg_width_mult 0.25 -seg_classes 19 \
   -seg_backend cpu -seg_output "$RUN/classes.vrt" -hydro_table "$ROOT/input/hydro/flair19.csv" \
   -rain_rate 50 -swe_tfinal 3600 -swe_max_steps "$STEPS" -swe_bc_east free -out_interval 0 \
-  -zones "$SCENE/communes.gpkg" -zones_field INSEE_COM -progress_interval 0 -out_file "$RUN/job.h5"
+  -zones "$SCENE/communes.gpkg" -zones_field INSEE_COM -progress_interval 0 -out_file "$RUN/job.h5" -log_view ":$RUN/job.log_view" ${EXTRA[@]+"${EXTRA[@]}"}
 t1=$(date +%s)
 timed export "$RUN/export.log" $PY "$ROOT/postproc/ruissel_post.py" export "$RUN/job.h5" --vrt --out "$RUN/gis"
 t2=$(date +%s)
 grep -h "balance over" "$RUN/job.log"
 echo "mosaic_job: ${SIZE} m x ${SIZE} m at 2 m ($((SIZE * SIZE / 4)) cells and imagery pixels), DEM and imagery as VRTs of $((TILES * TILES)) tiles, $NP ranks: job $((t1 - t0)) s, export $((t2 - t1)) s"
+echo "mosaic_job: result $(du -b "$RUN/job.h5" | cut -f1) bytes ($(awk -v b="$(du -b "$RUN/job.h5" | cut -f1)" -v c=$((SIZE * SIZE / 4)) 'BEGIN {printf "%.1f", b / c}') B per cell), written in $(awk '/^OutResults/ {print $4}' "$RUN/job.log_view") s (OutResults, max over ranks)"
 echo "mosaic_job: products: $(cd "$RUN" && find . -type f ! -name '*.log' | sed 's|^\./||' | sort | awk -F/ '{d = NF > 1 ? $1 "/" : ""; n[d]++} END {for (k in n) printf "%s%d files  ", k, n[k]}')"
 $PY - "$RUN" "$NP" "$TOL" <<'PYEOF'
 import re, sys

@@ -9,6 +9,7 @@ struct _p_RslH5 {
   char     *path, *part;
   PetscBool readonly;   /* opened with RslH5OpenRead: closing only closes */
   PetscBool contiguous; /* fields unchunked (RslH5SetContiguous) */
+  int       deflate;    /* chunked datasets: shuffle + deflate at this level (0: none) */
 };
 
 /* File access list of every open: MPI-IO on comm, collective metadata operations. */

@@ -121,6 +121,19 @@ PetscErrorCode RslH5SetContiguous(RslH5 f)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode RslH5SetCompression(RslH5 f, const char option[], PetscInt level)
+{
+  unsigned int info = 0;
+
+  PetscFunctionBegin;
+  RSLCHECK(f->comm, level >= 0 && level <= 9, "%s %d: the deflate level is 0 (none) to 9", option, (int)level);
+  if (level > 0) {
+    RSLCHECK(f->comm, H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zget_filter_info(H5Z_FILTER_DEFLATE, &info) >= 0 && (info & H5Z_FILTER_CONFIG_ENCODE_ENABLED), "%s %d: this HDF5 library has no deflate encoder; use %s 0", option, (int)level, option);
+  }
+  f->deflate = (int)level;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslH5Flush(RslH5 f)
 {
   PetscFunctionBegin;
@@ -211,6 +224,10 @@ PetscErrorCode RslH5DatasetOpenOrCreate(RslH5 f, const char dset[], hid_t ftype,
   space = H5Screate_simple(rank, dims, NULL);
   dcpl  = H5Pcreate(H5P_DATASET_CREATE);
   if (chunk) H5CHK(f->comm, H5Pset_chunk(dcpl, rank, chunk));
+  if (chunk && f->deflate) {
+    H5CHK(f->comm, H5Pset_shuffle(dcpl));
+    H5CHK(f->comm, H5Pset_deflate(dcpl, (unsigned)f->deflate));
+  }
   H5CHK(f->comm, H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER)); /* every element is written */
   *d = H5Dcreate2(f->file, dset, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   H5Pclose(dcpl);

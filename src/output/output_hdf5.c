@@ -8,8 +8,12 @@ static const char *const Comp[] = {"h", "hu", "hv"};
 static const char *const Side[RSL_NSIDES] = {"west", "east", "south", "north", "nodata"};
 static const char        HazardClassNames[] = "none,faible,modéré,fort,très fort";
 
+/* Deflate level by default (-out_compress): see docs/hpc.md §3.7 for its cost and gain. */
+#define RSL_OUT_COMPRESS_DEFAULT 1
+
 typedef struct {
-  RslH5 f;
+  RslH5    f;
+  PetscInt deflate; /* -out_compress */
 } HDF5;
 
 /* The three state components under group `grp`. */
@@ -205,12 +209,14 @@ static PetscErrorCode SetUp(RslOutput out, const char file[])
     RslCheckpoint ck;
     PetscCall(RslSWEGetCheckpoint(out->swe, &ck));
     PetscCall(RslH5Resume(out->comm, file, &h->f));
+    if (h->f) PetscCall(RslH5SetCompression(h->f, "-out_compress", h->deflate));
     if (h->f) PetscCall(RslSWEResumeResult(out->swe, h->f, &ok));
     if (h->f && !ok) PetscCall(RslH5Suspend(&h->f));
     RSLCHECK(out->comm, ok || !nsnap, "-out_file: cannot resume '%s.part' (missing, damaged, or not this run's): it holds the %d snapshots written before t = %g s; remove the checkpoint %s to run again from t = 0", file, (int)nsnap, (double)t, RslCheckpointRestartFile(ck));
     if (ok) PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(RslH5Create(out->comm, "-out_file", file, &h->f));
+  PetscCall(RslH5SetCompression(h->f, "-out_compress", h->deflate));
   PetscCall(RslH5WriteGrid(h->f, out->grid->nx, out->grid->ny, out->grid->gt, out->grid->crs_wkt));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -247,12 +253,15 @@ static PetscErrorCode Finish(RslOutput out, RslOutputEnd how)
 
 static PetscErrorCode View(RslOutput out, PetscViewer v)
 {
-  char xmf[PETSC_MAX_PATH_LEN];
+  HDF5 *h = (HDF5 *)out->data;
+  char  xmf[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
   if (!out->file[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(RslOutputName(out->file, NULL, ".xmf", xmf, sizeof xmf));
   PetscCall(PetscViewerASCIIPrintf(v, "  XDMF sidecar: %s\n", xmf));
+  if (h->deflate) PetscCall(PetscViewerASCIIPrintf(v, "  fields and snapshots: chunks 256 x 256, shuffle + deflate level %d\n", (int)h->deflate));
+  else PetscCall(PetscViewerASCIIPrintf(v, "  fields and snapshots: chunks 256 x 256, uncompressed\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -276,6 +285,11 @@ PetscErrorCode RslOutputCreate_HDF5(RslOutput out)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&h));
+  h->deflate = RSL_OUT_COMPRESS_DEFAULT;
+  PetscOptionsBegin(out->comm, NULL, "HDF5 result (-out_type hdf5)", "Output");
+  PetscCall(PetscOptionsInt("-out_compress", "Shuffle + deflate level of the result's fields and snapshots, 0 (none) to 9: lossless, written in parallel", "", h->deflate, &h->deflate, NULL));
+  PetscOptionsEnd();
+  RSLCHECK(out->comm, h->deflate >= 0 && h->deflate <= 9, "-out_compress %d: the deflate level is 0 (none) to 9", (int)h->deflate);
   out->data        = h;
   out->ops.setup    = SetUp;
   out->ops.snapshot = Snapshot;

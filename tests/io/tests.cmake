@@ -54,3 +54,6 @@ rsl_add_pytest(NAME io_dem_roundtrip LABELS mpi SCRIPT ${IO_DIR}/check_dem_round
 
 # ParaView (pvpython) loads the XDMF sidecar with both readers from another directory
 rsl_add_pytest(NAME io_xdmf_paraview LABELS mpi SCRIPT ${IO_DIR}/check_xdmf_paraview.py TIMEOUT 600)
+
+# -out_compress: compressed parallel writes hold the uncompressed run's values, bitwise
+rsl_add_pytest(NAME io_compress LABELS mpi SCRIPT ${IO_DIR}/check_compress.py TIMEOUT 300)

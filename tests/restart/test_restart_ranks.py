@@ -3,7 +3,8 @@ number of ranks it resumes:
   1. kill -9 of a 2-rank run in the middle of its second checkpoint write: the first checkpoint
      stays valid; the restart on 3 ranks, with -swe_tfinal extended, finishes the run;
   2. SIGUSR1 to a 1-rank run: one line, a checkpoint, exit status 3; the restart on 2 ranks;
-  3. SIGUSR1 to a 2-rank run, restart on 2 ranks: the same decomposition.
+  3. SIGUSR1 to a 2-rank run, restart on 2 ranks: the same decomposition (result compressed,
+     -out_compress 3, against the uncompressed reference).
 Compared with uninterrupted runs: fields, maxima, parameters, snapshots, gauges, steps, time
 bitwise; the budget and the outlet hydrographs (sums over ranks) bitwise in case 3 and to
 round-off otherwise, as between uninterrupted runs on different rank counts."""
@@ -46,7 +47,8 @@ def main():
     # signal surely comes before its end; the restart asks for the case's final time
     for np0, np1, exact in ((1, 2, False), (2, 2, True)):
         tag = f"sig{np0}{np1}"
-        o = {**opts, "out_file": f"{tag}.h5", "checkpoint_interval": 1000, "swe_tfinal": 2000, "progress_interval": 0.2}
+        # case 3 also writes a compressed result: the resumed file goes on compressing
+        o = {**opts, "out_file": f"{tag}.h5", "checkpoint_interval": 1000, "swe_tfinal": 2000, "progress_interval": 0.2, "out_compress": 3 if exact else 0}
         p = Proc(work, o, np0, tag)
         check(f"{tag}: the run progresses", p.wait_for("ruissel: t "), p.text()[-800:])
         p.signal(signal.SIGUSR1)
