@@ -227,9 +227,10 @@ class Result:
     def landcover_path(self):
         """The land-cover class raster the run used (its land-use scenario's map written next
         to the result, -landcover_file, or the segmentation's -seg_output), or None."""
-        own = os.path.splitext(self.path)[0] + "_landcover.tif"
-        if os.path.exists(own):
-            return own
+        for ext in (".tif", ".vrt"):  # .vrt: per-rank blocks, when the run's map was a VRT
+            own = os.path.splitext(self.path)[0] + "_landcover" + ext
+            if os.path.exists(own):
+                return own
         for opt in ("landcover_file", "seg_output"):
             p = self.option(opt)
             if p and os.path.exists(p):

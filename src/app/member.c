@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct {
   RslGrid      *grid;
@@ -36,7 +37,9 @@ const int RslMemberNFigures = (int)(sizeof RslMemberFigures / sizeof RslMemberFi
 static double *Figure(RslMemberSummary *s, int k) { return (double *)((char *)s + RslMemberFigures[k].offset); }
 
 /* Land cover: -landcover_file, else the segmentation's map; then the land-use scenario,
- * whose modified map is written next to the result (STEM_landcover.tif). */
+ * whose modified map is written next to the result in the input map's form: STEM_landcover.tif,
+ * or, from a VRT (e.g. the segmentation's per-rank blocks), STEM_landcover.vrt over per-rank
+ * blocks, so that no rank gathers the map. */
 static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[], const char out_file[], RslMemberSummary *s)
 {
   char      path[PETSC_MAX_PATH_LEN] = "", mapfile[PETSC_MAX_PATH_LEN];
@@ -60,7 +63,10 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_FALSE));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
-  PetscCall(RslOutputName(out_file, NULL, "_landcover.tif", mapfile, sizeof mapfile));
+  {
+    const char *ext = strrchr(path, '.');
+    PetscCall(RslOutputName(out_file, NULL, ext && !strcasecmp(ext, ".vrt") ? "_landcover.vrt" : "_landcover.tif", mapfile, sizeof mapfile));
+  }
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
