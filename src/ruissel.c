@@ -70,7 +70,8 @@ static PetscErrorCode JobOptions(Job *job)
 }
 
 /* Segmentation of the imagery on every rank; the class map goes to -seg_output (default
- * OUT_classes.tif), which the scenarios then read as their land cover. */
+ * OUT_classes.vrt: each rank writes its block, nothing is gathered), which the scenarios then
+ * read as their land cover. */
 static PetscErrorCode RunSeg(Job *job)
 {
   RslSegment seg;
@@ -81,7 +82,7 @@ static PetscErrorCode RunSeg(Job *job)
   PetscBool  set;
 
   PetscFunctionBegin;
-  PetscCall(RslOutputName(job->out_file, NULL, "_classes.tif", job->seg_output, sizeof job->seg_output));
+  PetscCall(RslOutputName(job->out_file, NULL, "_classes.vrt", job->seg_output, sizeof job->seg_output));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-seg_output", job->seg_output, sizeof job->seg_output, NULL));
   PetscCall(PetscOptionsSetValue(NULL, "-seg_output", job->seg_output));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dem", dem, sizeof dem, &set));

@@ -66,11 +66,11 @@ for size in $SIZES; do
     spt=$(awk -v t="$WALL" -v n="${tiles:-0}" -v p="$np" 'BEGIN {printf "%.4g", (n > 0 ? t * p / n : 0)}')
     echo "$size,$pixels,$cells,$np,seg,$WALL,$RSSMAX,$RSSMEAN,$rd,$wr,$tiles,$spt,," >>"$CSV"
     echo "sizing: $size np=$np seg: wall ${WALL} s, tiles $tiles (${spt} rank-s/tile), peak RSS/rank max $((RSSMAX >> 20)) MiB mean $((RSSMEAN >> 20)) MiB$note"
-    swe=(-stages swe -dem "$scene/dem.tif" -landcover_file "$run/job_classes.tif" -hydro_table "$ROOT/input/hydro/flair19.csv"
+    swe=(-stages swe -dem "$scene/dem.tif" -landcover_file "$run/job_classes.vrt" -hydro_table "$ROOT/input/hydro/flair19.csv"
       -rain_rate 50 -swe_max_steps "$STEPS" -swe_tfinal 3600 -swe_bc_east free -progress_interval 0 -out_file "$run/job.h5")
     stage "$size" "$np" swe "${swe[@]}"
     read -r ups steps < <(sed -n 's/.*perf cells=[0-9]* steps=\([0-9]*\) cell_updates_per_s=\([0-9.e+-]*\).*/\2 \1/p' "$LOG" | tail -1)
-    rd=$(bytes "$scene/dem.tif" "$run/job_classes.tif") wr=$(bytes "$run/job.h5" "$run/job.xmf")
+    rd=$(bytes "$scene/dem.tif" "$run/job_classes.vrt" "$run/job_classes_blocks") wr=$(bytes "$run/job.h5" "$run/job.xmf")
     upd=$(awk -v c="$cells" -v s="$steps" 'BEGIN {printf "%d", c * s}')
     spu=$(awk -v u="$ups" -v p="$np" 'BEGIN {printf "%.4g", (u > 0 ? p / u : 0)}')
     echo "$size,$pixels,$cells,$np,swe,$WALL,$RSSMAX,$RSSMEAN,$rd,$wr,,,$upd,$spu" >>"$CSV"
