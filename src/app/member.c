@@ -4,7 +4,6 @@
 #include "core/app.h"
 #include "core/signal.h"
 #include "hydro/hydro.h"
-#include "io/h5out.h"
 #include "output/output.h"
 #include "output/zones.h"
 #include "scenario/landuse.h"
@@ -27,7 +26,6 @@ typedef struct {
   RslZones      zones;
   RslCheckpoint ck;
   RslOutput     output; /* the result writer (-out_type) */
-  RslH5         out;    /* its HDF5 file, for what the run adds beside the solver's results */
 } Member;
 
 #define FIGURE(name, field) {name, offsetof(RslMemberSummary, field)}
@@ -93,32 +91,19 @@ static PetscErrorCode Parameters(MPI_Comm comm, Member *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Parameters and class fractions per cell, and the scenario's record. */
 static PetscErrorCode WriteParameters(Member *m, RslMemberSummary *s)
 {
-  static const char *const names[] = {"/params/manning", "/params/impervious", "/params/ks", "/params/psi_dtheta", "/params/initial_abstraction"};
-  Vec                      f[5];
-
   PetscFunctionBegin;
-  PetscCall(RslHydroGetFields(m->hydro, &f[0], &f[1], &f[2], &f[3], &f[4]));
-  const Vec *frac;
-  PetscInt   nc;
-  char       dset[64];
-
-  for (int k = 0; k < 5; k++)
-    if (f[k]) PetscCall(RslH5WriteField(m->out, names[k], m->grid->da1, f[k]));
-  PetscCall(RslHydroGetClassFractions(m->hydro, &nc, &frac));
-  for (PetscInt c = 0; c < nc; c++) {
-    PetscCall(PetscSNPrintf(dset, sizeof dset, "/landcover/fraction_%02d", (int)c));
-    PetscCall(RslH5WriteField(m->out, dset, m->grid->da1, frac[c]));
-  }
-  PetscCall(RslH5SetAttrString(m->out, "/scenario", "name", s->name));
-  PetscCall(RslH5SetAttrDouble(m->out, "/scenario", "climate_factor", 1, &s->climate_factor));
-  PetscCall(RslH5SetAttrDouble(m->out, "/scenario", "artificialised_ha", 1, &s->artificialised_ha));
-  PetscCall(RslH5SetAttrDouble(m->out, "/scenario", "desealed_ha", 1, &s->desealed_ha));
+  PetscCall(RslOutputParameters(m->output, m->hydro));
+  PetscCall(RslOutputRecordString(m->output, RSL_OUTPUT_SCENARIO, "name", s->name));
+  PetscCall(RslOutputRecordDouble(m->output, RSL_OUTPUT_SCENARIO, "climate_factor", 1, &s->climate_factor));
+  PetscCall(RslOutputRecordDouble(m->output, RSL_OUTPUT_SCENARIO, "artificialised_ha", 1, &s->artificialised_ha));
+  PetscCall(RslOutputRecordDouble(m->output, RSL_OUTPUT_SCENARIO, "desealed_ha", 1, &s->desealed_ha));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Provenance(MPI_Comm comm, RslH5 out, double wall)
+static PetscErrorCode Provenance(MPI_Comm comm, RslOutput out, double wall)
 {
   char       *opts;
   PetscMPIInt size;
@@ -128,11 +113,11 @@ static PetscErrorCode Provenance(MPI_Comm comm, RslH5 out, double wall)
   PetscCallMPI(MPI_Comm_size(comm, &size));
   ranks = size;
   PetscCall(RslAppOptionsString(&opts));
-  PetscCall(RslH5SetAttrString(out, "/provenance", "version", RSL_VERSION));
-  PetscCall(RslH5SetAttrString(out, "/provenance", "git_commit", RSL_GIT_COMMIT));
-  PetscCall(RslH5SetAttrString(out, "/provenance", "options", opts));
-  PetscCall(RslH5SetAttrInt(out, "/provenance", "ranks", 1, &ranks));
-  PetscCall(RslH5SetAttrDouble(out, "/provenance", "wall_time_s", 1, &wall));
+  PetscCall(RslOutputRecordString(out, RSL_OUTPUT_PROVENANCE, "version", RSL_VERSION));
+  PetscCall(RslOutputRecordString(out, RSL_OUTPUT_PROVENANCE, "git_commit", RSL_GIT_COMMIT));
+  PetscCall(RslOutputRecordString(out, RSL_OUTPUT_PROVENANCE, "options", opts));
+  PetscCall(RslOutputRecordInt(out, RSL_OUTPUT_PROVENANCE, "ranks", 1, &ranks));
+  PetscCall(RslOutputRecordDouble(out, RSL_OUTPUT_PROVENANCE, "wall_time_s", 1, &wall));
   PetscCall(PetscFree(opts));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -142,8 +127,8 @@ static PetscErrorCode Provenance(MPI_Comm comm, RslH5 out, double wall)
 static PetscErrorCode WriteRecord(Member *m, RslMemberSummary *s)
 {
   PetscFunctionBegin;
-  PetscCall(RslCheckpointFingerprintWrite(m->ck, m->out));
-  for (int k = 0; k < RslMemberNFigures; k++) PetscCall(RslH5SetAttrDouble(m->out, "/summary", RslMemberFigures[k].name, 1, Figure(s, k)));
+  PetscCall(RslOutputFingerprint(m->output, m->ck));
+  for (int k = 0; k < RslMemberNFigures; k++) PetscCall(RslOutputRecordDouble(m->output, RSL_OUTPUT_SUMMARY, RslMemberFigures[k].name, 1, Figure(s, k)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -166,14 +151,14 @@ static PetscErrorCode WriteBalance(MPI_Comm comm, Member *m, RslMemberSummary *s
     PetscCall(RslRankSpread(comm, v[k], spread[k]));
     for (int q = 0; q < 3; q++) {
       PetscCall(PetscSNPrintf(name, sizeof name, "%s_%s", what[k], stat[q]));
-      PetscCall(RslH5SetAttrDouble(m->out, "/run", name, 1, &spread[k][q]));
+      PetscCall(RslOutputRecordDouble(m->output, RSL_OUTPUT_RUN, name, 1, &spread[k][q]));
     }
   }
   /* Rank 0 on its own: it writes the XML and attributes, so a rank-0 bottleneck (a gathered
    * array) would show as rank 0 above the others. */
   rss0 = v[2];
   PetscCallMPI(MPI_Bcast(&rss0, 1, MPI_DOUBLE, 0, comm));
-  PetscCall(RslH5SetAttrDouble(m->out, "/run", "rss_peak_rank0", 1, &rss0));
+  PetscCall(RslOutputRecordDouble(m->output, RSL_OUTPUT_RUN, "rss_peak_rank0", 1, &rss0));
   PetscCall(PetscPrintf(comm, "ruissel: [%s] balance over %d ranks (min/mean/max, max/mean): active cells %.0f/%.0f/%.0f %.3f, solve time %.2f/%.2f/%.2f s %.3f, peak RSS %.0f/%.0f/%.0f MiB %.3f, rank 0 %.0f MiB\n", s->name, size, spread[0][0], spread[0][1], spread[0][2], spread[0][2] / spread[0][1], spread[1][0], spread[1][1], spread[1][2], spread[1][1] > 0 ? spread[1][2] / spread[1][1] : 1.0, spread[2][0] / 1048576, spread[2][1] / 1048576, spread[2][2] / 1048576, spread[2][2] / spread[2][1], rss0 / 1048576));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -182,28 +167,17 @@ static PetscErrorCode WriteBalance(MPI_Comm comm, Member *m, RslMemberSummary *s
  * run (same fingerprint, final time included)? Then its summary is read back. */
 static PetscErrorCode CompletedResult(MPI_Comm comm, Member *m, const char out_file[], RslMemberSummary *s, PetscBool *done)
 {
-  PetscMPIInt rank;
-  int         exists = 0;
-  RslH5       f;
+  const char *names[sizeof RslMemberFigures / sizeof RslMemberFigures[0]];
+  double      values[sizeof RslMemberFigures / sizeof RslMemberFigures[0]];
   char        msg[1024];
 
   PetscFunctionBegin;
-  *done = PETSC_FALSE;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    FILE *fp = fopen(out_file, "rb");
-    if (fp) exists = 1, fclose(fp);
-  }
-  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
-  if (!exists) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(RslH5OpenRead(comm, "-out_file", out_file, &f));
-  PetscCall(RslCheckpointFingerprintCompare(m->ck, f, PETSC_FALSE, done, msg, sizeof msg));
-  if (*done) PetscCall(RslH5Exists(f, "/summary", done));
-  if (*done)
-    for (int k = 0; k < RslMemberNFigures; k++) PetscCall(RslH5GetAttrDouble(f, "/summary", RslMemberFigures[k].name, 1, Figure(s, k)));
-  PetscCall(RslH5Close(&f, PETSC_FALSE));
-  if (*done) PetscCall(PetscPrintf(comm, "ruissel: [%s] %s is already complete for these inputs and options (-restart auto): kept\n", s->name, out_file));
-  else PetscCall(PetscPrintf(comm, "ruissel: [%s] %s is the result of another run (%.300s): running again\n", s->name, out_file, msg[0] ? msg : "no summary"));
+  for (int k = 0; k < RslMemberNFigures; k++) names[k] = RslMemberFigures[k].name;
+  PetscCall(RslOutputCompleted(m->output, m->ck, out_file, RslMemberNFigures, names, values, done, msg, sizeof msg));
+  if (*done) {
+    for (int k = 0; k < RslMemberNFigures; k++) *Figure(s, k) = values[k];
+    PetscCall(PetscPrintf(comm, "ruissel: [%s] %s is already complete for these inputs and options (-restart auto): kept\n", s->name, out_file));
+  } else if (msg[0]) PetscCall(PetscPrintf(comm, "ruissel: [%s] %s is the result of another run (%.300s): running again\n", s->name, out_file, msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -228,10 +202,10 @@ static PetscErrorCode WriteRainAndZones(Member *m, double nodata)
     if (PetscRealPart(z[c]) == nodata || PetscIsNanReal(PetscRealPart(z[c]))) d[c] = 0.0;
   PetscCall(VecRestoreArrayRead(m->z, &z));
   PetscCall(VecRestoreArray(depth, &d));
-  PetscCall(RslH5WriteField(m->out, "/fields/rain", m->grid->da1, depth));
+  PetscCall(RslOutputRain(m->output, depth));
   PetscCall(DMRestoreGlobalVector(m->grid->da1, &depth));
   PetscCall(RslSWEGetHazardThreshold(m->swe, &flood_depth)); /* the run's one "flooded" depth */
-  PetscCall(RslZonesWrite(m->zones, m->out, m->z, nodata, flood_depth));
+  PetscCall(RslOutputZones(m->output, m->zones, m->z, nodata, flood_depth));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -262,7 +236,6 @@ static PetscErrorCode MemberDestroy(Member *m)
   /* a failed run removes its partial result, unless a checkpoint may resume it */
   if (m->output && m->ck && RslCheckpointActive(m->ck)) PetscCall(RslOutputFinish(m->output, RSL_OUTPUT_SUSPEND));
   PetscCall(RslOutputDestroy(&m->output));
-  m->out = NULL;
   PetscCall(RslCheckpointDestroy(&m->ck));
   PetscCall(RslZonesDestroy(&m->zones));
   PetscCall(RslSWEDestroy(&m->swe));
@@ -331,7 +304,6 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(RslSWEView(m->swe, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(RslZonesView(m->zones, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(RslOutputSetUp(m->output, out_file)); /* a resumed run reopens its .part */
-  PetscCall(RslOutputHDF5GetFile(m->output, &m->out));
   PetscCall(RslSWESolve(m->swe));
   PetscCall(RslSWEGetStop(m->swe, &s->stop, NULL, NULL));
   if (s->stop) {
@@ -343,11 +315,10 @@ static PetscErrorCode Run(MPI_Comm comm, Member *m, PetscBool in_ensemble, const
   PetscCall(WriteRainAndZones(m, nodata));
   PetscCall(RslSWEGetSummary(m->swe, &s->swe));
   s->wall_s = RslWallTime() - wall0;
-  PetscCall(Provenance(comm, m->out, s->wall_s));
+  PetscCall(Provenance(comm, m->output, s->wall_s));
   PetscCall(WriteRecord(m, s));
   PetscCall(WriteBalance(comm, m, s));
   PetscCall(RslOutputFinish(m->output, RSL_OUTPUT_COMPLETE)); /* and the .xmf sidecar */
-  m->out = NULL;
   PetscCall(RslCheckpointRemove(m->ck));
   s->saved = PETSC_TRUE;
   {

@@ -93,6 +93,74 @@ PetscErrorCode RslOutputResults(RslOutput out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A writer without the operation cannot hold what the run adds: say which. */
+#define RSL_OUTPUT_HAS(out, op, what) RSLCHECK((out)->comm, (out)->ops.op, "-out_type %s: this format cannot store %s", (out)->type, what)
+
+PetscErrorCode RslOutputParameters(RslOutput out, RslHydro hydro)
+{
+  static const char *const names[5] = {"manning", "impervious", "ks", "psi_dtheta", "initial_abstraction"};
+  Vec                      f[5];
+  const Vec               *frac;
+  PetscInt                 nc;
+  char                     name[32];
+
+  PetscFunctionBegin;
+  RSL_OUTPUT_HAS(out, field, "the hydraulic parameters");
+  PetscCall(RslHydroGetFields(hydro, &f[0], &f[1], &f[2], &f[3], &f[4]));
+  for (int k = 0; k < 5; k++)
+    if (f[k]) PetscCall(out->ops.field(out, RSL_OUTPUT_PARAMS, names[k], f[k]));
+  PetscCall(RslHydroGetClassFractions(hydro, &nc, &frac));
+  for (PetscInt c = 0; c < nc; c++) {
+    PetscCall(PetscSNPrintf(name, sizeof name, "fraction_%02d", (int)c));
+    PetscCall(out->ops.field(out, RSL_OUTPUT_LANDCOVER, name, frac[c]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslOutputRain(RslOutput out, Vec depth)
+{
+  PetscFunctionBegin;
+  RSL_OUTPUT_HAS(out, field, "the rain per cell");
+  PetscCall(out->ops.field(out, RSL_OUTPUT_FIELDS, "rain", depth));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Record(RslOutput out, RslOutputRecord r, const char name[], RslOutputType t, PetscInt n, const void *v)
+{
+  PetscFunctionBegin;
+  RSL_OUTPUT_HAS(out, record, "records");
+  PetscCall(out->ops.record(out, r, name, t, n, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslOutputRecordDouble(RslOutput out, RslOutputRecord r, const char name[], PetscInt n, const double v[]) { return Record(out, r, name, RSL_OUTPUT_DOUBLE, n, v); }
+PetscErrorCode RslOutputRecordInt(RslOutput out, RslOutputRecord r, const char name[], PetscInt n, const PetscInt v[]) { return Record(out, r, name, RSL_OUTPUT_INT, n, v); }
+PetscErrorCode RslOutputRecordString(RslOutput out, RslOutputRecord r, const char name[], const char v[]) { return Record(out, r, name, RSL_OUTPUT_STRING, 1, v); }
+
+PetscErrorCode RslOutputZones(RslOutput out, RslZones zones, Vec z, double nodata, double flood_threshold)
+{
+  PetscFunctionBegin;
+  RSL_OUTPUT_HAS(out, zones, "the per-zone indicators (-zones)");
+  PetscCall(out->ops.zones(out, zones, z, nodata, flood_threshold));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslOutputFingerprint(RslOutput out, RslCheckpoint ck)
+{
+  PetscFunctionBegin;
+  RSL_OUTPUT_HAS(out, fingerprint, "the run's fingerprint");
+  PetscCall(out->ops.fingerprint(out, ck));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslOutputCompleted(RslOutput out, RslCheckpoint ck, const char file[], PetscInt n, const char *const names[], double values[], PetscBool *done, char msg[], size_t len)
+{
+  PetscFunctionBegin;
+  RSL_OUTPUT_HAS(out, completed, "a fingerprint for -restart auto");
+  PetscCall(out->ops.completed(out, ck, file, n, names, values, done, msg, len));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslOutputFinish(RslOutput out, RslOutputEnd how)
 {
   PetscFunctionBegin;

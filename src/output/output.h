@@ -4,8 +4,11 @@
  * sidecar). Life cycle:
  *   RslOutputCreate(swe) -> SetFromOptions -> SetUp(file) [sets the solver's monitor; a
  *   resumed solver reopens FILE.part] -> RslSWESolve (Snapshot at each snapshot time) ->
- *   Results -> Finish(how) -> Destroy. */
+ *   Results -> Parameters, Rain, Record*, Zones, Fingerprint -> Finish(how) -> Destroy. */
 #pragma once
+#include "hydro/hydro.h"
+#include "io/checkpoint.h"
+#include "output/zones.h"
 #include "swe/swe.h"
 
 typedef struct _p_RslOutput *RslOutput;
@@ -29,7 +32,25 @@ PetscErrorCode RslOutputView(RslOutput out, PetscViewer v);
 PetscErrorCode RslOutputDestroy(RslOutput *out);
 /* A writer of another format: its constructor fills the operations (output_impl.h). */
 PetscErrorCode RslOutputRegister(const char name[], PetscErrorCode (*create)(RslOutput));
-/* The open HDF5 file of an hdf5 output (NULL for another type or when not open): for what the
- * run writes beside the solver's results (land cover, parameters, provenance, zones), which
- * still names its own datasets (app/member.c). */
-PetscErrorCode RslOutputHDF5GetFile(RslOutput out, RslH5 *h5);
+
+/* What the run records beside the solver's results, after RslOutputResults. app/member.c
+ * gives the quantities; the writer places them (hdf5: /params, /landcover, /fields/rain,
+ * /scenario, /provenance, /summary, /run, /zones). A record is a set of named figures. */
+typedef enum { RSL_OUTPUT_SCENARIO, RSL_OUTPUT_PROVENANCE, RSL_OUTPUT_SUMMARY, RSL_OUTPUT_RUN } RslOutputRecord;
+/* The hydraulic parameters per cell and the land cover's class fractions per cell. */
+PetscErrorCode RslOutputParameters(RslOutput out, RslHydro hydro);
+/* Cumulative rain per cell (m; 0 outside the domain): a Vec of the grid's dof-1 DMDA. */
+PetscErrorCode RslOutputRain(RslOutput out, Vec depth);
+/* Figures of a record, the same on every rank: n doubles, n integers, or a string. */
+PetscErrorCode RslOutputRecordDouble(RslOutput out, RslOutputRecord r, const char name[], PetscInt n, const double v[]);
+PetscErrorCode RslOutputRecordInt(RslOutput out, RslOutputRecord r, const char name[], PetscInt n, const PetscInt v[]);
+PetscErrorCode RslOutputRecordString(RslOutput out, RslOutputRecord r, const char name[], const char v[]);
+/* The per-zone indicators, computed from the results as written (zones.h). */
+PetscErrorCode RslOutputZones(RslOutput out, RslZones zones, Vec z, double nodata, double flood_threshold);
+/* The run's fingerprint (its inputs and options, checkpoint.h), by which -restart auto
+ * recognises a complete result. */
+PetscErrorCode RslOutputFingerprint(RslOutput out, RslCheckpoint ck);
+/* Before SetUp: is `file` already the complete result of this very run (same fingerprint,
+ * final summary present)? Then *done and the SUMMARY figures names[0..n-1] are read back into
+ * values; else msg says why not (empty when the file does not exist). Collective. */
+PetscErrorCode RslOutputCompleted(RslOutput out, RslCheckpoint ck, const char file[], PetscInt n, const char *const names[], double values[], PetscBool *done, char msg[], size_t len);

@@ -3,6 +3,7 @@
  * /fields, /max, /timing, /budget, /run, /hydrographs, /gauges, /xdmf/z. */
 #include "output/output_impl.h"
 #include "io/checkpoint.h"
+#include <stdio.h>
 
 static const char *const Comp[] = {"h", "hu", "hv"};
 static const char *const Side[RSL_NSIDES] = {"west", "east", "south", "north", "nodata"};
@@ -272,10 +273,70 @@ static PetscErrorCode Destroy(RslOutput out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslOutputHDF5GetFile(RslOutput out, RslH5 *h5)
+/* What the run adds: its fields under the part's group, its records as attributes of theirs. */
+static const char *const PartGroup[]   = {"/params", "/landcover", "/fields"};
+static const char *const RecordGroup[] = {"/scenario", "/provenance", "/summary", "/run"};
+
+static PetscErrorCode Field(RslOutput out, RslOutputPart part, const char name[], Vec v)
+{
+  HDF5 *h = (HDF5 *)out->data;
+  char  dset[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(dset, sizeof dset, "%s/%s", PartGroup[part], name));
+  PetscCall(RslH5WriteField(h->f, dset, out->grid->da1, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Record(RslOutput out, RslOutputRecord r, const char name[], RslOutputType t, PetscInt n, const void *v)
+{
+  HDF5 *h = (HDF5 *)out->data;
+
+  PetscFunctionBegin;
+  if (t == RSL_OUTPUT_DOUBLE) PetscCall(RslH5SetAttrDouble(h->f, RecordGroup[r], name, n, (const double *)v));
+  else if (t == RSL_OUTPUT_INT) PetscCall(RslH5SetAttrInt(h->f, RecordGroup[r], name, n, (const PetscInt *)v));
+  else PetscCall(RslH5SetAttrString(h->f, RecordGroup[r], name, (const char *)v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The indicators read the solver's fields back from the file (zones.c). */
+static PetscErrorCode Zones(RslOutput out, RslZones zones, Vec z, double nodata, double flood_threshold)
 {
   PetscFunctionBegin;
-  *h5 = out->ops.setup == SetUp ? ((HDF5 *)out->data)->f : NULL;
+  PetscCall(RslZonesWrite(zones, ((HDF5 *)out->data)->f, z, nodata, flood_threshold));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Fingerprint(RslOutput out, RslCheckpoint ck)
+{
+  PetscFunctionBegin;
+  PetscCall(RslCheckpointFingerprintWrite(ck, ((HDF5 *)out->data)->f));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Completed(RslOutput out, RslCheckpoint ck, const char file[], PetscInt n, const char *const names[], double values[], PetscBool *done, char msg[], size_t len)
+{
+  PetscMPIInt rank;
+  int         exists = 0;
+  RslH5       f;
+
+  PetscFunctionBegin;
+  *done  = PETSC_FALSE;
+  msg[0] = 0;
+  PetscCallMPI(MPI_Comm_rank(out->comm, &rank));
+  if (!rank) {
+    FILE *fp = fopen(file, "rb");
+    if (fp) exists = 1, fclose(fp);
+  }
+  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, out->comm));
+  if (!exists) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(RslH5OpenRead(out->comm, "-out_file", file, &f));
+  PetscCall(RslCheckpointFingerprintCompare(ck, f, PETSC_FALSE, done, msg, len));
+  if (*done) PetscCall(RslH5Exists(f, RecordGroup[RSL_OUTPUT_SUMMARY], done));
+  if (*done)
+    for (PetscInt k = 0; k < n; k++) PetscCall(RslH5GetAttrDouble(f, RecordGroup[RSL_OUTPUT_SUMMARY], names[k], 1, &values[k]));
+  else if (!msg[0]) PetscCall(PetscStrncpy(msg, "no summary", len));
+  PetscCall(RslH5Close(&f, PETSC_FALSE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -295,6 +356,11 @@ PetscErrorCode RslOutputCreate_HDF5(RslOutput out)
   out->ops.snapshot = Snapshot;
   out->ops.flush    = Flush;
   out->ops.results  = Results;
+  out->ops.field       = Field;
+  out->ops.record      = Record;
+  out->ops.zones       = Zones;
+  out->ops.fingerprint = Fingerprint;
+  out->ops.completed   = Completed;
   out->ops.finish   = Finish;
   out->ops.view     = View;
   out->ops.destroy  = Destroy;
