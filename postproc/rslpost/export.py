@@ -37,8 +37,18 @@ def limit_gdal_cache(block_mb):
         _gdal().SetCacheMax(int(block_mb * 2**20))
 
 
+def _overview_factors(shape, block=256):
+    """The COG driver's overview levels (OVERVIEWS=AUTO): halve until the larger side fits in one
+    block."""
+    f, out = 2, []
+    while -(-max(shape) // (f // 2)) > block:
+        out.append(f)
+        f *= 2
+    return out
+
+
 def write_raster(path, blocks, georef, shape, rows, dtype, description, unit="", nodata=None, colours=None, names=None,
-                 resampling="AVERAGE", fmt="cog", c=None):
+                 resampling="AVERAGE", fmt="cog", c=None, overviews=True):
     """A raster of shape (ny, nx) written by blocks: `blocks` yields this rank's (r0, array)
     in row order, covering its rows [rows[0], rows[1]) (none when equal); georef is
     (geotransform, CRS WKT); dtype uint8, float32 or float64. Each rank writes its rows into
@@ -46,7 +56,9 @@ def write_raster(path, blocks, georef, shape, rows, dtype, description, unit="",
     DEFLATE, 256-pixel tiles, internal overviews by `resampling`) or 'gtiff' (plain tiled
     GeoTIFF), translates it into one file at path (written as PATH.part.tif, then renamed)
     and removes the pieces; fmt 'vrt' keeps them: PATH without .tif + '.vrt' and its
-    '_rNNNN.tif' tiles. colours: {value: '#rrggbb'}, names: category names (index = value).
+    '_rNNNN.tif' tiles, each with the COG's overview levels built by its rank (GDAL shows
+    them as the VRT's own: the mosaic draws at every scale; overviews=False skips them for
+    work files). colours: {value: '#rrggbb'}, names: category names (index = value).
     Collective under MPI (c); returns the product's path on every rank."""
     gdal = _gdal()
     c = c or SERIAL
@@ -68,6 +80,8 @@ def write_raster(path, blocks, georef, shape, rows, dtype, description, unit="",
                 ds.GetRasterBand(1).WriteArray(np.asarray(a, dtype), 0, b0 - r0)
         except ResultError as e:  # bad input found in a block: every rank stops, none waits
             err = str(e)
+        if fmt == "vrt" and overviews and err is None and _overview_factors(shape):
+            ds.BuildOverviews(resampling, _overview_factors(shape))
         ds = None
     got = c.allgather((part if r1 > r0 else None, err))
     parts = [p for p, _ in got if p]
@@ -288,12 +302,12 @@ def geopackage(res, path, others=(), zones_path=None, zones_field=None):
     try:
         blocks, rows = _blocks_of(res, ("max_h",), lambda b: (b.active & (b["max_h"] > res.flood_depth)).astype(np.uint8))
         extent = write_raster(os.path.join(work, "flooded.tif"), blocks, (res.gt, res.crs_wkt), (res.ny, res.nx), rows,
-                              np.uint8, "flooded", nodata=0, fmt="vrt", c=res.comm)
+                              np.uint8, "flooded", nodata=0, fmt="vrt", c=res.comm, overviews=False)
         hazard = None
         if res.has("hazard"):
             blocks, rows = _blocks_of(res, ("hazard",), lambda b: np.where(b.active, b["hazard"], 0).astype(np.uint8))
             hazard = write_raster(os.path.join(work, "hazard.tif"), blocks, (res.gt, res.crs_wkt), (res.ny, res.nx), rows,
-                                  np.uint8, "hazard", nodata=0, fmt="vrt", c=res.comm)
+                                  np.uint8, "hazard", nodata=0, fmt="vrt", c=res.comm, overviews=False)
         checked(res.comm, lambda: _geopackage(res, path, others, zones_path, zones_field, extent, hazard) if res.comm.rank == 0 else None)
     finally:
         res.comm.barrier()

@@ -397,6 +397,27 @@ PetscErrorCode RslRasterWriteWindow(RslRasterOut o, PetscInt col0, PetscInt row0
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+int RslRasterOverviewFactors(PetscInt nx, PetscInt ny, int f[40])
+{
+  int n = 0;
+
+  for (PetscInt level = PetscMax(nx, ny); level > 256 && n < 40; level = (level + 1) / 2) f[n] = 1 << (n + 1), n++;
+  return n;
+}
+
+PetscErrorCode RslRasterBuildOverviews(RslRasterOut out, const char resampling[], PetscInt nx, PetscInt ny)
+{
+  int    f[40], n = RslRasterOverviewFactors(nx, ny, f);
+  CPLErr e;
+
+  PetscFunctionBegin;
+  if (!n) PetscFunctionReturn(PETSC_SUCCESS);
+  CPLErrorReset();
+  e = GDALBuildOverviews(out->ds, resampling, n, f, 0, NULL, NULL, NULL);
+  PetscCheck(e == CE_None, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot build the overviews of raster '%s' (%s)", out->path, CPLGetLastErrorMsg());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode RslRasterFinish(RslRasterOut *out, PetscBool ok)
 {
   RslRasterOut o = *out;

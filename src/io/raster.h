@@ -91,6 +91,14 @@ PetscErrorCode RslRasterCreate(const char path[], const char type[], PetscInt nc
  * (nbands x nrows x ncols) of GDAL type buftype ("Byte", "Float64", ...); values are rounded
  * and clamped to integer file types. */
 PetscErrorCode RslRasterWriteWindow(RslRasterOut out, PetscInt col0, PetscInt row0, PetscInt ncols, PetscInt nrows, const char buftype[], const void *buf);
+/* The overview levels of a mosaic of nx x ny pixels (a VRT of per-rank blocks): those GDAL's
+ * COG driver gives the whole, halving until the larger side fits in 256 pixels; returns their
+ * number n (<= 40) and the factors f[0..n-1] = 2, 4, ... */
+int RslRasterOverviewFactors(PetscInt nx, PetscInt ny, int f[40]);
+/* Internal overviews at those levels of one piece of such a mosaic, so that every piece has
+ * the same levels and the VRT, listing them (<OverviewList>), draws at every scale in QGIS.
+ * resampling: GDAL's name ("MODE", "AVERAGE"). */
+PetscErrorCode RslRasterBuildOverviews(RslRasterOut out, const char resampling[], PetscInt nx, PetscInt ny);
 /* Close (flush) and rename to PATH when ok, else remove the temporary file; an error when
  * the flush or the rename fails. */
 PetscErrorCode RslRasterFinish(RslRasterOut *out, PetscBool ok);

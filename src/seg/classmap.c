@@ -130,11 +130,15 @@ static PetscErrorCode WriteGathered(const RslClassMap *m, const char option[], c
 }
 
 /* Rank 0: the VRT mosaic of the block files (relative paths), to PATH.part.vrt then PATH. */
+/* Overviews of a class map: the most frequent class; of probabilities: the mean. */
+static const char *OverviewResampling(const RslClassMap *m) { return m->nbands == 1 ? "mode" : "average"; }
+
 static PetscErrorCode WriteVRT(const RslClassMap *m, const char path[], const char dirbase[], const PetscInt64 *blk, PetscMPIInt size, PetscBool has_nodata, double nodata, char err[], size_t len)
 {
   char  tmp[PETSC_MAX_PATH_LEN];
   char *srs = CPLEscapeString(m->crs_wkt, -1, CPLES_XML);
   FILE *f;
+  int   fac[40], nf;
 
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(tmp, sizeof tmp, "%s.part.vrt", path));
@@ -159,6 +163,12 @@ static PetscErrorCode WriteVRT(const RslClassMap *m, const char path[], const ch
     }
     fprintf(f, "  </VRTRasterBand>\n");
   }
+  nf = RslRasterOverviewFactors(m->nx, m->ny, fac); /* the blocks' levels (WriteBlocks) */
+  if (nf) {
+    fprintf(f, "  <OverviewList resampling=\"%s\">", OverviewResampling(m));
+    for (int k = 0; k < nf; k++) fprintf(f, "%s%d", k ? " " : "", fac[k]);
+    fprintf(f, "</OverviewList>\n");
+  }
   fprintf(f, "</VRTDataset>\n");
   CPLFree(srs);
   if (ferror(f) | fclose(f)) PetscCall(PetscSNPrintf(err, len, "cannot write '%s'", tmp));
@@ -168,7 +178,8 @@ static PetscErrorCode WriteVRT(const RslClassMap *m, const char path[], const ch
 }
 
 /* Every rank writes its block as DIR/block_RANK.tif (DIR = PATH without .vrt + "_blocks"),
- * georeferenced on its own; rank 0 then writes the VRT listing them, once all succeeded. */
+ * georeferenced on its own, with the whole map's overview levels; rank 0 then writes the VRT
+ * listing them, once all succeeded. */
 static PetscErrorCode WriteBlocks(const RslClassMap *m, const char option[], const char path[], PetscBool has_nodata, double nodata)
 {
   PetscMPIInt  rank, size;
@@ -193,6 +204,7 @@ static PetscErrorCode WriteBlocks(const RslClassMap *m, const char option[], con
     gt[3] += m->c0 * m->gt[4] + m->r0 * m->gt[5];
     QUIET(err, RslRasterCreate(file, "Byte", m->nc, m->nr, m->nbands, gt, m->crs_wkt, has_nodata, nodata, &out));
     QUIET(err, RslRasterWriteWindow(out, 0, 0, m->nc, m->nr, "Byte", m->data));
+    QUIET(err, RslRasterBuildOverviews(out, OverviewResampling(m), m->nx, m->ny));
     if (out) QUIET(err, RslRasterFinish(&out, err[0] ? PETSC_FALSE : PETSC_TRUE));
     if (out) PetscCall(RslRasterFinish(&out, PETSC_FALSE));
   }

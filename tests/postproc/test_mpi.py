@@ -3,7 +3,8 @@
 without mpiexec, on the synthetic result split into 5 x 5 cells per cell (20 x 30 cells)
 read by blocks of one row (and a land-cover raster), give the same COGs byte for byte, the same indicator tables
 (text-identical JSON: same bits whatever the rank count) and the same GeoPackage
-polygons; --vrt keeps a VRT over one tiled GeoTIFF per rank with the same pixels; a bad
+polygons; --vrt keeps a VRT over one tiled GeoTIFF per rank with the same pixels and, on a
+larger grid, the COG's overviews; a bad
 input fails on every rank with exit status 1 and no hang. Skipped (77) without mpi4py."""
 import filecmp
 import os
@@ -101,6 +102,23 @@ def main(tmp):
         check(np.array_equal(v.ReadAsArray(), c.ReadAsArray()), "VRT mosaic == COG, pixel for pixel")
         check(v.GetRasterBand(1).GetNoDataValue() == c.GetRasterBand(1).GetNoDataValue() and
               v.GetRasterBand(1).GetDescription() == c.GetRasterBand(1).GetDescription(), "VRT: nodata and description of the COG")
+
+    # --vrt on a grid larger than a COG block (240 x 360 cells): each rank's tile carries the
+    # COG's overview levels, which the VRT shows as its own, with the COG's pixels
+    big = os.path.join(tmp, "big.h5")
+    synthetic.write_synthetic(big, refine=60)
+    for flag, sub in (("--vrt", "big_vrt"), (None, "big_cog")):
+        r = post(3, "export", big, "--out", os.path.join(tmp, sub), *([flag] if flag else []))
+        check(r.returncode == 0, f"export {flag or ''} of a 240 x 360 result on 3 ranks: exit 0 ({r.stderr.strip()[-300:]})")
+    v = gdal.Open(os.path.join(tmp, "big_vrt", "big_max_depth.vrt"))
+    c = gdal.Open(os.path.join(tmp, "big_cog", "big_max_depth.tif"))
+    if v and c:
+        vb, cb = v.GetRasterBand(1), c.GetRasterBand(1)
+        sizes = [(b.GetOverview(k).XSize, b.GetOverview(k).YSize) for b in (vb, cb) for k in range(b.GetOverviewCount())]
+        check(vb.GetOverviewCount() == cb.GetOverviewCount() == 1 and sizes[0] == sizes[1] == (180, 120),
+              f"VRT of per-rank tiles: the COG's overview levels {sizes}")
+        if vb.GetOverviewCount() == cb.GetOverviewCount() == 1:
+            check(np.array_equal(vb.GetOverview(0).ReadAsArray(), cb.GetOverview(0).ReadAsArray()), "VRT overview == COG overview, pixel for pixel")
 
     # a bad input on 3 ranks: exit 1, the message, no hang (the timeout would raise)
     r = post(3, "export", res, "--out", os.path.join(tmp, "bad"), "--landcover", zones + ".nope", "--block-mb", ONE_ROW)

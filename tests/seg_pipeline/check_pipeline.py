@@ -13,7 +13,8 @@
    with another interpolation of the DTM);
 6. with nodata holes in the imagery: nodata exactly on the holes, the same map on 1, 2, 4
    ranks (single GeoTIFF, per-rank blocks + VRT), the hole-free map wherever the tile
-   keeping a pixel has no hole, and VRT mosaics georeferenced like the imagery;
+   keeping a pixel has no hole, and VRT mosaics georeferenced like the imagery, with the
+   overview level every block carries;
 7. with a DEM domain smaller than the image and with nodata cells: the hole-free map on
    every pixel whose centre is in a DEM cell with data, nodata elsewhere, 1 and 3 ranks."""
 import os
@@ -116,6 +117,19 @@ for n in (2, 4):
     pk = np.take_along_axis(pv, np.where(hole, 0, h1)[None].astype(np.int64), 0)[0]
     check(not pv[:, hole].any() and np.array_equal(pk[~hole], pv.max(0)[~hole]),
           "holes: probabilities 0 on the holes, largest for the map's class elsewhere (%d ranks)" % n)
+    # overviews (a 300 x 260 map: one level, 150 x 130): each rank's block has it, the VRT lists
+    # it and reads it from the blocks
+    for name in ("map_holes_np%d.vrt" % n, "prob_holes_np%d.vrt" % n):
+        v = gdal.Open(os.path.join(fix, name))
+        b = v.GetRasterBand(1)
+        blocks = sorted(f for f in v.GetFileList() if f.endswith(".tif"))
+        opened = [gdal.Open(f) for f in blocks]  # kept open: a band outlives no dataset
+        counts = [d.GetRasterBand(1).GetOverviewCount() for d in opened]
+        o = b.GetOverview(0).ReadAsArray() if b.GetOverviewCount() == 1 else None
+        ok = o is not None and o.shape == (130, 150) and counts == [1] * n
+        if ok and name.startswith("map"):
+            ok = set(np.unique(o)) <= set(np.unique(h1))
+        check(ok, "%s: one overview level, 150 x 130, in each of the %d blocks %s" % (name, n, counts))
 p2, _, _ = read("prob_holes_np2.vrt")
 p4, _, _ = read("prob_holes_np4.vrt")
 check(np.array_equal(p2, p4), "holes: probabilities of 2 and 4 ranks bitwise equal")
