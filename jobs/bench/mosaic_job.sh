@@ -12,8 +12,7 @@
 #
 # Environment: SIZE (scene side, m; 2 m cells), TILES (tiles per side), NP, STEPS (SWE steps,
 # 20), TOL (rank-0 tolerance, 0.10), EXTRA (more ruissel options, e.g. "-out_compress 0"), plus
-# jobs/common.sh's. Timings at more ranks than
-# cores are not speed figures; memory figures are.
+# jobs/common.sh's. Timings at more ranks than cores are not speed figures; memory figures are.
 set -euo pipefail
 ROOT=${RUISSEL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=SCRIPTDIR/../common.sh
@@ -50,7 +49,8 @@ timed export "$RUN/export.log" $PY "$ROOT/postproc/ruissel_post.py" export "$RUN
 t2=$(date +%s)
 grep -h "balance over" "$RUN/job.log"
 echo "mosaic_job: ${SIZE} m x ${SIZE} m at 2 m ($((SIZE * SIZE / 4)) cells and imagery pixels), DEM and imagery as VRTs of $((TILES * TILES)) tiles, $NP ranks: job $((t1 - t0)) s, export $((t2 - t1)) s"
-echo "mosaic_job: result $(du -b "$RUN/job.h5" | cut -f1) bytes ($(awk -v b="$(du -b "$RUN/job.h5" | cut -f1)" -v c=$((SIZE * SIZE / 4)) 'BEGIN {printf "%.1f", b / c}') B per cell), written in $(awk '/^OutResults/ {print $4}' "$RUN/job.log_view") s (OutResults, max over ranks)"
+bytes=$(du -b "$RUN/job.h5" | cut -f1)
+echo "mosaic_job: result $bytes bytes ($(awk -v b="$bytes" -v c=$((SIZE * SIZE / 4)) 'BEGIN {printf "%.1f", b / c}') B per cell), written in $(awk '/^OutResults/ {print $4}' "$RUN/job.log_view") s (OutResults, max over ranks)"
 echo "mosaic_job: products: $(cd "$RUN" && find . -type f ! -name '*.log' | sed 's|^\./||' | sort | awk -F/ '{d = NF > 1 ? $1 "/" : ""; n[d]++} END {for (k in n) printf "%s%d files  ", k, n[k]}')"
 $PY - "$RUN" "$NP" "$TOL" <<'PYEOF'
 import re, sys

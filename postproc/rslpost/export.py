@@ -80,8 +80,9 @@ def write_raster(path, blocks, georef, shape, rows, dtype, description, unit="",
                 ds.GetRasterBand(1).WriteArray(np.asarray(a, dtype), 0, b0 - r0)
         except ResultError as e:  # bad input found in a block: every rank stops, none waits
             err = str(e)
-        if fmt == "vrt" and overviews and err is None and _overview_factors(shape):
-            ds.BuildOverviews(resampling, _overview_factors(shape))
+        levels = _overview_factors(shape) if fmt == "vrt" and overviews and err is None else []
+        if levels:
+            ds.BuildOverviews(resampling, levels)
         ds = None
     got = c.allgather((part if r1 > r0 else None, err))
     parts = [p for p, _ in got if p]

@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 typedef struct {
   RslGrid      *grid;
@@ -61,10 +60,7 @@ static PetscErrorCode LandCover(MPI_Comm comm, Member *m, const char landcover[]
   PetscCall(RslLanduseApply(m->landuse, m->map));
   PetscCall(RslZonesCountLandCover(m->zones, m->map, PETSC_FALSE));
   PetscCall(RslLanduseGetChanges(m->landuse, &s->artificialised_ha, &s->desealed_ha));
-  {
-    const char *ext = strrchr(path, '.');
-    PetscCall(RslOutputName(out_file, NULL, ext && !strcasecmp(ext, ".vrt") ? "_landcover.vrt" : "_landcover.tif", mapfile, sizeof mapfile));
-  }
+  PetscCall(RslOutputName(out_file, NULL, RslClassMapPathIsBlocks(path) ? "_landcover.vrt" : "_landcover.tif", mapfile, sizeof mapfile));
   PetscCall(RslClassMapWrite(m->map, "-out_file", mapfile, PETSC_TRUE, 255));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -121,15 +121,21 @@ PetscErrorCode RslH5SetContiguous(RslH5 f)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode RslH5SetCompression(RslH5 f, const char option[], PetscInt level)
+PetscErrorCode RslH5CheckCompression(MPI_Comm comm, const char option[], PetscInt level)
 {
   unsigned int info = 0;
 
   PetscFunctionBegin;
-  RSLCHECK(f->comm, level >= 0 && level <= 9, "%s %d: the deflate level is 0 (none) to 9", option, (int)level);
+  RSLCHECK(comm, level >= 0 && level <= 9, "%s %d: the deflate level is 0 (none) to 9", option, (int)level);
   if (level > 0) {
-    RSLCHECK(f->comm, H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zget_filter_info(H5Z_FILTER_DEFLATE, &info) >= 0 && (info & H5Z_FILTER_CONFIG_ENCODE_ENABLED), "%s %d: this HDF5 library has no deflate encoder; use %s 0", option, (int)level, option);
+    RSLCHECK(comm, H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zget_filter_info(H5Z_FILTER_DEFLATE, &info) >= 0 && (info & H5Z_FILTER_CONFIG_ENCODE_ENABLED), "%s %d: this HDF5 library has no deflate encoder; use %s 0", option, (int)level, option);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode RslH5SetCompression(RslH5 f, PetscInt level)
+{
+  PetscFunctionBegin;
   f->deflate = (int)level;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

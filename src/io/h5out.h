@@ -35,11 +35,13 @@ PetscErrorCode RslH5WriteGrid(RslH5 f, PetscInt nx, PetscInt ny, const double gt
 /* Fields written from now on are contiguous, not chunked: for files written once and read
  * whole (checkpoints: writes twice as fast as chunked, measured with 1 M cells). */
 PetscErrorCode RslH5SetContiguous(RslH5 f);
-/* Chunked datasets created from now on go through the shuffle and deflate filters at
- * `level` (1..9; 0: none), written collectively (parallel HDF5 >= 1.10.2 compresses each chunk
- * on one rank). Lossless: the values read back are the values written. An HDF5 without the
- * deflate encoder is an error naming `option`. */
-PetscErrorCode RslH5SetCompression(RslH5 f, const char option[], PetscInt level);
+/* Is deflate `level` usable (0 = none .. 9, and this HDF5 library has the deflate encoder)?
+ * A collective error naming `option` if not: called when the option is read, before any run. */
+PetscErrorCode RslH5CheckCompression(MPI_Comm comm, const char option[], PetscInt level);
+/* Chunked datasets created from now on go through the shuffle and deflate filters at a
+ * checked `level` (0: none), written collectively (parallel HDF5 >= 1.10.2 compresses each
+ * chunk on one rank). Lossless: the values read back are the values written. */
+PetscErrorCode RslH5SetCompression(RslH5 f, PetscInt level);
 /* Write a global Vec of the dof-1 DMDA da as dataset `dset` (e.g. "/fields/h"; parent groups are
  * created), float64, chunked min(256,ny) x min(256,nx) (unless RslH5SetContiguous),
  * collective. Writing a dataset that exists (same shape) overwrites it in place. */

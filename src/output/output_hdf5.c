@@ -210,14 +210,14 @@ static PetscErrorCode SetUp(RslOutput out, const char file[])
     RslCheckpoint ck;
     PetscCall(RslSWEGetCheckpoint(out->swe, &ck));
     PetscCall(RslH5Resume(out->comm, file, &h->f));
-    if (h->f) PetscCall(RslH5SetCompression(h->f, "-out_compress", h->deflate));
+    if (h->f) PetscCall(RslH5SetCompression(h->f, h->deflate));
     if (h->f) PetscCall(RslSWEResumeResult(out->swe, h->f, &ok));
     if (h->f && !ok) PetscCall(RslH5Suspend(&h->f));
     RSLCHECK(out->comm, ok || !nsnap, "-out_file: cannot resume '%s.part' (missing, damaged, or not this run's): it holds the %d snapshots written before t = %g s; remove the checkpoint %s to run again from t = 0", file, (int)nsnap, (double)t, RslCheckpointRestartFile(ck));
     if (ok) PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(RslH5Create(out->comm, "-out_file", file, &h->f));
-  PetscCall(RslH5SetCompression(h->f, "-out_compress", h->deflate));
+  PetscCall(RslH5SetCompression(h->f, h->deflate));
   PetscCall(RslH5WriteGrid(h->f, out->grid->nx, out->grid->ny, out->grid->gt, out->grid->crs_wkt));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -350,19 +350,19 @@ PetscErrorCode RslOutputCreate_HDF5(RslOutput out)
   PetscOptionsBegin(out->comm, NULL, "HDF5 result (-out_type hdf5)", "Output");
   PetscCall(PetscOptionsInt("-out_compress", "Shuffle + deflate level of the result's fields and snapshots, 0 (none) to 9: lossless, written in parallel", "", h->deflate, &h->deflate, NULL));
   PetscOptionsEnd();
-  RSLCHECK(out->comm, h->deflate >= 0 && h->deflate <= 9, "-out_compress %d: the deflate level is 0 (none) to 9", (int)h->deflate);
-  out->data        = h;
-  out->ops.setup    = SetUp;
-  out->ops.snapshot = Snapshot;
-  out->ops.flush    = Flush;
-  out->ops.results  = Results;
+  PetscCall(RslH5CheckCompression(out->comm, "-out_compress", h->deflate));
+  out->data            = h;
+  out->ops.setup       = SetUp;
+  out->ops.snapshot    = Snapshot;
+  out->ops.flush       = Flush;
+  out->ops.results     = Results;
   out->ops.field       = Field;
   out->ops.record      = Record;
   out->ops.zones       = Zones;
   out->ops.fingerprint = Fingerprint;
   out->ops.completed   = Completed;
-  out->ops.finish   = Finish;
-  out->ops.view     = View;
-  out->ops.destroy  = Destroy;
+  out->ops.finish      = Finish;
+  out->ops.view        = View;
+  out->ops.destroy     = Destroy;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -129,9 +129,10 @@ static PetscErrorCode WriteGathered(const RslClassMap *m, const char option[], c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Rank 0: the VRT mosaic of the block files (relative paths), to PATH.part.vrt then PATH. */
 /* Overviews of a class map: the most frequent class; of probabilities: the mean. */
 static const char *OverviewResampling(const RslClassMap *m) { return m->nbands == 1 ? "mode" : "average"; }
+
+/* Rank 0: the VRT mosaic of the block files (relative paths), to PATH.part.vrt then PATH. */
 
 static PetscErrorCode WriteVRT(const RslClassMap *m, const char path[], const char dirbase[], const PetscInt64 *blk, PetscMPIInt size, PetscBool has_nodata, double nodata, char err[], size_t len)
 {
@@ -218,14 +219,18 @@ static PetscErrorCode WriteBlocks(const RslClassMap *m, const char option[], con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscBool RslClassMapPathIsBlocks(const char path[])
+{
+  size_t len = path ? strlen(path) : 0;
+
+  return (PetscBool)(len > 4 && !strcasecmp(path + len - 4, ".vrt"));
+}
+
 PetscErrorCode RslClassMapWrite(const RslClassMap *m, const char option[], const char path[], PetscBool has_nodata, double nodata)
 {
-  size_t len;
-
   PetscFunctionBegin;
   RSLCHECK(m->comm, path && path[0], "%s: no output file name", option);
-  len = strlen(path);
-  if (len > 4 && !strcasecmp(path + len - 4, ".vrt")) PetscCall(WriteBlocks(m, option, path, has_nodata, nodata));
+  if (RslClassMapPathIsBlocks(path)) PetscCall(WriteBlocks(m, option, path, has_nodata, nodata));
   else PetscCall(WriteGathered(m, option, path, has_nodata, nodata));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

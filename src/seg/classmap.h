@@ -29,6 +29,9 @@ PetscErrorCode RslClassMapDestroy(RslClassMap **map);
 /* Collective write (see above); `option` names the option the path came from, for errors.
  * has_nodata/nodata are set on every band. */
 PetscErrorCode RslClassMapWrite(const RslClassMap *map, const char option[], const char path[], PetscBool has_nodata, double nodata);
+/* The form RslClassMapWrite gives `path`: per-rank blocks + a VRT (PATH ends in .vrt), else
+ * one GeoTIFF. */
+PetscBool RslClassMapPathIsBlocks(const char path[]);
 
 /* Land cover per SWE cell, the one computation the seg and hydro stages share: w (owned
  * cells x nclasses, cell-major, zeroed by the caller) += the number of pixels of each class
